@@ -1,0 +1,190 @@
+#include "lab.h"
+
+#include <cmath>
+#include <limits>
+
+namespace normlab {
+
+Lab::Lab() {
+  Status s = set_data(data_spec_);
+  (void)s;
+}
+
+Status Lab::set_data(const DataSpec& spec) {
+  Dataset all = make_dataset(spec);
+  Dataset train, test;
+  split_dataset(all, spec.test_fraction, &train, &test);
+  if (train.rows < 2) return Status::Error("test_fraction: leaves " + std::to_string(train.rows) + " training points; at least 2 are needed");
+  data_spec_ = spec;
+  train_ = std::move(train);
+  test_ = std::move(test);
+  return reset(seed_);
+}
+
+Status Lab::set_batch_size(int batch) {
+  if (batch < 1 || batch > 4096) return Status::Error("batch_size: must be an integer in [1, 4096], got " + std::to_string(batch));
+  batch_ = batch;
+  return reset(seed_);
+}
+
+Status Lab::check_run(const ModelSpec& model) const {
+  if (model.input != train_.features)
+    return Status::Error("input: the data has " + std::to_string(train_.features) + " features, the model expects " +
+                         std::to_string(model.input));
+  if (model.classes != train_.classes)
+    return Status::Error("layers: the data has " + std::to_string(train_.classes) + " classes, the model's last linear layer has out = " +
+                         std::to_string(model.classes));
+  return Status::Ok();
+}
+
+Status Lab::build_model(const ModelSpec& spec, std::unique_ptr<Model>* out) {
+  if (init_mode_ == InitMode::Shared) gen_.manual_seed(seed_);
+  Status s = Model::create(spec, gen_, out);
+  if (s.ok()) (*out)->use_generator(&gen_);
+  return s;
+}
+
+Status Lab::add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index) {
+  ModelSpec m = model;
+  Status s = validate_model_spec(&m);
+  if (!s.ok()) return s;
+  s = check_run(m);
+  if (!s.ok()) return s;
+  if (runs_.size() >= 8) return Status::Error("runs: a lab holds at most 8 runs");
+  Run r;
+  r.model_spec = m;
+  r.optimizer_spec = opt;
+  runs_.push_back(std::move(r));
+  *index = static_cast<int>(runs_.size()) - 1;
+  return reset(seed_);
+}
+
+Status Lab::replace_run(int index, const ModelSpec& model, const OptimizerSpec& opt) {
+  if (index < 0 || index >= run_count()) return Status::Error("run: no run " + std::to_string(index));
+  ModelSpec m = model;
+  Status s = validate_model_spec(&m);
+  if (!s.ok()) return s;
+  s = check_run(m);
+  if (!s.ok()) return s;
+  runs_[index].model_spec = m;
+  runs_[index].optimizer_spec = opt;
+  return reset(seed_);
+}
+
+Status Lab::remove_run(int index) {
+  if (index < 0 || index >= run_count()) return Status::Error("run: no run " + std::to_string(index));
+  runs_.erase(runs_.begin() + index);
+  return reset(seed_);
+}
+
+Status Lab::reset(uint32_t seed) {
+  seed_ = seed;
+  gen_.manual_seed(seed);
+  for (auto& r : runs_) {
+    Status s = build_model(r.model_spec, &r.model);
+    if (!s.ok()) return s;
+    r.optimizer = std::make_unique<Optimizer>(r.optimizer_spec, r.model->tensors().params().size());
+    r.loss = 0, r.correct = 0, r.rows = 0;
+    r.epoch_loss_sum = 0, r.epoch_batches = 0, r.epoch_correct = 0, r.epoch_rows = 0;
+    r.stopped = false;
+    r.error.clear();
+  }
+  step_ = 0, epoch_ = 0, batch_index_ = 0;
+  epoch_started_ = false;
+  last_batch_.clear();
+  return Status::Ok();
+}
+
+// Entering `for xb, yb in loader`: the DataLoader iterator draws its base seed, then RandomSampler draws
+// the seed of its own generator, from which torch.randperm(n) orders the epoch.
+void Lab::start_epoch() {
+  (void)gen_.random_int64();  // _BaseDataLoaderIter._base_seed
+  TorchGenerator sampler(static_cast<uint64_t>(gen_.random_int64()));
+  const int n = train_.rows;
+  perm_.resize(n);
+  for (int i = 0; i < n; ++i) perm_[i] = i;
+  for (int i = 0; i < n - 1; ++i) {  // randperm_cpu
+    const int z = static_cast<int>(sampler.random() % static_cast<uint32_t>(n - i));
+    const int tmp = perm_[i];
+    perm_[i] = perm_[z + i];
+    perm_[z + i] = tmp;
+  }
+  batch_index_ = 0;
+  epoch_started_ = true;
+}
+
+bool Lab::step(EpochSummary* summary) {
+  if (!epoch_started_) start_epoch();
+  const int n = train_.rows, f = train_.features;
+  const int begin = batch_index_ * batch_;
+  const int rows = std::min(batch_, n - begin);
+  last_batch_.assign(perm_.begin() + begin, perm_.begin() + begin + rows);
+  bx_.resize(static_cast<size_t>(rows) * f);
+  by_.resize(rows);
+  for (int r = 0; r < rows; ++r) {
+    const int i = last_batch_[r];
+    for (int k = 0; k < f; ++k) bx_[static_cast<size_t>(r) * f + k] = train_.x[static_cast<size_t>(i) * f + k];
+    by_[r] = train_.y[i];
+  }
+  for (auto& run : runs_) {
+    if (run.stopped) continue;
+    double loss = 0;
+    int correct = 0;
+    Status s = run.model->train_step(bx_.data(), by_.data(), rows, *run.optimizer, &loss, &correct);
+    if (!s.ok()) {
+      run.stopped = true;
+      run.error = s.message();
+      continue;
+    }
+    run.loss = loss, run.correct = correct, run.rows = rows;
+    run.epoch_loss_sum += loss, run.epoch_batches++, run.epoch_correct += correct, run.epoch_rows += rows;
+  }
+  ++step_;
+  ++batch_index_;
+  if (batch_index_ * batch_ < n) return false;
+  // The epoch is over.
+  ++epoch_;
+  epoch_started_ = false;
+  if (summary) {
+    summary->epoch = epoch_;
+    summary->mean_loss.clear();
+    summary->train_accuracy.clear();
+    for (const auto& run : runs_) {
+      const bool ok = !run.stopped && run.epoch_batches > 0;
+      summary->mean_loss.push_back(ok ? run.epoch_loss_sum / run.epoch_batches : std::numeric_limits<double>::quiet_NaN());
+      summary->train_accuracy.push_back(ok ? static_cast<double>(run.epoch_correct) / run.epoch_rows : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  for (auto& run : runs_) run.epoch_loss_sum = 0, run.epoch_batches = 0, run.epoch_correct = 0, run.epoch_rows = 0;
+  return true;
+}
+
+Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out) {
+  if (index < 0 || index >= run_count()) return Status::Error("run: no run " + std::to_string(index));
+  if (w < 2 || h < 2 || w > 2048 || h > 2048) return Status::Error("grid: width and height must be in [2, 2048]");
+  if (!(x1 > x0) || !(y1 > y0) || !std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1))
+    return Status::Error("grid: the rectangle must have x1 > x0 and y1 > y0, all finite");
+  const size_t n = static_cast<size_t>(w) * h;
+  if (grid_points_.size() < 2 * n) grid_points_.resize(2 * n);
+  for (int j = 0; j < h; ++j)
+    for (int i = 0; i < w; ++i) {
+      grid_points_[2 * (static_cast<size_t>(j) * w + i)] = static_cast<float>(x0 + i * (x1 - x0) / (w - 1));
+      grid_points_[2 * (static_cast<size_t>(j) * w + i) + 1] = static_cast<float>(y1 - j * (y1 - y0) / (h - 1));
+    }
+  runs_[index].model->predict_proba(grid_points_.data(), static_cast<int>(n), mode, out);
+  return Status::Ok();
+}
+
+void Lab::evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const {
+  const Dataset& d = test_set ? test_ : train_;
+  if (d.rows == 0) {
+    *loss = std::numeric_limits<double>::quiet_NaN();
+    *accuracy = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
+  int correct = 0;
+  runs_[index].model->evaluate(d.x.data(), d.y.data(), d.rows, mode, loss, &correct);
+  *accuracy = static_cast<double>(correct) / d.rows;
+}
+
+}  // namespace normlab

@@ -1,0 +1,100 @@
+// Lab: several runs trained side by side, in lockstep, on the same data and the same shuffled batches.
+// It is the PyTorch script
+//     torch.manual_seed(seed)
+//     for each run: torch.manual_seed(seed); model_i = nn.Sequential(...)      (init "shared")
+//                   (or: models built one after another from one stream,       init "sequential")
+//     loader = DataLoader(TensorDataset(X_train, y_train), batch_size=B, shuffle=True)
+//     for epoch: for xb, yb in loader: for each run: zero_grad; loss = CE(model(xb), yb); backward; step
+// reproduced draw for draw: the same initial weights, batch order and dropout masks as PyTorch.
+// Runs with the same seed therefore start from the same linear weights whatever normalization they add.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data.h"
+#include "model.h"
+
+namespace normlab {
+
+enum class InitMode { Shared, Sequential };
+
+struct Run {
+  ModelSpec model_spec;
+  OptimizerSpec optimizer_spec;
+  std::unique_ptr<Model> model;
+  std::unique_ptr<Optimizer> optimizer;
+  // Last step.
+  double loss = 0;
+  int correct = 0, rows = 0;
+  // Current epoch so far (the lesson's "mean loss per epoch" is the mean of batch losses).
+  double epoch_loss_sum = 0;
+  int epoch_batches = 0, epoch_correct = 0, epoch_rows = 0;
+  // A run that diverged or failed stops; the message says why. The others continue.
+  bool stopped = false;
+  std::string error;
+};
+
+struct EpochSummary {
+  long long epoch = 0;
+  std::vector<double> mean_loss;      // per run, the mean of the epoch's batch losses (NaN if stopped)
+  std::vector<double> train_accuracy; // per run, hits / rows over the epoch's batches
+};
+
+class Lab {
+ public:
+  Lab();
+  Status set_data(const DataSpec& spec);  // regenerates the data and resets the runs
+  Status set_batch_size(int batch);
+  void set_init_mode(InitMode mode) { init_mode_ = mode; }
+  Status add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index);
+  Status replace_run(int index, const ModelSpec& model, const OptimizerSpec& opt);
+  Status remove_run(int index);
+  // New initial weights from `seed`, optimizers and counters cleared, loader restarted.
+  Status reset(uint32_t seed);
+
+  // One batch for every running run. Returns true when the batch ended an epoch (then *summary is set).
+  bool step(EpochSummary* summary);
+
+  int run_count() const { return static_cast<int>(runs_.size()); }
+  Run& run(int i) { return runs_[i]; }
+  const Dataset& train() const { return train_; }
+  const Dataset& test() const { return test_; }
+  const DataSpec& data_spec() const { return data_spec_; }
+  int batch_size() const { return batch_; }
+  uint32_t seed() const { return seed_; }
+  long long steps_done() const { return step_; }
+  long long epoch() const { return epoch_; }            // completed epochs
+  int steps_per_epoch() const { return (train_.rows + batch_ - 1) / batch_; }
+  int step_in_epoch() const { return batch_index_; }    // batches done in the current epoch
+  const std::vector<int>& last_batch() const { return last_batch_; }
+
+  // Class probabilities over a w × h grid: point (i, j) is (x0 + i (x1 − x0)/(w − 1), y1 − j (y1 − y0)/(h − 1)),
+  // row j = 0 at the top. Writes w·h·classes values to `out`. No allocation once a grid size has been used.
+  Status grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out);
+  // Loss and accuracy over the train or test set, side-effect free.
+  void evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;
+
+ private:
+  Status check_run(const ModelSpec& model) const;
+  void start_epoch();
+  Status build_model(const ModelSpec& spec, std::unique_ptr<Model>* out);
+
+  DataSpec data_spec_;
+  Dataset train_, test_;
+  int batch_ = 64;
+  uint32_t seed_ = 0;
+  InitMode init_mode_ = InitMode::Shared;
+  TorchGenerator gen_;  // PyTorch's global generator
+  std::vector<Run> runs_;
+  std::vector<int> perm_;
+  long long step_ = 0, epoch_ = 0;
+  int batch_index_ = 0;
+  bool epoch_started_ = false;
+  std::vector<int> last_batch_;
+  std::vector<float> bx_;
+  std::vector<int> by_;
+  std::vector<float> grid_points_;
+};
+
+}  // namespace normlab

@@ -1,0 +1,160 @@
+// BatchNorm1d over a (rows × features) batch, PyTorch's conventions exactly:
+//   training: normalize each feature with the batch mean and the BIASED batch variance,
+//             x̂ = (x − μ) / sqrt(σ² + ε)   (ε inside the root), y = γ x̂ + β;
+//             running = (1 − momentum) · running + momentum · batch, with the UNBIASED variance
+//             σ² · n / (n − 1) going into running_var.
+//   eval:     normalize with running_mean / running_var.
+//   A batch of one row cannot be normalized in training: that is an error, as in PyTorch.
+#include <cmath>
+
+#include "layer.h"
+
+namespace normlab {
+namespace {
+
+class BatchNorm final : public Layer {
+ public:
+  BatchNorm(const LayerSpec& spec, int width) : Layer(width, width), eps_(spec.eps), momentum_(spec.momentum) {
+    mean_.assign(width, 0.0f);
+    rstd_.assign(width, 0.0f);
+    batch_mean_.assign(width, 0.0f);
+    batch_rstd_.assign(width, 0.0f);
+    stats_.groups = width;
+    stats_.mean.assign(width, 0.0f);
+    stats_.var.assign(width, 0.0f);
+  }
+  LayerKind kind() const override { return LayerKind::BatchNorm; }
+
+  void declare(TensorTable& t, const std::string& prefix) override {
+    gamma_id_ = t.add(prefix + "weight", TensorRole::Parameter, {out_});
+    beta_id_ = t.add(prefix + "bias", TensorRole::Parameter, {out_});
+    rmean_id_ = t.add(prefix + "running_mean", TensorRole::Buffer, {out_});
+    rvar_id_ = t.add(prefix + "running_var", TensorRole::Buffer, {out_});
+  }
+  void bind(TensorTable& t) override {
+    gamma_ = t.value(gamma_id_), dgamma_ = t.grad(gamma_id_);
+    beta_ = t.value(beta_id_), dbeta_ = t.grad(beta_id_);
+    running_mean_ = t.value(rmean_id_), running_var_ = t.value(rvar_id_);
+  }
+  void reset_parameters(TorchGenerator&) override {
+    for (int c = 0; c < out_; ++c) gamma_[c] = 1, beta_[c] = 0, running_mean_[c] = 0, running_var_[c] = 1;
+  }
+
+  Status forward(const float* x, float* y, int rows, const Context& ctx) override {
+    const int C = out_;
+    train_mode_ = ctx.training;
+    if (ctx.training) {
+      if (rows < 2)
+        return Status::Error("batchnorm: expected more than 1 value per channel when training, got input size [" +
+                             std::to_string(rows) + ", " + std::to_string(C) + "]");
+      for (int c = 0; c < C; ++c) {
+        double sum = 0;  // accumulated in double, as ATen's CPU kernel does (acc_type<float> is double)
+        for (int n = 0; n < rows; ++n) sum += x[static_cast<size_t>(n) * C + c];
+        const double mean = sum / rows;
+        double var_sum = 0;
+        for (int n = 0; n < rows; ++n) {
+          const double d = x[static_cast<size_t>(n) * C + c] - mean;
+          var_sum += d * d;
+        }
+        const double var = var_sum / rows;  // biased: what normalizes the batch
+        mean_[c] = batch_mean_[c] = static_cast<float>(mean);
+        rstd_[c] = batch_rstd_[c] = static_cast<float>(1.0 / std::sqrt(var + eps_));
+        stats_.mean[c] = static_cast<float>(mean);
+        stats_.var[c] = static_cast<float>(var);
+        const double unbiased = var_sum / (rows - 1);  // unbiased: what running_var tracks
+        running_mean_[c] = static_cast<float>(momentum_ * mean + (1.0 - momentum_) * running_mean_[c]);
+        running_var_[c] = static_cast<float>(momentum_ * unbiased + (1.0 - momentum_) * running_var_[c]);
+      }
+    } else {
+      for (int c = 0; c < C; ++c) {
+        mean_[c] = running_mean_[c];
+        rstd_[c] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var_[c]) + eps_));
+        stats_.mean[c] = running_mean_[c];
+        stats_.var[c] = running_var_[c];
+      }
+    }
+    stats_.used_running = !ctx.training;
+    has_batch_ = has_batch_ || ctx.training;
+    for (int n = 0; n < rows; ++n) {
+      const float* xr = x + static_cast<size_t>(n) * C;
+      float* yr = y + static_cast<size_t>(n) * C;
+      for (int c = 0; c < C; ++c) yr[c] = (xr[c] - mean_[c]) * rstd_[c] * gamma_[c] + beta_[c];
+    }
+    return Status::Ok();
+  }
+
+  void backward(const float* x, const float*, const float* dy, float* dx, int rows) override {
+    const int C = out_;
+    for (int c = 0; c < C; ++c) {
+      double sum_dy = 0, sum_dy_xhat = 0;
+      for (int n = 0; n < rows; ++n) {
+        const size_t k = static_cast<size_t>(n) * C + c;
+        const float xhat = (x[k] - mean_[c]) * rstd_[c];
+        sum_dy += dy[k];
+        sum_dy_xhat += static_cast<double>(dy[k]) * xhat;
+      }
+      dgamma_[c] += static_cast<float>(sum_dy_xhat);
+      dbeta_[c] += static_cast<float>(sum_dy);
+      if (!dx) continue;
+      if (train_mode_) {
+        // x̂ depends on every row through μ and σ²:
+        // dx = γ·rstd/N · (N·dy − Σdy − x̂·Σ(dy·x̂))
+        const double k1 = sum_dy / rows, k2 = sum_dy_xhat / rows;
+        for (int n = 0; n < rows; ++n) {
+          const size_t k = static_cast<size_t>(n) * C + c;
+          const double xhat = (x[k] - mean_[c]) * rstd_[c];
+          dx[k] = static_cast<float>(gamma_[c] * rstd_[c] * (dy[k] - k1 - xhat * k2));
+        }
+      } else {
+        // running statistics are constants: dx = γ·rstd·dy
+        for (int n = 0; n < rows; ++n) {
+          const size_t k = static_cast<size_t>(n) * C + c;
+          dx[k] = dy[k] * gamma_[c] * rstd_[c];
+        }
+      }
+    }
+  }
+
+  // Eval: running statistics, folded into one scale and shift per feature. TrainBatch: the last training
+  // batch's statistics (running ones before the first step), so a boundary shows what training sees.
+  void infer(const float* x, float* y, int rows, InferMode mode) const override {
+    const int C = out_;
+    const bool batch = mode == InferMode::TrainBatch && has_batch_;
+    float* scale = scale_.data();
+    float* shift = shift_.data();
+    for (int c = 0; c < C; ++c) {
+      const float mean = batch ? batch_mean_[c] : running_mean_[c];
+      const float rstd = batch ? batch_rstd_[c]
+                               : static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var_[c]) + eps_));
+      scale[c] = rstd * gamma_[c];
+      shift[c] = beta_[c] - mean * scale[c];
+    }
+    for (int n = 0; n < rows; ++n) {
+      const float* xr = x + static_cast<size_t>(n) * C;
+      float* yr = y + static_cast<size_t>(n) * C;
+      for (int c = 0; c < C; ++c) yr[c] = xr[c] * scale[c] + shift[c];
+    }
+  }
+
+  const NormStats* norm_stats() const override { return &stats_; }
+
+ private:
+  double eps_, momentum_;
+  bool train_mode_ = true;
+  int gamma_id_ = -1, beta_id_ = -1, rmean_id_ = -1, rvar_id_ = -1;
+  float *gamma_ = nullptr, *dgamma_ = nullptr, *beta_ = nullptr, *dbeta_ = nullptr;
+  float *running_mean_ = nullptr, *running_var_ = nullptr;
+  std::vector<float> mean_, rstd_;  // (features): what this forward normalized with, kept for backward
+  std::vector<float> batch_mean_, batch_rstd_;  // (features): the last training batch's statistics
+  bool has_batch_ = false;
+  mutable std::vector<float> scale_ = std::vector<float>(out_), shift_ = std::vector<float>(out_);
+  NormStats stats_;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_batchnorm(const LayerSpec& spec, int width) {
+  return std::make_unique<BatchNorm>(spec, width);
+}
+
+}  // namespace normlab

@@ -1,0 +1,80 @@
+// Layer: one step of a model, forward and backward over a whole batch (row-major rows × features).
+// Each layer lives in its own file beside this one; a learner opens batchnorm.cpp to read BatchNorm.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rng.h"
+#include "spec.h"
+#include "status.h"
+#include "tensors.h"
+
+namespace normlab {
+
+struct Context {
+  bool training = true;
+  TorchGenerator* rng = nullptr;  // dropout draws, PyTorch's global generator
+};
+
+// Inference without side effects (no caches written, no running statistics updated, no random draws):
+// the decision-boundary grid and evaluation use it. BatchNorm normalizes with its running statistics
+// (Eval, what model.eval() does) or with the statistics of the last training batch (TrainBatch).
+enum class InferMode { Eval, TrainBatch };
+
+// What a normalization layer computed on the last batch, for the lessons' views.
+struct NormStats {
+  int groups = 0;            // how many means/variances (BN: features, LN/RMS: rows, GN: rows × groups)
+  std::vector<float> mean;   // batch (BN) or per-row/group mean; RMSNorm: zeros
+  std::vector<float> var;    // biased variance (RMSNorm: mean of squares)
+  bool used_running = false; // BatchNorm in eval mode normalized with running statistics
+};
+
+inline constexpr int kInferChunk = 256;  // rows per inference chunk: bounded scratch memory for any grid size
+
+class Layer {
+ public:
+  Layer(int in, int out) : in_(in), out_(out) {}
+  virtual ~Layer() = default;
+  virtual LayerKind kind() const = 0;
+  int in_features() const { return in_; }
+  int out_features() const { return out_; }
+
+  // Registers parameters and buffers in state_dict order, named prefix + "weight", ...
+  virtual void declare(TensorTable&, const std::string& prefix) { (void)prefix; }
+  // Takes pointers into the table's blocks (called once they exist).
+  virtual void bind(TensorTable&) {}
+  // Initializes parameters and buffers exactly as the PyTorch module's constructor does.
+  virtual void reset_parameters(TorchGenerator&) {}
+  // Grows per-row caches; allocation happens here only, never in forward/backward.
+  virtual void reserve(int rows) { (void)rows; }
+  virtual Status forward(const float* x, float* y, int rows, const Context& ctx) = 0;
+  // dy: gradient of the loss w.r.t. y. Writes dx (if not null) and accumulates (+=) parameter gradients.
+  virtual void backward(const float* x, const float* y, const float* dy, float* dx, int rows) = 0;
+  // Side-effect-free forward pass; `rows` is at most kInferChunk.
+  virtual void infer(const float* x, float* y, int rows, InferMode mode) const = 0;
+  virtual const NormStats* norm_stats() const { return nullptr; }
+
+ protected:
+  int in_, out_;
+};
+
+std::unique_ptr<Layer> make_linear(const LayerSpec& spec, int in);
+std::unique_ptr<Layer> make_batchnorm(const LayerSpec& spec, int width);
+std::unique_ptr<Layer> make_layernorm(const LayerSpec& spec, int width);
+std::unique_ptr<Layer> make_rmsnorm(const LayerSpec& spec, int width);
+std::unique_ptr<Layer> make_groupnorm(const LayerSpec& spec, int width);
+std::unique_ptr<Layer> make_dropout(const LayerSpec& spec, int width);
+std::unique_ptr<Layer> make_activation(const LayerSpec& spec, int width);
+std::unique_ptr<Layer> make_residual(const LayerSpec& spec, int width);
+
+// The shared kernel of LayerNorm and GroupNorm (layernorm.cpp): normalizes `segments` consecutive runs of
+// `len` values each; the affine parameters are indexed by position within a row of `width` values.
+// mean, var and rstd (one per segment) may be null when the caller does not need them.
+void normalize_segments_forward(const float* x, float* y, float* mean, float* var, float* rstd, int segments,
+                                int len, int width, double eps, const float* gamma, const float* beta);
+void normalize_segments_backward(const float* x, const float* dy, float* dx, const float* mean,
+                                 const float* rstd, int segments, int len, int width, const float* gamma,
+                                 float* dgamma, float* dbeta);
+
+}  // namespace normlab

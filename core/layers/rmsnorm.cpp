@@ -1,0 +1,87 @@
+// RMSNorm: no centering and no bias. Each row is divided by its root mean square, ε inside the root:
+//   y = x / sqrt(mean(x²) + ε) · γ,   γ = 1 at init, ε = 1e-6 by default.
+#include <cmath>
+
+#include "layer.h"
+
+namespace normlab {
+namespace {
+
+class RMSNorm final : public Layer {
+ public:
+  RMSNorm(const LayerSpec& spec, int width) : Layer(width, width), eps_(spec.eps) {}
+  LayerKind kind() const override { return LayerKind::RMSNorm; }
+
+  void declare(TensorTable& t, const std::string& prefix) override {
+    gamma_id_ = t.add(prefix + "weight", TensorRole::Parameter, {out_});
+  }
+  void bind(TensorTable& t) override { gamma_ = t.value(gamma_id_), dgamma_ = t.grad(gamma_id_); }
+  void reset_parameters(TorchGenerator&) override {
+    for (int c = 0; c < out_; ++c) gamma_[c] = 1;
+  }
+  void reserve(int rows) override {
+    if (static_cast<int>(rinv_.size()) < rows) rinv_.resize(rows), meansq_.resize(rows);
+  }
+
+  Status forward(const float* x, float* y, int rows, const Context&) override {
+    normalize(x, y, rows, rinv_.data(), meansq_.data());
+    rows_ = rows;
+    return Status::Ok();
+  }
+  void infer(const float* x, float* y, int rows, InferMode) const override { normalize(x, y, rows, nullptr, nullptr); }
+
+  void backward(const float* x, const float*, const float* dy, float* dx, int rows) override {
+    const int C = out_;
+    for (int n = 0; n < rows; ++n) {
+      const float* xr = x + static_cast<size_t>(n) * C;
+      const float* dyr = dy + static_cast<size_t>(n) * C;
+      const double r = rinv_[n];
+      double dot = 0;  // Σ dy·γ·x
+      for (int c = 0; c < C; ++c) {
+        dgamma_[c] += static_cast<float>(dyr[c] * xr[c] * r);
+        dot += static_cast<double>(dyr[c]) * gamma_[c] * xr[c];
+      }
+      if (!dx) continue;
+      // dx = r·γ·dy − x · r³ · Σ(dy·γ·x) / C
+      float* dxr = dx + static_cast<size_t>(n) * C;
+      const double k = r * r * r * dot / C;
+      for (int c = 0; c < C; ++c) dxr[c] = static_cast<float>(r * gamma_[c] * dyr[c] - xr[c] * k);
+    }
+  }
+
+  void normalize(const float* x, float* y, int rows, float* rinv, float* meansq) const {
+    const int C = out_;
+    for (int n = 0; n < rows; ++n) {
+      const float* xr = x + static_cast<size_t>(n) * C;
+      float* yr = y + static_cast<size_t>(n) * C;
+      double ss = 0;
+      for (int c = 0; c < C; ++c) ss += static_cast<double>(xr[c]) * xr[c];
+      const double ms = ss / C;
+      const float r = static_cast<float>(1.0 / std::sqrt(ms + eps_));
+      if (rinv) rinv[n] = r;
+      if (meansq) meansq[n] = static_cast<float>(ms);
+      for (int c = 0; c < C; ++c) yr[c] = xr[c] * r * gamma_[c];
+    }
+  }
+
+  const NormStats* norm_stats() const override {
+    stats_.groups = rows_;
+    stats_.mean.assign(rows_, 0.0f);
+    stats_.var.assign(meansq_.begin(), meansq_.begin() + rows_);
+    return &stats_;
+  }
+
+ private:
+  double eps_;
+  int rows_ = 0;
+  int gamma_id_ = -1;
+  float *gamma_ = nullptr, *dgamma_ = nullptr;
+  std::vector<float> rinv_, meansq_;  // (rows)
+  mutable NormStats stats_;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_rmsnorm(const LayerSpec& spec, int width) { return std::make_unique<RMSNorm>(spec, width); }
+
+}  // namespace normlab

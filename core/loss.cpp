@@ -1,0 +1,46 @@
+#include "loss.h"
+
+#include <cstddef>
+
+#include "mathfn.h"
+
+namespace normlab {
+
+double cross_entropy(const float* logits, const int* labels, int rows, int classes, float* dlogits, int* correct) {
+  double total = 0;
+  int hits = 0;
+  for (int n = 0; n < rows; ++n) {
+    const float* l = logits + static_cast<size_t>(n) * classes;
+    int argmax = 0;
+    for (int c = 1; c < classes; ++c)
+      if (l[c] > l[argmax]) argmax = c;
+    const double m = l[argmax];
+    double sum = 0;
+    for (int c = 0; c < classes; ++c) sum += det::exp(l[c] - m);
+    const double lse = m + det::log(sum);  // log Σ e^l, shifted by the max so nothing overflows
+    total += lse - l[labels[n]];
+    hits += argmax == labels[n];
+    if (dlogits) {
+      float* d = dlogits + static_cast<size_t>(n) * classes;
+      for (int c = 0; c < classes; ++c) {
+        const double p = det::exp(l[c] - lse);
+        d[c] = static_cast<float>((p - (c == labels[n] ? 1.0 : 0.0)) / rows);
+      }
+    }
+  }
+  if (correct) *correct = hits;
+  return total / rows;
+}
+
+void softmax_rows(float* logits, int rows, int classes) {
+  for (int n = 0; n < rows; ++n) {
+    float* l = logits + static_cast<size_t>(n) * classes;
+    float m = l[0];
+    for (int c = 1; c < classes; ++c) m = l[c] > m ? l[c] : m;
+    double sum = 0;
+    for (int c = 0; c < classes; ++c) sum += det::exp(static_cast<double>(l[c]) - m);
+    for (int c = 0; c < classes; ++c) l[c] = static_cast<float>(det::exp(static_cast<double>(l[c]) - m) / sum);
+  }
+}
+
+}  // namespace normlab

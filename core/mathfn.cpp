@@ -1,0 +1,179 @@
+#include "mathfn.h"
+
+#include <cmath>
+#include <limits>
+
+namespace normlab::det {
+namespace {
+
+constexpr double kLn2Hi = 6.93147180369123816490e-01;  // ln 2 split so that k*kLn2Hi is exact
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
+constexpr double kInvLn2 = 1.44269504088896338700e+00;
+// pi/2 in three parts (Cody-Waite), each with trailing zero bits so n*part is exact for moderate n.
+constexpr double kPio2_1 = 1.57079632673412561417e+00;
+constexpr double kPio2_2 = 6.07710050650619224932e-11;
+constexpr double kPio2_3 = 2.02226624879595063154e-21;
+constexpr double kTwoOverPi = 6.36619772367581382433e-01;
+
+// Round to nearest integer without calling rint (whose behaviour depends on the rounding mode).
+double round_half_away(double x) { return x >= 0 ? std::floor(x + 0.5) : -std::floor(-x + 0.5); }
+
+// exp(r) - 1 for |r| <= ~0.35 by its Taylor series (terms fall faster than 0.35^n / n!).
+double expm1_small(double r) {
+  double term = r, sum = r;
+  for (int n = 2; n <= 22; ++n) {
+    term = term * r / n;
+    sum += term;
+  }
+  return sum;
+}
+
+// sin and cos of |r| <= pi/4 by Taylor series.
+double sin_small(double r) {
+  const double r2 = r * r;
+  double term = r, sum = r;
+  for (int n = 1; n <= 12; ++n) {
+    term = -term * r2 / ((2 * n) * (2 * n + 1));
+    sum += term;
+  }
+  return sum;
+}
+double cos_small(double r) {
+  const double r2 = r * r;
+  double term = 1.0, sum = 1.0;
+  for (int n = 1; n <= 12; ++n) {
+    term = -term * r2 / ((2 * n - 1) * (2 * n));
+    sum += term;
+  }
+  return sum;
+}
+
+// Reduces x to r in [-pi/4, pi/4] with x = q*pi/2 + r; returns q mod 4. Exact enough for |x| < 1e5.
+int reduce_pio2(double x, double* r) {
+  const double q = round_half_away(x * kTwoOverPi);
+  *r = ((x - q * kPio2_1) - q * kPio2_2) - q * kPio2_3;
+  long long qi = static_cast<long long>(q);
+  return static_cast<int>(((qi % 4) + 4) % 4);
+}
+
+}  // namespace
+
+double exp(double x) {
+  if (std::isnan(x)) return x;
+  if (x > 709.782712893384) return std::numeric_limits<double>::infinity();
+  if (x < -745.2) return 0.0;
+  const double k = round_half_away(x * kInvLn2);
+  const double r = (x - k * kLn2Hi) - k * kLn2Lo;  // |r| <= ln2/2
+  return std::ldexp(1.0 + expm1_small(r), static_cast<int>(k));
+}
+
+double expm1(double x) {
+  if (std::fabs(x) < 0.3) return expm1_small(x);
+  return exp(x) - 1.0;
+}
+
+double log(double x) {
+  if (std::isnan(x) || x < 0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0) return -std::numeric_limits<double>::infinity();
+  if (std::isinf(x)) return x;
+  int e = 0;
+  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
+  if (m < 0.70710678118654752440) {
+    m *= 2.0;
+    e -= 1;
+  }
+  // log(m) = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.1716
+  const double f = m - 1.0;
+  const double s = f / (2.0 + f);
+  const double s2 = s * s;
+  double term = s, sum = 0.0;
+  for (int n = 0; n < 16; ++n) {
+    sum += term / (2 * n + 1);
+    term *= s2;
+  }
+  return e * kLn2Hi + (2.0 * sum + e * kLn2Lo);
+}
+
+double sin(double x) {
+  if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
+  double r;
+  switch (reduce_pio2(x, &r)) {
+    case 0: return sin_small(r);
+    case 1: return cos_small(r);
+    case 2: return -sin_small(r);
+    default: return -cos_small(r);
+  }
+}
+
+double cos(double x) {
+  if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
+  double r;
+  switch (reduce_pio2(x, &r)) {
+    case 0: return cos_small(r);
+    case 1: return -sin_small(r);
+    case 2: return -cos_small(r);
+    default: return sin_small(r);
+  }
+}
+
+double tanh(double x) {
+  if (std::isnan(x)) return x;
+  if (x > 20) return 1.0;
+  if (x < -20) return -1.0;
+  const double e = expm1(2.0 * x);  // tanh x = (e^{2x} - 1) / (e^{2x} + 1), accurate near 0
+  return e / (e + 2.0);
+}
+
+double erf(double x) {
+  if (std::isnan(x)) return x;
+  const double ax = std::fabs(x);
+  if (ax < 2.5) {
+    // Maclaurin series: erf x = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)).
+    const double x2 = x * x;
+    double term = x, sum = x;
+    for (int n = 1; n < 60; ++n) {
+      term = -term * x2 / n;
+      const double add = term / (2 * n + 1);
+      sum += add;
+      if (std::fabs(add) < 1e-18 * std::fabs(sum)) break;
+    }
+    return 1.12837916709551257390 * sum;
+  }
+  const double c = erfc(ax);
+  return x > 0 ? 1.0 - c : c - 1.0;
+}
+
+double erfc(double x) {
+  if (std::isnan(x)) return x;
+  if (x < 2.5) return 1.0 - erf(x);
+  if (x > 27.3) return 0.0;
+  // Continued fraction (Lentz): erfc x = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))
+  const double tiny = 1e-300;
+  double f = x, C = x, D = 0.0;
+  for (int n = 1; n < 200; ++n) {
+    const double a = n * 0.5;
+    D = x + a * D;
+    D = D == 0 ? tiny : D;
+    C = x + a / C;
+    C = C == 0 ? tiny : C;
+    D = 1.0 / D;
+    const double delta = C * D;
+    f *= delta;
+    if (std::fabs(delta - 1.0) < 1e-17) break;
+  }
+  return exp(-x * x) / (1.77245385090551602730 * f);
+}
+
+double pow_int(double base, long long n) {
+  double result = 1.0, b = base;
+  bool negative = n < 0;
+  unsigned long long u = negative ? -static_cast<unsigned long long>(n) : n;
+  while (u) {
+    if (u & 1) result *= b;
+    b *= b;
+    u >>= 1;
+  }
+  return negative ? 1.0 / result : result;
+}
+
+}  // namespace normlab::det

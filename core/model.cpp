@@ -1,0 +1,139 @@
+#include "model.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "loss.h"
+
+namespace normlab {
+
+Status Model::create(const ModelSpec& spec, uint64_t seed, std::unique_ptr<Model>* out) {
+  std::unique_ptr<Model> m(new Model());
+  m->own_rng_.manual_seed(seed);
+  Status s = m->build(spec, m->own_rng_);
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+Status Model::create(const ModelSpec& spec, TorchGenerator& gen, std::unique_ptr<Model>* out) {
+  std::unique_ptr<Model> m(new Model());
+  Status s = m->build(spec, gen);
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+Status Model::build(const ModelSpec& spec, TorchGenerator& gen) {
+  spec_ = spec;
+  Status s = validate_model_spec(&spec_);
+  if (!s.ok()) return s;
+  net_.build(spec_.layers, spec_.input);
+  net_.declare(table_, "");
+  table_.allocate();
+  net_.bind(table_);
+  net_.reset_parameters(gen);
+  logits_scratch_.assign(static_cast<size_t>(kInferChunk) * spec_.classes, 0.0f);
+  return Status::Ok();
+}
+
+Status Model::check_labels(const int* y, int rows) const {
+  for (int n = 0; n < rows; ++n)
+    if (y[n] < 0 || y[n] >= spec_.classes)
+      return Status::Error("y[" + std::to_string(n) + "]: label " + std::to_string(y[n]) + " is out of range for " +
+                           std::to_string(spec_.classes) + " classes");
+  return Status::Ok();
+}
+
+Status Model::forward(const float* x, int rows, float* logits) {
+  if (!training_) {
+    for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
+      const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;
+      const float* out = net_.infer(x + static_cast<size_t>(r0) * spec_.input, n, InferMode::Eval);
+      std::memcpy(logits + static_cast<size_t>(r0) * spec_.classes, out, sizeof(float) * n * spec_.classes);
+    }
+    return Status::Ok();
+  }
+  Context ctx{true, rng_};
+  Status s = net_.forward(x, rows, ctx);
+  if (!s.ok()) return s;
+  std::memcpy(logits, net_.output(), sizeof(float) * static_cast<size_t>(rows) * spec_.classes);
+  return Status::Ok();
+}
+
+void Model::predict_proba(const float* x, int rows, InferMode mode, float* probs) const {
+  const int C = spec_.classes;
+  for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
+    const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;
+    const float* out = net_.infer(x + static_cast<size_t>(r0) * spec_.input, n, mode);
+    float* p = probs + static_cast<size_t>(r0) * C;
+    std::memcpy(p, out, sizeof(float) * n * C);
+    softmax_rows(p, n, C);
+  }
+}
+
+void Model::evaluate(const float* x, const int* y, int rows, InferMode mode, double* loss, int* correct) const {
+  const int C = spec_.classes;
+  double total = 0;
+  int hits = 0;
+  for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
+    const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;
+    const float* out = net_.infer(x + static_cast<size_t>(r0) * spec_.input, n, mode);
+    int h = 0;
+    total += cross_entropy(out, y + r0, n, C, nullptr, &h) * n;
+    hits += h;
+  }
+  *loss = rows ? total / rows : 0.0;
+  *correct = hits;
+}
+
+Status Model::compute_gradients(const float* x, const int* y, int rows, double* loss, int* correct) {
+  Status s = check_labels(y, rows);
+  if (!s.ok()) return s;
+  Context ctx{training_, rng_};
+  s = net_.forward(x, rows, ctx);
+  if (!s.ok()) return s;
+  const size_t n = static_cast<size_t>(rows) * spec_.classes;
+  if (dlogits_.size() < n) dlogits_.resize(n);
+  *loss = cross_entropy(net_.output(), y, rows, spec_.classes, dlogits_.data(), correct);
+  std::fill(table_.grads().begin(), table_.grads().end(), 0.0f);
+  net_.backward(dlogits_.data(), nullptr, rows);
+  return Status::Ok();
+}
+
+Status Model::train_step(const float* x, const int* y, int rows, Optimizer& opt, double* loss, int* correct) {
+  if (opt.size() != table_.params().size())
+    return Status::Error("optimizer: it was made for a model with " + std::to_string(opt.size()) +
+                         " parameters, this one has " + std::to_string(table_.params().size()));
+  Status s = compute_gradients(x, y, rows, loss, correct);
+  if (!s.ok()) return s;
+  if (!std::isfinite(*loss)) return Status::Error("diverged: the loss is " + std::string(std::isnan(*loss) ? "NaN" : "infinite") + "; parameters were not updated");
+  double gsum = 0;
+  for (float g : table_.grads()) gsum += g * 0.0f;  // NaN/inf propagate, finite values add nothing
+  if (!std::isfinite(gsum)) return Status::Error("diverged: a gradient is not finite; parameters were not updated");
+  opt.step(table_.params().data(), table_.grads().data());
+  return Status::Ok();
+}
+
+std::vector<ActivationStats> Model::activation_stats(int rows) const {
+  std::vector<ActivationStats> out(net_.size());
+  for (size_t i = 0; i < net_.size(); ++i) {
+    const int w = net_.layer(i).out_features();
+    const size_t n = static_cast<size_t>(rows) * w;
+    const float* y = net_.output_of(i);
+    double sum = 0, sq = 0;
+    size_t sat = 0;
+    const LayerKind k = net_.layer(i).kind();
+    for (size_t j = 0; j < n; ++j) {
+      sum += y[j];
+      sq += static_cast<double>(y[j]) * y[j];
+      if (k == LayerKind::Tanh) sat += std::fabs(y[j]) > 0.95f;
+      if (k == LayerKind::Sigmoid) sat += y[j] < 0.05f || y[j] > 0.95f;
+    }
+    const double mean = n ? sum / n : 0;
+    out[i].mean = static_cast<float>(mean);
+    out[i].std = static_cast<float>(std::sqrt(std::max(0.0, n ? sq / n - mean * mean : 0)));
+    out[i].saturated = n ? static_cast<float>(static_cast<double>(sat) / n) : 0;
+  }
+  return out;
+}
+
+}  // namespace normlab

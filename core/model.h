@@ -1,0 +1,69 @@
+// Model: a validated spec made into layers, with the parameter table PyTorch's state_dict would have.
+// Built from a seed it holds the exact initial weights `torch.manual_seed(seed); nn.Sequential(...)` gives.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "optim.h"
+#include "sequential.h"
+
+namespace normlab {
+
+struct ActivationStats {
+  float mean = 0, std = 0;   // over every value of the layer's output on the batch (std: biased)
+  float saturated = 0;       // tanh/sigmoid outputs: fraction of units with |y| > 0.95 (tanh) / y ∉ [0.05, 0.95]
+};
+
+class Model {
+ public:
+  // Initializes from a fresh generator seeded with `seed` (its draws then continue for dropout).
+  static Status create(const ModelSpec& spec, uint64_t seed, std::unique_ptr<Model>* out);
+  // Initializes from `gen`'s current state, as building the nn.Sequential would consume it.
+  static Status create(const ModelSpec& spec, TorchGenerator& gen, std::unique_ptr<Model>* out);
+
+  const ModelSpec& spec() const { return spec_; }
+  int input() const { return spec_.input; }
+  int classes() const { return spec_.classes; }
+  TensorTable& tensors() { return table_; }
+  const TensorTable& tensors() const { return table_; }
+  Sequential& net() { return net_; }
+
+  bool training() const { return training_; }
+  void set_training(bool t) { training_ = t; }
+  // Dropout draws come from this generator; by default the model's own, seeded at creation.
+  TorchGenerator& generator() { return *rng_; }
+  void use_generator(TorchGenerator* gen) { rng_ = gen ? gen : &own_rng_; }
+
+  // Forward in the current mode: in training mode exactly like PyTorch's (running statistics update,
+  // dropout draws); in eval mode side-effect free. Writes rows × classes logits into `logits`.
+  Status forward(const float* x, int rows, float* logits);
+  // Side-effect-free class probabilities (softmax) for any number of rows, in chunks: the boundary grid.
+  void predict_proba(const float* x, int rows, InferMode mode, float* probs) const;
+  // One step: forward, mean cross-entropy, backward, optimizer update. *loss is the loss before the
+  // update. A non-finite loss or gradient is reported as an error and the parameters are left untouched.
+  Status train_step(const float* x, const int* y, int rows, Optimizer& opt, double* loss, int* correct = nullptr);
+  // Forward + backward in the current mode without an update (gradients left in the table).
+  Status compute_gradients(const float* x, const int* y, int rows, double* loss, int* correct = nullptr);
+  // Mean loss and hits, side-effect free (eval or train-batch statistics).
+  void evaluate(const float* x, const int* y, int rows, InferMode mode, double* loss, int* correct) const;
+
+  // Statistics of every layer's output on the last forward batch (top-level layers, in order).
+  std::vector<ActivationStats> activation_stats(int rows) const;
+  Status check_labels(const int* y, int rows) const;
+
+ private:
+  Model() = default;
+  Status build(const ModelSpec& spec, TorchGenerator& gen);
+
+  ModelSpec spec_;
+  TensorTable table_;
+  Sequential net_;
+  bool training_ = true;
+  TorchGenerator own_rng_;
+  TorchGenerator* rng_ = &own_rng_;
+  std::vector<float> dlogits_;                 // (rows × classes)
+  mutable std::vector<float> logits_scratch_;  // (kInferChunk × classes)
+};
+
+}  // namespace normlab

@@ -1,0 +1,87 @@
+#include "sequential.h"
+
+namespace normlab {
+
+static std::unique_ptr<Layer> make_layer(const LayerSpec& spec, int in) {
+  switch (spec.kind) {
+    case LayerKind::Linear: return make_linear(spec, in);
+    case LayerKind::BatchNorm: return make_batchnorm(spec, in);
+    case LayerKind::LayerNorm: return make_layernorm(spec, in);
+    case LayerKind::RMSNorm: return make_rmsnorm(spec, in);
+    case LayerKind::GroupNorm: return make_groupnorm(spec, in);
+    case LayerKind::Dropout: return make_dropout(spec, in);
+    case LayerKind::Residual: return make_residual(spec, in);
+    default: return make_activation(spec, in);
+  }
+}
+
+void Sequential::build(const std::vector<LayerSpec>& specs, int in) {
+  in_ = in;
+  int width = in;
+  for (const auto& s : specs) {
+    layers_.push_back(make_layer(s, width));
+    width = layers_.back()->out_features();
+  }
+  outputs_.resize(layers_.size());
+  dout_.resize(layers_.size());
+  int widest = in;
+  for (const auto& l : layers_) widest = l->out_features() > widest ? l->out_features() : widest;
+  scratch_[0].assign(static_cast<size_t>(kInferChunk) * widest, 0.0f);
+  scratch_[1].assign(static_cast<size_t>(kInferChunk) * widest, 0.0f);
+}
+
+const float* Sequential::infer(const float* x, int rows, InferMode mode) const {
+  const float* in = x;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    float* out = scratch_[i % 2].data();
+    layers_[i]->infer(in, out, rows, mode);
+    in = out;
+  }
+  return in;
+}
+
+void Sequential::declare(TensorTable& t, const std::string& prefix) {
+  for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->declare(t, prefix + std::to_string(i) + ".");
+}
+
+void Sequential::bind(TensorTable& t) {
+  for (auto& l : layers_) l->bind(t);
+}
+
+void Sequential::reset_parameters(TorchGenerator& gen) {
+  for (auto& l : layers_) l->reset_parameters(gen);
+}
+
+void Sequential::reserve(int rows) {
+  if (rows <= rows_capacity_) return;
+  rows_capacity_ = rows;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const size_t n = static_cast<size_t>(rows) * layers_[i]->out_features();
+    outputs_[i].resize(n);
+    if (i + 1 < layers_.size()) dout_[i].resize(n);
+    layers_[i]->reserve(rows);
+  }
+}
+
+Status Sequential::forward(const float* x, int rows, const Context& ctx) {
+  reserve(rows);
+  input_ = x;
+  const float* in = x;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    Status s = layers_[i]->forward(in, outputs_[i].data(), rows, ctx);
+    if (!s.ok()) return s;
+    in = outputs_[i].data();
+  }
+  return Status::Ok();
+}
+
+void Sequential::backward(const float* dy, float* dx, int rows) {
+  for (size_t i = layers_.size(); i-- > 0;) {
+    const float* x = i == 0 ? input_ : outputs_[i - 1].data();
+    const float* g = i + 1 == layers_.size() ? dy : dout_[i].data();
+    float* gx = i == 0 ? dx : dout_[i - 1].data();
+    layers_[i]->backward(x, outputs_[i].data(), g, gx, rows);
+  }
+}
+
+}  // namespace normlab

@@ -1,0 +1,76 @@
+// Specs: the validated, typed form of the JSON the page, the URL state and the tests speak.
+//   model:     {"input": 2, "layers": [{"type": "linear", "out": 64}, {"type": "batchnorm"}, ...]}
+//   optimizer: {"type": "adam", "lr": 0.01}
+//   data:      {"type": "moons", "points": 2000, "noise": 0.2, "seed": 0, "test_fraction": 0.2}
+// Unset fields take PyTorch's (or scikit-learn's) defaults. Every error names its field, e.g.
+//   layers[2].groups: 64 features cannot be split into 5 groups
+#pragma once
+#include <string>
+#include <vector>
+
+#include "status.h"
+
+namespace normlab {
+
+enum class LayerKind {
+  Linear, BatchNorm, LayerNorm, RMSNorm, GroupNorm, Dropout,
+  ReLU, Tanh, Sigmoid, GELU, LeakyReLU, Residual
+};
+const char* layer_kind_name(LayerKind kind);
+
+struct LayerSpec {
+  LayerKind kind = LayerKind::Linear;
+  int out = 0;               // linear
+  bool bias = true;          // linear
+  double eps = 0;            // batchnorm 1e-5, layernorm 1e-5, rmsnorm 1e-6, groupnorm 1e-5
+  double momentum = 0.1;     // batchnorm
+  int groups = 0;            // groupnorm
+  double p = 0.5;            // dropout
+  double slope = 0.01;       // leaky_relu
+  std::vector<LayerSpec> layers;  // residual: x + f(x), f = this sequence
+};
+
+struct ModelSpec {
+  int input = 0;
+  std::vector<LayerSpec> layers;
+  int classes = 0;  // the last linear layer's `out`
+};
+
+enum class OptimizerKind { SGD, Adam, AdamW };
+
+struct OptimizerSpec {
+  OptimizerKind kind = OptimizerKind::Adam;
+  double lr = 1e-3;
+  double momentum = 0, dampening = 0;  // sgd
+  bool nesterov = false;               // sgd
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam, adamw
+  double weight_decay = 0;             // adamw: 0.01
+};
+
+enum class DatasetKind { Moons, Circles, Spiral, Xor, Gauss };
+const char* dataset_kind_name(DatasetKind kind);
+
+struct DataSpec {
+  DatasetKind kind = DatasetKind::Moons;
+  int points = 2000;
+  double noise = 0.2;
+  uint32_t seed = 0;
+  double test_fraction = 0.0;
+};
+
+// Limits that keep a page responsive and a URL honest.
+inline constexpr int kMaxWidth = 1024;
+inline constexpr int kMaxLinearLayers = 16;
+inline constexpr int kMaxLayerEntries = 64;
+inline constexpr int kMaxPoints = 100000;
+
+Status parse_model_spec(const std::string& json, ModelSpec* out);
+Status parse_optimizer_spec(const std::string& json, OptimizerSpec* out);
+Status parse_data_spec(const std::string& json, DataSpec* out);
+Status validate_model_spec(ModelSpec* spec);  // computes `classes`; used by parse and by code-built specs
+
+std::string model_spec_to_json(const ModelSpec& spec);
+std::string optimizer_spec_to_json(const OptimizerSpec& spec);
+std::string data_spec_to_json(const DataSpec& spec);
+
+}  // namespace normlab
