@@ -9,10 +9,14 @@ namespace {
 constexpr double kLn2Hi = 6.93147180369123816490e-01;  // ln 2 split so that k*kLn2Hi is exact
 constexpr double kLn2Lo = 1.90821492927058770002e-10;
 constexpr double kInvLn2 = 1.44269504088896338700e+00;
-// pi/2 in three parts (Cody-Waite), each with trailing zero bits so n*part is exact for moderate n.
+// pi/2 split as fdlibm's __ieee754_rem_pio2 splits it: pio2_1 has 33 bits (n * pio2_1 is exact for
+// moderate n), pio2_1t = pi/2 - pio2_1, and two further pairs for arguments close to a multiple of pi/2.
 constexpr double kPio2_1 = 1.57079632673412561417e+00;
-constexpr double kPio2_2 = 6.07710050650619224932e-11;
-constexpr double kPio2_3 = 2.02226624879595063154e-21;
+constexpr double kPio2_1t = 6.07710050650619224932e-11;
+constexpr double kPio2_2 = 6.07710050630396597660e-11;
+constexpr double kPio2_2t = 2.02226624879595063154e-21;
+constexpr double kPio2_3 = 2.02226624871116645580e-21;
+constexpr double kPio2_3t = 8.47842766036889956997e-32;
 constexpr double kTwoOverPi = 6.36619772367581382433e-01;
 
 // Round to nearest integer without calling rint (whose behaviour depends on the rounding mode).
@@ -28,32 +32,57 @@ double expm1_small(double r) {
   return sum;
 }
 
-// sin and cos of |r| <= pi/4 by Taylor series.
-double sin_small(double r) {
-  const double r2 = r * r;
-  double term = r, sum = r;
-  for (int n = 1; n <= 12; ++n) {
+// sin and cos of y0 + y1 (|y0| <= pi/4, |y1| tiny: the tail of the reduction) by Taylor series.
+double sin_small(double y0, double y1) {
+  const double r2 = y0 * y0;
+  double term = y0, sum = 0;
+  for (int n = 1; n <= 13; ++n) {
+    sum += term;
     term = -term * r2 / ((2 * n) * (2 * n + 1));
-    sum += term;
   }
-  return sum;
+  return sum + y1 * (1.0 - 0.5 * r2);
 }
-double cos_small(double r) {
-  const double r2 = r * r;
-  double term = 1.0, sum = 1.0;
-  for (int n = 1; n <= 12; ++n) {
-    term = -term * r2 / ((2 * n - 1) * (2 * n));
+double cos_small(double y0, double y1) {
+  const double r2 = y0 * y0;
+  double term = 1.0, sum = 0;
+  for (int n = 1; n <= 13; ++n) {
     sum += term;
+    term = -term * r2 / ((2 * n - 1) * (2 * n));
   }
-  return sum;
+  return sum - y1 * y0;
 }
 
-// Reduces x to r in [-pi/4, pi/4] with x = q*pi/2 + r; returns q mod 4. Exact enough for |x| < 1e5.
-int reduce_pio2(double x, double* r) {
-  const double q = round_half_away(x * kTwoOverPi);
-  *r = ((x - q * kPio2_1) - q * kPio2_2) - q * kPio2_3;
-  long long qi = static_cast<long long>(q);
-  return static_cast<int>(((qi % 4) + 4) % 4);
+int exponent_of(double v) {
+  int e = 0;
+  std::frexp(v, &e);
+  return e;
+}
+
+// x = n * pi/2 + (y0 + y1), |y0 + y1| <= pi/4 (fdlibm's medium-size reduction, |x| < 2^20 pi/2);
+// returns n mod 4.
+int reduce_pio2(double x, double* y0, double* y1) {
+  const double fn = round_half_away(x * kTwoOverPi);
+  double r = x - fn * kPio2_1;
+  double w = fn * kPio2_1t;
+  double y = r - w;
+  if (x != 0 && y != 0 && exponent_of(x) - exponent_of(y) > 16) {  // cancellation: second iteration
+    double t = r;
+    w = fn * kPio2_2;
+    r = t - w;
+    w = fn * kPio2_2t - ((t - r) - w);
+    y = r - w;
+    if (y != 0 && exponent_of(x) - exponent_of(y) > 49) {  // third iteration
+      t = r;
+      w = fn * kPio2_3;
+      r = t - w;
+      w = fn * kPio2_3t - ((t - r) - w);
+      y = r - w;
+    }
+  }
+  *y0 = y;
+  *y1 = (r - y) - w;
+  const long long q = static_cast<long long>(fn);
+  return static_cast<int>(((q % 4) + 4) % 4);
 }
 
 }  // namespace
@@ -96,23 +125,23 @@ double log(double x) {
 
 double sin(double x) {
   if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
-  double r;
-  switch (reduce_pio2(x, &r)) {
-    case 0: return sin_small(r);
-    case 1: return cos_small(r);
-    case 2: return -sin_small(r);
-    default: return -cos_small(r);
+  double y0, y1;
+  switch (reduce_pio2(x, &y0, &y1)) {
+    case 0: return sin_small(y0, y1);
+    case 1: return cos_small(y0, y1);
+    case 2: return -sin_small(y0, y1);
+    default: return -cos_small(y0, y1);
   }
 }
 
 double cos(double x) {
   if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
-  double r;
-  switch (reduce_pio2(x, &r)) {
-    case 0: return cos_small(r);
-    case 1: return -sin_small(r);
-    case 2: return -cos_small(r);
-    default: return sin_small(r);
+  double y0, y1;
+  switch (reduce_pio2(x, &y0, &y1)) {
+    case 0: return cos_small(y0, y1);
+    case 1: return -sin_small(y0, y1);
+    case 2: return -cos_small(y0, y1);
+    default: return sin_small(y0, y1);
   }
 }
 
