@@ -1,53 +1,70 @@
-// normlab_trace: trains a fixed lab natively and prints its trace as JSON. The node test runs the same lab
-// through the wasm module and requires every printed number to be bit-identical (as hex floats).
+// normlab_trace: trains a lab natively from a JSON config and prints everything it computed. The node test
+// (tests/node/determinism.test.mjs) runs the same config through the wasm module and requires every number
+// to be bit-identical: 17 significant digits round-trip a double, 9 a float.
+//   normlab_trace '{"data": {...}, "batch": 32, "seed": 7, "steps": 100, "init": "shared",
+//                   "runs": [{"model": {...}, "optimizer": {...}}], "grid": [w, h, x0, x1, y0, y1]}'
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "lab.h"
 
 using namespace normlab;
+using json = nlohmann::json;
 
-static void hex(const char* sep, double v) { std::printf("%s\"%a\"", sep, v); }
+static int fail(const std::string& what) {
+  std::fprintf(stderr, "normlab_trace: %s\n", what.c_str());
+  return 1;
+}
+
+static void print_floats(const float* v, size_t n) {
+  for (size_t k = 0; k < n; ++k) std::printf("%s%.9g", k ? "," : "", static_cast<double>(v[k]));
+}
 
 int main(int argc, char** argv) {
-  const int steps = argc > 1 ? std::atoi(argv[1]) : 100;
+  if (argc < 2) return fail("usage: normlab_trace '<config json>'");
+  const json cfg = json::parse(argv[1], nullptr, false);
+  if (cfg.is_discarded()) return fail("config: malformed JSON");
   Lab lab;
   DataSpec data;
-  parse_data_spec(R"({"type": "moons", "points": 300, "noise": 0.2, "seed": 3, "test_fraction": 0.2})", &data);
-  if (!lab.set_data(data).ok() || !lab.set_batch_size(32).ok()) return 1;
-  const char* models[] = {
-      R"({"input": 2, "layers": [{"type": "linear", "out": 16}, {"type": "batchnorm"}, {"type": "gelu"}, {"type": "dropout", "p": 0.2}, {"type": "linear", "out": 2}]})",
-      R"({"input": 2, "layers": [{"type": "linear", "out": 16}, {"type": "layernorm"}, {"type": "tanh"}, {"type": "residual", "layers": [{"type": "rmsnorm"}, {"type": "linear", "out": 16}, {"type": "sigmoid"}]}, {"type": "groupnorm", "groups": 4}, {"type": "linear", "out": 2}]})",
-  };
-  const char* opts[] = {R"({"type": "adam", "lr": 0.01})", R"({"type": "sgd", "lr": 0.1, "momentum": 0.9, "nesterov": true})"};
-  for (int i = 0; i < 2; ++i) {
+  Status s = parse_data_spec(cfg["data"].dump(), &data);
+  if (!s.ok() || !(s = lab.set_data(data)).ok() || !(s = lab.set_batch_size(cfg["batch"].get<int>())).ok())
+    return fail(s.message());
+  if (cfg.value("init", "shared") == "sequential") lab.set_init_mode(InitMode::Sequential);
+  for (const auto& run : cfg["runs"]) {
     ModelSpec m;
     OptimizerSpec o;
     int idx;
-    if (!parse_model_spec(models[i], &m).ok() || !parse_optimizer_spec(opts[i], &o).ok() || !lab.add_run(m, o, &idx).ok()) return 1;
+    if (!(s = parse_model_spec(run["model"].dump(), &m)).ok() || !(s = parse_optimizer_spec(run["optimizer"].dump(), &o)).ok() ||
+        !(s = lab.add_run(m, o, &idx)).ok())
+      return fail(s.message());
   }
-  lab.reset(7);
+  if (!(s = lab.reset(cfg["seed"].get<uint32_t>())).ok()) return fail(s.message());
+  const int steps = cfg["steps"].get<int>();
   std::printf("{\"losses\": [");
-  for (int s = 0; s < steps; ++s) {
+  for (int step = 0; step < steps; ++step) {
     lab.step(nullptr);
-    for (int r = 0; r < lab.run_count(); ++r) hex(s == 0 && r == 0 ? "" : ",", lab.run(r).loss);
+    std::printf("%s[", step ? "," : "");
+    for (int r = 0; r < lab.run_count(); ++r) std::printf("%s%.17g", r ? "," : "", lab.run(r).loss);
+    std::printf("]");
   }
   std::printf("], \"params\": [");
   for (int r = 0; r < lab.run_count(); ++r) {
+    std::printf("%s[", r ? "," : "");
     const auto& p = lab.run(r).model->tensors().params();
-    double sum = 0;
-    for (size_t k = 0; k < p.size(); ++k) sum += p[k] * static_cast<double>(k % 7 + 1);
-    hex(r == 0 ? "" : ",", sum);
+    print_floats(p.data(), p.size());
+    std::printf("]");
   }
   std::printf("], \"grid\": [");
-  std::vector<float> probs(50 * 40 * 2);
+  const auto& g = cfg["grid"];
+  const int w = g[0].get<int>(), h = g[1].get<int>();
   for (int r = 0; r < lab.run_count(); ++r) {
-    lab.grid(r, 50, 40, -2, 3, -1.5, 2, InferMode::Eval, probs.data());
-    double sum = 0;
-    for (size_t k = 0; k < probs.size(); ++k) sum += probs[k] * static_cast<double>(k % 5 + 1);
-    hex(r == 0 ? "" : ",", sum);
+    std::vector<float> probs(static_cast<size_t>(w) * h * lab.run(r).model->classes());
+    s = lab.grid(r, w, h, g[2].get<double>(), g[3].get<double>(), g[4].get<double>(), g[5].get<double>(), InferMode::Eval, probs.data());
+    if (!s.ok()) return fail(s.message());
+    std::printf("%s[", r ? "," : "");
+    print_floats(probs.data(), probs.size());
+    std::printf("]");
   }
   std::printf("]}\n");
   return 0;

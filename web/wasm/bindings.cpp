@@ -7,6 +7,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <malloc.h>
+
 #include <cmath>
 #include <memory>
 #include <string>
@@ -472,8 +474,9 @@ class LabHandle {
   std::vector<float> grid_;
 };
 
-// Heap size in bytes (for the tests that keep it flat).
+// Memory, for the tests that keep it flat: the wasm memory size, and the bytes malloc has handed out.
 static double heap_size() { return val::module_property("HEAPU8")["length"].as<double>(); }
+static double heap_used() { return static_cast<double>(mallinfo().uordblks); }
 
 EMSCRIPTEN_BINDINGS(normlab) {
   using namespace emscripten;
@@ -533,4 +536,5 @@ EMSCRIPTEN_BINDINGS(normlab) {
       .function("modelSpec", &LabHandle::modelSpec)
       .function("diagnostics", &LabHandle::diagnostics);
   function("heapSize", &heap_size);
+  function("heapUsed", &heap_used);
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every test: native GoogleTest (CTest), the wasm module through node, native-vs-wasm bit identity.
+# NORMLAB_GOLDEN_DIR=<dir> adds fresh PyTorch traces to the golden replays (see .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+
+echo "== native build and tests"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j2
+ctest --test-dir build --output-on-failure -j2
+
+echo "== wasm build"
+bash scripts/build-wasm.sh
+
+echo "== node tests (wasm module)"
+node --test tests/node/
