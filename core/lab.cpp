@@ -1,5 +1,6 @@
 #include "lab.h"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -130,7 +131,9 @@ bool Lab::step(EpochSummary* summary) {
     if (run.stopped) continue;
     double loss = 0;
     int correct = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     Status s = run.model->train_step(bx_.data(), by_.data(), rows, *run.optimizer, &loss, &correct);
+    run.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!s.ok()) {
       run.stopped = true;
       run.error = s.message();

@@ -27,6 +27,7 @@ struct Run {
   // Last step.
   double loss = 0;
   int correct = 0, rows = 0;
+  double step_seconds = 0;  // wall time of its last training step
   // Current epoch so far (the lesson's "mean loss per epoch" is the mean of batch losses).
   double epoch_loss_sum = 0;
   int epoch_batches = 0, epoch_correct = 0, epoch_rows = 0;

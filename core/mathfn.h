@@ -1,7 +1,10 @@
 // Deterministic elementary functions. glibc (native) and musl (wasm) implement exp/log/sin/erf differently,
 // so a build that calls them cannot be bit-identical across the two. These use only +, -, *, /, sqrt and
-// exact scaling (IEEE-exact on every platform), compute in double, and are accurate to a few ulp of double,
-// so their float results are the correctly rounded values in all but vanishingly rare cases.
+// exact scaling (IEEE-exact on every platform) and compute in double: exp, log, sin, cos, tanh to 4 ulp,
+// expm1 and erf to 10, erfc to 40 (tests/native/mathfn_test.cpp measures them), so their float results are
+// the correctly rounded values in all but vanishingly rare cases (0 mismatches in 10^6 per function).
+// sin and cos reduce their argument as fdlibm does for |x| < 2^20·π/2 (about 1.6e6); beyond that they lose
+// accuracy (normlab never calls them there).
 #pragma once
 
 namespace normlab::det {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 namespace normlab {
@@ -11,10 +12,35 @@ using json = nlohmann::json;
 
 std::string show(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+// The shortest decimal that reads back as the same double: 0.1, not 0.10000000000000001.
 std::string fmt(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {  // integers as integers: 2000, not 2e+03
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
+}
+
+Status range_error(const std::string& name, double v, double lo, bool lo_open, double hi, bool hi_open) {
+  const bool bad_lo = lo_open ? !(v > lo) : !(v >= lo);
+  const bool bad_hi = hi_open ? !(v < hi) : !(v <= hi);
+  if (!bad_lo && !bad_hi) return Status::Ok();
+  return Status::Error(name + ": must be in " + (lo_open ? "(" : "[") + fmt(lo) + ", " + (std::isinf(hi) ? "inf" : fmt(hi)) +
+                       (hi_open ? ")" : "]") + ", got " + fmt(v));
+}
+
+// A count of features or groups: a positive integer no larger than kMaxWidth.
+Status count_error(const std::string& name, double v, const char* what) {
+  if (!(v > 0)) return Status::Error(name + ": must be a positive integer, got " + fmt(v));
+  if (v > kMaxWidth)
+    return Status::Error(name + ": " + fmt(v) + " " + what + " is " + (std::string(what) == "features" ? "wider" : "more") +
+                         " than the limit of " + std::to_string(kMaxWidth));
+  return Status::Ok();
 }
 
 // A SAX handler that accepts everything and remembers where parsing failed, for a message with a position.
@@ -79,13 +105,13 @@ class Fields {
     *out = d;
     return Status::Ok();
   }
-  Status integer(const char* key, long long* out, bool required, const char* why = nullptr) {
-    double d = static_cast<double>(*out);
+  // A number with an integral value (64 and 64.0 both); range checks are the caller's.
+  Status integer(const char* key, double* out, bool required, const char* why = nullptr) {
+    double d = *out;
     Status s = number(key, &d, required, why);
     if (!s.ok()) return s;
-    if (d != std::floor(d) || std::fabs(d) > 9.0e15)
-      return Status::Error(name(key) + ": must be an integer, got " + show(*get(key)));
-    *out = static_cast<long long>(d);
+    if (d != std::floor(d)) return Status::Error(name(key) + ": must be an integer, got " + show(*get(key)));
+    *out = d;
     return Status::Ok();
   }
   Status boolean(const char* key, bool* out) {
@@ -96,12 +122,7 @@ class Fields {
     return Status::Ok();
   }
   Status range(const char* key, double v, double lo, bool lo_open, double hi, bool hi_open) const {
-    const bool bad = lo_open ? !(v > lo) : !(v >= lo);
-    const bool bad_hi = hi_open ? !(v < hi) : !(v <= hi);
-    if (bad || bad_hi)
-      return Status::Error(name(key) + ": must be in " + (lo_open ? "(" : "[") + fmt(lo) + ", " +
-                           (std::isinf(hi) ? "inf" : fmt(hi)) + (hi_open ? ")" : "]") + ", got " + fmt(v));
-    return Status::Ok();
+    return range_error(name(key), v, lo, lo_open, hi, hi_open);
   }
   // Reports the first field that was never read.
   Status finish(const std::string& what) const {
@@ -142,9 +163,10 @@ std::string layer_kind_list() {
   return s;
 }
 
-Status parse_layers(const json& arr, const std::string& path, std::vector<LayerSpec>* out);
+Status parse_layers(const json& arr, const std::string& path, std::vector<LayerSpec>* out, int* entries);
 
-Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer) {
+// Reads one layer's fields (types and integrality); value ranges are checked by validate_model_spec.
+Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer, int* entries) {
   if (!obj.is_object()) return Status::Error(path + ": expected an object like {\"type\": \"relu\"}, got " + show(obj));
   Fields f(obj, path);
   const json* type = f.get("type");
@@ -161,12 +183,9 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer) {
 
   switch (layer->kind) {
     case LayerKind::Linear: {
-      long long out = 0;
+      double out = 0;
       NORMLAB_TRY(f.integer("out", &out, true, "the number of output features"));
-      if (out <= 0) return Status::Error(f.name("out") + ": must be a positive integer, got " + std::to_string(out));
-      if (out > kMaxWidth)
-        return Status::Error(f.name("out") + ": " + std::to_string(out) + " features is wider than the limit of " +
-                             std::to_string(kMaxWidth));
+      NORMLAB_TRY(count_error(f.name("out"), out, "features"));
       layer->out = static_cast<int>(out);
       NORMLAB_TRY(f.boolean("bias", &layer->bias));
       break;
@@ -174,30 +193,26 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer) {
     case LayerKind::BatchNorm:
       layer->eps = 1e-5;
       NORMLAB_TRY(f.number("eps", &layer->eps, false));
-      NORMLAB_TRY(f.range("eps", layer->eps, 0, true, INFINITY, true));
+      if (f.has("momentum") && obj["momentum"].is_null())
+        return Status::Error(f.name("momentum") + ": null (PyTorch's cumulative average) is not supported; give a number in [0, 1]");
       NORMLAB_TRY(f.number("momentum", &layer->momentum, false));
-      NORMLAB_TRY(f.range("momentum", layer->momentum, 0, false, 1, false));
       break;
     case LayerKind::LayerNorm:
     case LayerKind::RMSNorm:
       layer->eps = layer->kind == LayerKind::RMSNorm ? 1e-6 : 1e-5;
       NORMLAB_TRY(f.number("eps", &layer->eps, false));
-      NORMLAB_TRY(f.range("eps", layer->eps, 0, true, INFINITY, true));
       break;
     case LayerKind::GroupNorm: {
       layer->eps = 1e-5;
-      long long groups = 0;
+      double groups = 0;
       NORMLAB_TRY(f.integer("groups", &groups, true, "the number of groups the features are split into"));
-      if (groups <= 0) return Status::Error(f.name("groups") + ": must be a positive integer, got " + std::to_string(groups));
-      if (groups > kMaxWidth) return Status::Error(f.name("groups") + ": " + std::to_string(groups) + " groups is more than the limit of " + std::to_string(kMaxWidth));
+      NORMLAB_TRY(count_error(f.name("groups"), groups, "groups"));
       layer->groups = static_cast<int>(groups);
       NORMLAB_TRY(f.number("eps", &layer->eps, false));
-      NORMLAB_TRY(f.range("eps", layer->eps, 0, true, INFINITY, true));
       break;
     }
     case LayerKind::Dropout:
       NORMLAB_TRY(f.number("p", &layer->p, false));
-      NORMLAB_TRY(f.range("p", layer->p, 0, false, 1, true));
       break;
     case LayerKind::LeakyReLU:
       NORMLAB_TRY(f.number("slope", &layer->slope, false));
@@ -205,7 +220,7 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer) {
     case LayerKind::Residual: {
       const json* inner = f.get("layers");
       if (!inner) return Status::Error(f.name("layers") + ": missing (the block's inner layers)");
-      NORMLAB_TRY(parse_layers(*inner, f.name("layers"), &layer->layers));
+      NORMLAB_TRY(parse_layers(*inner, f.name("layers"), &layer->layers, entries));
       break;
     }
     default:
@@ -214,14 +229,39 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer) {
   return f.finish(t + " layer");
 }
 
-Status parse_layers(const json& arr, const std::string& path, std::vector<LayerSpec>* out) {
+// Counts the layer objects in `layers` arrays, nested ones included, without recursion (an explicit stack),
+// so that a hostile input cannot overflow the stack before the limit is checked.
+int count_layers(const json& layers) {
+  int count = 0;
+  std::vector<const json*> todo{&layers};
+  while (!todo.empty()) {
+    const json* arr = todo.back();
+    todo.pop_back();
+    if (!arr->is_array()) continue;
+    for (const auto& l : *arr) {
+      ++count;
+      if (l.is_object()) {
+        auto it = l.find("layers");
+        if (it != l.end()) todo.push_back(&*it);
+      }
+    }
+  }
+  return count;
+}
+
+std::string too_many_layers(int n) {
+  return "layers: " + std::to_string(n) + " layers is more than the limit of " + std::to_string(kMaxLayerEntries);
+}
+
+// `entries` counts every layer read so far, nested ones included: a second guard on recursion depth.
+Status parse_layers(const json& arr, const std::string& path, std::vector<LayerSpec>* out, int* entries) {
   if (!arr.is_array()) return Status::Error(path + ": must be an array of layers, got " + show(arr));
   if (arr.empty()) return Status::Error(path + ": must contain at least one layer");
-  if (arr.size() > static_cast<size_t>(kMaxLayerEntries))
-    return Status::Error(path + ": " + std::to_string(arr.size()) + " layers is more than the limit of " + std::to_string(kMaxLayerEntries));
   out->resize(arr.size());
-  for (size_t i = 0; i < arr.size(); ++i)
-    NORMLAB_TRY(parse_layer(arr[i], path + "[" + std::to_string(i) + "]", &(*out)[i]));
+  for (size_t i = 0; i < arr.size(); ++i) {
+    if (++*entries > kMaxLayerEntries) return Status::Error(too_many_layers(*entries));
+    NORMLAB_TRY(parse_layer(arr[i], path + "[" + std::to_string(i) + "]", &(*out)[i], entries));
+  }
   return Status::Ok();
 }
 
@@ -235,17 +275,36 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
     LayerSpec& l = layers[i];
     const std::string here = path + "[" + std::to_string(i) + "]";
     counts->entries++;
+    if (counts->entries > kMaxLayerEntries) return Status::Ok();  // reported by the caller
     switch (l.kind) {
       case LayerKind::Linear:
+        NORMLAB_TRY(count_error(here + ".out", l.out, "features"));
         counts->linear++;
         *width = l.out;
         break;
+      case LayerKind::BatchNorm:
+        NORMLAB_TRY(range_error(here + ".eps", l.eps, 0, true, INFINITY, true));
+        NORMLAB_TRY(range_error(here + ".momentum", l.momentum, 0, false, 1, false));
+        break;
+      case LayerKind::LayerNorm:
+      case LayerKind::RMSNorm:
+        NORMLAB_TRY(range_error(here + ".eps", l.eps, 0, true, INFINITY, true));
+        break;
+      case LayerKind::Dropout:
+        NORMLAB_TRY(range_error(here + ".p", l.p, 0, false, 1, true));
+        break;
+      case LayerKind::LeakyReLU:
+        if (!std::isfinite(l.slope)) return Status::Error(here + ".slope: must be finite, got " + fmt(l.slope));
+        break;
       case LayerKind::GroupNorm:
+        NORMLAB_TRY(count_error(here + ".groups", l.groups, "groups"));
+        NORMLAB_TRY(range_error(here + ".eps", l.eps, 0, true, INFINITY, true));
         if (*width % l.groups != 0)
           return Status::Error(here + ".groups: " + std::to_string(*width) + " features cannot be split into " +
                                std::to_string(l.groups) + " groups");
         break;
       case LayerKind::Residual: {
+        if (l.layers.empty()) return Status::Error(here + ".layers: must contain at least one layer");
         int inner = *width;
         NORMLAB_TRY(walk(l.layers, here + ".layers", &inner, counts));
         if (inner != *width)
@@ -273,7 +332,7 @@ const char* layer_kind_name(LayerKind kind) {
 const char* dataset_kind_name(DatasetKind kind) { return kDatasetNames[static_cast<int>(kind)]; }
 
 Status validate_model_spec(ModelSpec* spec) {
-  if (spec->input <= 0 || spec->input > kMaxWidth)
+  if (spec->input < 1 || spec->input > kMaxWidth)
     return Status::Error("input: must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + std::to_string(spec->input));
   int width = spec->input;
   WalkCounts counts;
@@ -281,8 +340,7 @@ Status validate_model_spec(ModelSpec* spec) {
   if (counts.linear == 0) return Status::Error("layers: a model needs at least one linear layer (its last one gives the class scores)");
   if (counts.linear > kMaxLinearLayers)
     return Status::Error("layers: " + std::to_string(counts.linear) + " linear layers is more than the limit of " + std::to_string(kMaxLinearLayers));
-  if (counts.entries > kMaxLayerEntries)
-    return Status::Error("layers: " + std::to_string(counts.entries) + " layers is more than the limit of " + std::to_string(kMaxLayerEntries));
+  if (counts.entries > kMaxLayerEntries) return Status::Error(too_many_layers(counts.entries));
   if (width < 2)
     return Status::Error("layers: the last linear layer's out is the number of classes and must be at least 2, got " + std::to_string(width));
   spec->classes = width;
@@ -294,14 +352,17 @@ Status parse_model_spec(const std::string& text, ModelSpec* out) {
   NORMLAB_TRY(parse_json(text, "model", &root));
   Fields f(root, "");
   ModelSpec spec;
-  long long input = 0;
+  double input = 0;
   NORMLAB_TRY(f.integer("input", &input, true, "the number of input features"));
-  if (input <= 0 || input > kMaxWidth)
-    return Status::Error("input: must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + std::to_string(input));
+  if (input < 1 || input > kMaxWidth)
+    return Status::Error("input: must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + fmt(input));
   spec.input = static_cast<int>(input);
   const json* layers = f.get("layers");
   if (!layers) return Status::Error("layers: missing");
-  NORMLAB_TRY(parse_layers(*layers, "layers", &spec.layers));
+  const int total = count_layers(*layers);
+  if (total > kMaxLayerEntries) return Status::Error(too_many_layers(total));
+  int entries = 0;
+  NORMLAB_TRY(parse_layers(*layers, "layers", &spec.layers, &entries));
   NORMLAB_TRY(f.finish("a model"));
   NORMLAB_TRY(validate_model_spec(&spec));
   *out = std::move(spec);
@@ -364,15 +425,15 @@ Status parse_data_spec(const std::string& text, DataSpec* out) {
       if (t == kDatasetNames[k]) spec.kind = static_cast<DatasetKind>(k), found = true;
     if (!found) return Status::Error("type: unknown dataset \"" + t + "\" (expected one of moons, circles, spiral, xor, gauss)");
   }
-  long long points = spec.points, seed = spec.seed;
+  double points = spec.points, seed = spec.seed;
   NORMLAB_TRY(f.integer("points", &points, false));
   if (points < 4 || points > kMaxPoints)
-    return Status::Error("points: must be an integer in [4, " + std::to_string(kMaxPoints) + "], got " + std::to_string(points));
+    return Status::Error("points: must be an integer in [4, " + std::to_string(kMaxPoints) + "], got " + fmt(points));
   spec.points = static_cast<int>(points);
   NORMLAB_TRY(f.number("noise", &spec.noise, false));
   NORMLAB_TRY(f.range("noise", spec.noise, 0, false, 10, false));
   NORMLAB_TRY(f.integer("seed", &seed, false));
-  if (seed < 0 || seed > 4294967295LL) return Status::Error("seed: must be an integer in [0, 4294967295], got " + std::to_string(seed));
+  if (seed < 0 || seed > 4294967295.0) return Status::Error("seed: must be an integer in [0, 4294967295], got " + fmt(seed));
   spec.seed = static_cast<uint32_t>(seed);
   NORMLAB_TRY(f.number("test_fraction", &spec.test_fraction, false));
   NORMLAB_TRY(f.range("test_fraction", spec.test_fraction, 0, false, 0.9, false));

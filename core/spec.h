@@ -2,7 +2,8 @@
 //   model:     {"input": 2, "layers": [{"type": "linear", "out": 64}, {"type": "batchnorm"}, ...]}
 //   optimizer: {"type": "adam", "lr": 0.01}
 //   data:      {"type": "moons", "points": 2000, "noise": 0.2, "seed": 0, "test_fraction": 0.2}
-// Unset fields take PyTorch's (or scikit-learn's) defaults. Every error names its field, e.g.
+// Unset model and optimizer fields take PyTorch's defaults; the data defaults are the lesson's (2000 points,
+// noise 0.2). Every error names its field, e.g.
 //   layers[2].groups: 64 features cannot be split into 5 groups
 #pragma once
 #include <string>
@@ -67,7 +68,10 @@ inline constexpr int kMaxPoints = 100000;
 Status parse_model_spec(const std::string& json, ModelSpec* out);
 Status parse_optimizer_spec(const std::string& json, OptimizerSpec* out);
 Status parse_data_spec(const std::string& json, DataSpec* out);
-Status validate_model_spec(ModelSpec* spec);  // computes `classes`; used by parse and by code-built specs
+// Checks every value (ranges, widths, groups, nesting) and computes `classes`; parse_model_spec calls it, and
+// so do Model::create and Lab::add_run for specs built in code. A LayerSpec built in code has eps = 0 and
+// must set it (the parser sets each kind's default).
+Status validate_model_spec(ModelSpec* spec);
 
 std::string model_spec_to_json(const ModelSpec& spec);
 std::string optimizer_spec_to_json(const OptimizerSpec& spec);
