@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: native GoogleTest (CTest), the wasm module through node, native-vs-wasm bit identity.
+# Every test: native GoogleTest (CTest), the wasm module through node (with native-vs-wasm bit identity),
+# the page typechecked and built, and end-to-end in headless Chromium.
 # NORMLAB_GOLDEN_DIR=<dir> adds fresh PyTorch traces to the golden replays (see .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,3 +16,10 @@ bash scripts/build-wasm.sh
 
 echo "== node tests (wasm module)"
 node --test tests/node/
+
+echo "== page: typecheck, build"
+npx tsc -p .
+npx vite build --logLevel warn
+
+echo "== e2e (headless Chromium against dist/ under a sub-path)"
+node --test tests/e2e/

@@ -341,6 +341,7 @@ class LabHandle {
     o.set("rows", r.rows);
     o.set("stopped", r.stopped);
     o.set("error", r.error);
+    o.set("stepSeconds", r.step_seconds);
     return o;
   }
   // The last completed epoch: {epoch, meanLoss: number[], trainAccuracy: number[]}.

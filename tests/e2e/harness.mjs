@@ -1,0 +1,47 @@
+// Shared e2e harness: dist/ served under a sub-path by scripts/serve.mjs, Debian's Chromium driven by
+// playwright-core (never a downloaded browser; see ../shared/TOOLCHAIN.md).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+export const BASE = '/some/path/';
+
+export async function launch({ locale = 'en-US', headers = {} } = {}) {
+  const { server, url } = await serve({ root: DIST, base: BASE, headers });
+  const profile = await mkdtemp(join(tmpdir(), 'normlab-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    locale,
+    viewport: { width: 1280, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--lang=${locale}`],
+  });
+  return {
+    url,
+    context,
+    async close() {
+      await context.close();
+      server.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// Opens the lab, collecting console errors, page errors and the wasm response's content type.
+export async function openLab(env, path = '') {
+  const page = await env.context.newPage();
+  const errors = [];
+  const wasmTypes = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmTypes.push(r.headers()['content-type']); });
+  await page.goto(env.url + path);
+  await page.waitForSelector('body[data-state="ready"]');
+  await page.waitForFunction(() => /step 0/.test(document.getElementById('status')?.textContent ?? ''));
+  return { page, errors, wasmTypes };
+}

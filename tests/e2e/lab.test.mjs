@@ -1,0 +1,176 @@
+// The lab page in Debian's Chromium, built dist/ served under a sub-path: it loads cleanly, every button
+// and the keyboard drive training, controls reconfigure it, bad settings are shown and do not stop it, a
+// diverging run is marked while the other trains on, the worker recovers, and axe finds nothing serious.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { launch, openLab } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const env = await launch();
+test.after(() => env.close());
+
+const statusOf = (page) => page.getByRole('status').textContent();
+const stepOf = async (page) => Number((await statusOf(page)).match(/step (\d+)/)?.[1]);
+const paints = (page) => page.locator('canvas[aria-label*="decision boundary"]').evaluateAll((cs) => cs.map((c) => Number(c.dataset.paints ?? 0)));
+const chartPoints = (page) => page.locator('#loss-chart').evaluate((c) => Number(c.dataset.points ?? 0));
+
+test('loads with no errors, wasm served as application/wasm, all controls labelled', async () => {
+  const { page, errors, wasmTypes } = await openLab(env);
+  assert.deepEqual(wasmTypes, ['application/wasm']);
+  assert.equal(await statusOf(page), 'epoch 0 · step 0');
+  for (const name of ['Dataset', 'Points', 'Noise', 'Test fraction', 'Data seed', 'Hidden layers', 'Width', 'Activation',
+    'Optimizer', 'Learning rate', 'Batch size', 'Epochs', 'Weight decay', 'Seed']) {
+    assert.equal(await page.getByLabel(name, { exact: true }).count(), 1, name);
+  }
+  assert.equal(await page.getByRole('combobox', { name: 'Normalization' }).count(), 2);
+  for (const name of ['Step', 'Epoch', 'Play', 'Reset']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
+  assert.equal(await page.locator('canvas[aria-label*="decision boundary of No norm"]').count(), 1);
+  assert.equal(await page.locator('canvas[aria-label*="decision boundary of BatchNorm"]').count(), 1);
+  assert.match(await page.locator('#loss-chart').getAttribute('aria-label'), /loss/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Step advances by one step, Epoch to the end of the epoch, Reset returns to step 0', async () => {
+  const { page, errors } = await openLab(env);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 2');
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25'); // 1600 / 64
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 0');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Play trains (loss points, boundaries repaint), Pause stops, and the screenshot is saved', async () => {
+  const { page, errors } = await openLab(env);
+  await page.getByLabel('Epochs', { exact: true }).fill('400');
+  await page.getByLabel('Epochs', { exact: true }).press('Enter');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.waitForTimeout(300);
+  const before = await paints(page);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => Number(document.getElementById('loss-chart').dataset.points ?? 0) > 200);
+  await page.waitForFunction((b) => {
+    const now = [...document.querySelectorAll('canvas[aria-label*="decision boundary"]')].map((c) => Number(c.dataset.paints ?? 0));
+    return now.every((p, i) => p >= b[i] + 3);
+  }, before);
+  assert.equal(await page.getByRole('button', { name: 'Pause' }).count(), 1, 'Play became Pause');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForSelector('body[data-playing="false"]');
+  await page.waitForTimeout(200); // frames already in flight may still arrive
+  const stopped = await stepOf(page);
+  await page.waitForTimeout(500);
+  assert.equal(await stepOf(page), stopped, 'no steps after Pause');
+  assert.ok(stopped > 0);
+  assert.ok(await chartPoints(page) > 200);
+  await mkdir('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/lab.png', fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: Space plays and pauses, → steps, R resets', async () => {
+  const { page } = await openLab(env);
+  await page.locator('h1').click();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]) > 30);
+  await page.keyboard.press(' ');
+  await page.waitForSelector('body[data-playing="false"]');
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 0');
+  await page.close();
+});
+
+test('changing the dataset redraws the points', async () => {
+  const { page, errors } = await openLab(env);
+  const canvas = page.locator('canvas[aria-label*="decision boundary of No norm"]');
+  await page.waitForFunction(() => Number(document.querySelector('canvas.boundary').dataset.paints ?? 0) > 0);
+  const moons = await canvas.evaluate((c) => c.toDataURL());
+  await page.getByLabel('Dataset').selectOption('circles');
+  await page.waitForFunction((m) => document.querySelector('canvas.boundary').toDataURL() !== m, moons);
+  assert.equal(await statusOf(page), 'epoch 0 · step 0');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an invalid setting shows the core\'s message by its control, and training continues', async () => {
+  const { page, errors } = await openLab(env);
+  const run = page.locator('article.run').nth(1);
+  await run.getByRole('combobox', { name: 'Normalization' }).selectOption('groupnorm');
+  await page.waitForFunction(() => document.querySelectorAll('article.run')[1].querySelector('input[type=number]:not([hidden])'));
+  const groups = page.locator('article.run').nth(1).getByRole('spinbutton', { name: 'Groups' });
+  await groups.fill('5');
+  await groups.press('Tab');
+  const error = page.locator('#run-1-groups-error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await error.textContent(), 'layers[1].groups: 64 features cannot be split into 5 groups');
+  assert.equal(await page.locator('#run-1-groups').getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Learning rate').fill('-1');
+  await page.getByLabel('Learning rate').press('Tab');
+  await page.locator('#lr-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#lr-error').textContent(), /^lr: must be in \(0, inf\), got -1$/);
+  // The last valid configuration (the default one) still trains.
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]) > 20);
+  assert.equal(await page.locator('canvas[aria-label*="decision boundary of BatchNorm"]').count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a high learning rate marks one run diverged while the other keeps training', async () => {
+  const { page, errors } = await openLab(env);
+  await page.getByLabel('Optimizer').selectOption('sgd');
+  await page.getByLabel('Learning rate').fill('100');
+  await page.getByLabel('Learning rate').press('Tab');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 0');
+  await page.getByRole('button', { name: 'Play' }).click();
+  const noNorm = page.locator('article.run').nth(0);
+  await noNorm.locator('.badge').waitFor({ state: 'visible' });
+  assert.match(await noNorm.locator('.badge').textContent(), /^diverged — diverged: the loss is/);
+  const at = await stepOf(page);
+  await page.waitForFunction((s) => Number(/step (\d+)/.exec(document.getElementById('status').textContent)[1]) > s + 20, at);
+  assert.ok(await page.locator('article.run').nth(1).locator('.badge').isHidden(), 'BatchNorm keeps training');
+  assert.doesNotMatch(await page.locator('article.run').nth(1).locator('.run-stats').textContent(), /NaN/);
+  assert.doesNotMatch(await noNorm.locator('.run-stats').textContent(), /NaN/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('if the worker dies, the page says so and trains again', async () => {
+  const { page } = await openLab(env);
+  await page.evaluate(() => window.normlabDebug.crashWorker());
+  await page.locator('#notice').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#notice-text').textContent(), /restarted/);
+  await page.waitForSelector('body[data-state="ready"]');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  await page.close();
+});
+
+test('axe-core finds no serious or critical accessibility violations', async () => {
+  const { page } = await openLab(env);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  await page.close();
+});
+
+test('Japanese: the 日本語 button switches the page and html lang', async () => {
+  const { page } = await openLab(env);
+  await page.getByRole('button', { name: '日本語' }).click();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+  assert.equal(await page.getByRole('button', { name: '再生' }).count(), 1);
+  assert.match(await statusOf(page), /^エポック 0 · ステップ 0/);
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.close();
+});

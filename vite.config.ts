@@ -1,0 +1,12 @@
+// The lab page: root web/, every URL relative (works under any sub-path, from any static host).
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: 'web',
+  base: './',
+  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
+  worker: { format: 'es' },
+  resolve: { alias: { '@normlab': fileURLToPath(new URL('./build-wasm/normlab.mjs', import.meta.url)) } },
+  server: { fs: { allow: ['.'] } },
+});

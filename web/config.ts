@@ -1,0 +1,75 @@
+// The page's one configuration object: what every control sets. Its defaults are the lesson's experiment.
+// It turns into the core's JSON (model, optimizer, data) here and nowhere else.
+export const DATASETS = ['moons', 'circles', 'spiral', 'xor', 'gauss'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu'] as const;
+export const NORMS = ['none', 'batchnorm', 'layernorm', 'rmsnorm', 'groupnorm'] as const;
+export const PLACEMENTS = ['before', 'after'] as const;
+export const OPTIMIZERS = ['sgd', 'sgd+momentum', 'adam', 'adamw'] as const;
+export const MAX_RUNS = 4;
+
+export type Dataset = (typeof DATASETS)[number];
+export type Activation = (typeof ACTIVATIONS)[number];
+export type Norm = (typeof NORMS)[number];
+export type Placement = (typeof PLACEMENTS)[number];
+export type OptimizerChoice = (typeof OPTIMIZERS)[number];
+
+export interface RunConfig {
+  name: string;
+  norm: Norm;
+  placement: Placement; // the norm before or after the activation
+  groups: number;       // groupnorm only
+}
+
+export interface LabConfig {
+  data: { type: Dataset; points: number; noise: number; testFraction: number; seed: number };
+  model: { hiddenLayers: number; width: number; activation: Activation };
+  runs: RunConfig[];
+  training: { optimizer: OptimizerChoice; lr: number; batchSize: number; epochs: number; weightDecay: number; seed: number };
+}
+
+export function defaultConfig(): LabConfig {
+  return {
+    data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0 },
+    model: { hiddenLayers: 2, width: 64, activation: 'relu' },
+    runs: [
+      { name: 'No norm', norm: 'none', placement: 'before', groups: 8 },
+      { name: 'BatchNorm', norm: 'batchnorm', placement: 'before', groups: 8 },
+    ],
+    training: { optimizer: 'adam', lr: 0.01, batchSize: 64, epochs: 50, weightDecay: 0, seed: 0 },
+  };
+}
+
+export function cloneConfig(c: LabConfig): LabConfig {
+  return JSON.parse(JSON.stringify(c)) as LabConfig;
+}
+
+// Linear(2, w) → [norm] → act → … → Linear(w, 2): the norm goes before the activation (as the lesson
+// places BatchNorm) or after it.
+export function modelJson(c: LabConfig, run: RunConfig): string {
+  const layers: object[] = [];
+  const norm = run.norm === 'none' ? null : run.norm === 'groupnorm' ? { type: 'groupnorm', groups: run.groups } : { type: run.norm };
+  const act = c.model.activation === 'leaky_relu' ? { type: 'leaky_relu', slope: 0.01 } : { type: c.model.activation };
+  for (let i = 0; i < c.model.hiddenLayers; i++) {
+    layers.push({ type: 'linear', out: c.model.width });
+    if (norm && run.placement === 'before') layers.push(norm);
+    layers.push(act);
+    if (norm && run.placement === 'after') layers.push(norm);
+  }
+  layers.push({ type: 'linear', out: 2 });
+  return JSON.stringify({ input: 2, layers });
+}
+
+export function optimizerJson(c: LabConfig): string {
+  const t = c.training;
+  switch (t.optimizer) {
+    case 'sgd': return JSON.stringify({ type: 'sgd', lr: t.lr, weight_decay: t.weightDecay });
+    case 'sgd+momentum': return JSON.stringify({ type: 'sgd', lr: t.lr, momentum: 0.9, weight_decay: t.weightDecay });
+    case 'adam': return JSON.stringify({ type: 'adam', lr: t.lr, weight_decay: t.weightDecay });
+    case 'adamw': return JSON.stringify({ type: 'adamw', lr: t.lr, weight_decay: t.weightDecay });
+  }
+}
+
+export function dataJson(c: LabConfig): string {
+  const d = c.data;
+  return JSON.stringify({ type: d.type, points: d.points, noise: d.noise, seed: d.seed, test_fraction: d.testFraction });
+}

@@ -1,0 +1,314 @@
+// Wires the page: one configuration object, the worker that trains, and the views that draw. The main
+// thread never trains: it sends settings and commands, and draws what the worker posts, once per frame.
+import { ACTIVATIONS, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config';
+import type { ConfigError, FromWorker, ToWorker } from './protocol';
+import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
+import { Charts } from './views/charts';
+import { RunsView } from './views/runs';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+let lang: Lang = initialLang();
+let s: Strings = strings(lang);
+let applied: LabConfig = defaultConfig(); // the configuration the worker is running
+let draft: LabConfig = cloneConfig(applied); // what the controls show (may be invalid)
+let configId = 0;
+let playing = false;
+let done = false;
+let status = { epoch: 0, step: 0 };
+let worker: Worker;
+let seq = 0; // numbers every command; see protocol.ts
+let workerReady = false;
+
+const charts = new Charts($<HTMLCanvasElement>('loss-chart'), $<HTMLCanvasElement>('accuracy-chart'), s);
+const runsView = new RunsView($('runs'), {
+  change(index, patch) {
+    draft.runs[index] = { ...draft.runs[index], ...patch };
+    if (patch.norm !== undefined) runsView.render(draft.runs, draft.runs.length > 1); // show/hide groups, placement
+    submit();
+  },
+  remove(index) {
+    if (draft.runs.length <= 1) return;
+    draft.runs.splice(index, 1);
+    runsView.render(draft.runs, draft.runs.length > 1);
+    submit();
+  },
+}, s);
+
+// ---------------------------------------------------------------------------------------------- worker
+
+type Command = ToWorker extends infer T ? (T extends unknown ? Omit<T, 'seq'> : never) : never;
+
+function send(msg: Command) {
+  worker.postMessage({ ...msg, seq: ++seq } as ToWorker);
+}
+
+function startWorker() {
+  workerReady = false;
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<FromWorker>) => receive(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    showNotice(s.workerDied);
+    worker.terminate();
+    playing = false;
+    startWorker();
+    draft = cloneConfig(applied);
+    submit();
+  };
+}
+
+function submit() {
+  clearErrors();
+  send({ type: 'configure', config: cloneConfig(draft), id: ++configId });
+}
+
+function receive(msg: FromWorker) {
+  switch (msg.type) {
+    case 'ready':
+      workerReady = true;
+      document.body.dataset.state = 'ready';
+      break;
+    case 'configured': {
+      if (msg.id !== configId) break; // a newer configuration is on its way
+      applied = msg.config;
+      runsView.render(applied.runs, applied.runs.length > 1);
+      const boundaries = runsView.boundaries;
+      boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
+      charts.reset(applied.runs.map((r) => r.name));
+      done = false;
+      updateButtons();
+      if (playing) send({ type: 'play' }); // a new configuration keeps playing
+      break;
+    }
+    case 'config-error':
+      if (msg.id === configId) showErrors(msg.errors);
+      break;
+    case 'frame': {
+      status = { epoch: msg.epoch, step: msg.step };
+      done = msg.done;
+      if (msg.seq === seq) playing = msg.playing; // older frames were in flight before the latest command
+      charts.addSteps(msg.firstStep, msg.losses);
+      charts.addEpochs(msg.epochs);
+      runsView.setStats(msg.runs);
+      if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs.map((r) => r.name));
+      if (msg.boundary) {
+        const b = msg.boundary;
+        runsView.boundaries.forEach((view, r) => { if (b.probs[r]) view.setProbabilities(b.probs[r], b.w, b.h, b.extent); });
+      }
+      updateStatus();
+      updateButtons();
+      break;
+    }
+    case 'fatal':
+      showNotice(msg.message);
+      document.body.dataset.state = 'fatal';
+      break;
+  }
+}
+
+// ------------------------------------------------------------------------------------------- controls
+
+type ControlPath = `${'data' | 'model' | 'training'}.${string}`;
+
+function controls(): HTMLElement[] {
+  return Array.from(document.querySelectorAll<HTMLElement>('#controls [data-key]'));
+}
+
+function getPath(c: LabConfig, path: ControlPath): unknown {
+  const [group, key] = path.split('.') as [keyof LabConfig, string];
+  return (c[group] as unknown as Record<string, unknown>)[key];
+}
+
+function setPath(c: LabConfig, path: ControlPath, value: unknown) {
+  const [group, key] = path.split('.') as [keyof LabConfig, string];
+  (c[group] as unknown as Record<string, unknown>)[key] = value;
+}
+
+function fillSelect(id: string, values: readonly string[]) {
+  const select = $<HTMLSelectElement>(id);
+  select.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v })));
+}
+
+function showConfig(c: LabConfig) {
+  for (const el of controls()) {
+    const v = getPath(c, el.dataset.key as ControlPath);
+    (el as HTMLInputElement | HTMLSelectElement).value = String(v);
+  }
+}
+
+function initControls() {
+  fillSelect('dataset', DATASETS);
+  fillSelect('activation', ACTIVATIONS);
+  fillSelect('optimizer', OPTIMIZERS);
+  showConfig(draft);
+  for (const el of controls()) {
+    el.addEventListener('change', () => {
+      const input = el as HTMLInputElement | HTMLSelectElement;
+      const value = input instanceof HTMLInputElement && input.type === 'number' ? (input.value.trim() === '' ? NaN : Number(input.value)) : input.value;
+      setPath(draft, input.dataset.key as ControlPath, value);
+      submit();
+    });
+  }
+  $('controls').addEventListener('submit', (e) => e.preventDefault());
+  $('btn-add-run').addEventListener('click', () => {
+    if (draft.runs.length >= MAX_RUNS) return;
+    const norms: RunConfig['norm'][] = ['layernorm', 'rmsnorm', 'groupnorm', 'none', 'batchnorm'];
+    const norm = norms.find((n) => !draft.runs.some((r) => r.norm === n)) ?? 'layernorm';
+    const name = { none: 'No norm', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm' }[norm];
+    draft.runs.push({ name, norm, placement: 'before', groups: 8 });
+    runsView.render(draft.runs, true);
+    submit();
+  });
+  document.querySelectorAll<HTMLInputElement>('input[name="boundary-mode"]').forEach((r) =>
+    r.addEventListener('change', () => send({ type: 'boundary', trainBatch: r.value === 'train' && r.checked })));
+  $<HTMLInputElement>('log-scale').addEventListener('change', (e) => charts.setLogScale((e.target as HTMLInputElement).checked));
+}
+
+// Shows each error next to its control; the worker keeps running the last valid configuration.
+function showErrors(errors: ConfigError[]) {
+  for (const e of errors) {
+    const t = e.target;
+    if (t.kind === 'run') {
+      runsView.setError(t.index, t.field, e.message);
+      continue;
+    }
+    if (t.kind === 'page') {
+      const p = $('page-error');
+      p.hidden = false;
+      p.textContent = e.message;
+      continue;
+    }
+    const control = document.querySelector<HTMLElement>(`#controls [data-key="${t.kind}.${t.field}"]`);
+    if (!control) continue;
+    let error = document.getElementById(`${control.id}-error`);
+    if (!error) {
+      error = Object.assign(document.createElement('p'), { id: `${control.id}-error`, className: 'error' });
+      control.parentElement!.append(error);
+    }
+    error.hidden = false;
+    error.textContent = e.message;
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', error.id);
+  }
+}
+
+function clearErrors() {
+  document.querySelectorAll<HTMLElement>('#controls .error').forEach((e) => { e.hidden = true; e.textContent = ''; });
+  document.querySelectorAll('#controls [aria-invalid]').forEach((c) => c.removeAttribute('aria-invalid'));
+  runsView.clearErrors();
+}
+
+// ---------------------------------------------------------------------------------------- buttons, keys
+
+function play() {
+  if (done || !workerReady) return;
+  playing = true;
+  send({ type: 'play' });
+  updateButtons();
+}
+
+function pause() {
+  playing = false;
+  send({ type: 'pause' });
+  updateButtons();
+}
+
+function reset() {
+  playing = false;
+  done = false;
+  charts.reset(applied.runs.map((r) => r.name));
+  runsView.boundaries.forEach((b) => b.clearProbabilities());
+  send({ type: 'reset' });
+  updateButtons();
+}
+
+function updateButtons() {
+  const btn = $<HTMLButtonElement>('btn-play');
+  btn.textContent = playing ? s.pause : s.play;
+  btn.setAttribute('aria-pressed', String(playing));
+  btn.disabled = done && !playing;
+  $<HTMLButtonElement>('btn-step').disabled = done;
+  $<HTMLButtonElement>('btn-epoch').disabled = done;
+  $<HTMLButtonElement>('btn-add-run').disabled = draft.runs.length >= MAX_RUNS;
+  document.body.dataset.playing = String(playing);
+}
+
+function updateStatus() {
+  $('status').textContent = s.status(status.epoch, status.step) + (done ? ` · ${s.statusDone}` : '');
+}
+
+function initButtons() {
+  $('btn-play').addEventListener('click', () => (playing ? pause() : play()));
+  $('btn-step').addEventListener('click', () => { playing = false; send({ type: 'step', unit: 'step' }); });
+  $('btn-epoch').addEventListener('click', () => { playing = false; send({ type: 'step', unit: 'epoch' }); });
+  $('btn-reset').addEventListener('click', reset);
+  document.addEventListener('keydown', (e) => {
+    const t = e.target as HTMLElement;
+    if (e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, button, [contenteditable]')) return;
+    if (e.key === ' ') { e.preventDefault(); playing ? pause() : play(); }
+    else if (e.key === 'ArrowRight') { e.preventDefault(); playing = false; send({ type: 'step', unit: 'step' }); }
+    else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); reset(); }
+  });
+  $('notice-dismiss').addEventListener('click', () => { $('notice').hidden = true; });
+}
+
+function showNotice(text: string) {
+  $('notice-text').textContent = text;
+  $('notice').hidden = false;
+}
+
+// -------------------------------------------------------------------------------------------- language
+
+function applyStrings() {
+  document.documentElement.lang = lang;
+  document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((el) => {
+    const v = s[el.dataset.i18n as keyof Strings];
+    if (typeof v === 'string') el.textContent = v;
+  });
+  document.querySelectorAll<HTMLElement>('[data-i18n-label]').forEach((el) => {
+    const v = s[el.dataset.i18nLabel as keyof Strings];
+    if (typeof v === 'string') el.setAttribute('aria-label', v);
+  });
+  const label = (id: string, keyOf: (v: string) => keyof Strings) =>
+    Array.from($<HTMLSelectElement>(id).options).forEach((o) => { o.textContent = String(s[keyOf(o.value)]); });
+  label('dataset', (v) => v as keyof Strings);
+  label('activation', (v) => v as keyof Strings);
+  label('optimizer', (v) => v as keyof Strings);
+  $('loss-chart').setAttribute('aria-label', s.lossChart);
+  $('accuracy-chart').setAttribute('aria-label', s.accuracyChart);
+  $('lang-en').setAttribute('aria-pressed', String(lang === 'en'));
+  $('lang-ja').setAttribute('aria-pressed', String(lang === 'ja'));
+  runsView.applyStrings(s);
+  charts.setStrings(s);
+  updateButtons();
+  updateStatus();
+}
+
+function setLang(next: Lang) {
+  lang = next;
+  s = strings(lang);
+  saveLang(lang);
+  applyStrings();
+}
+
+// ------------------------------------------------------------------------------------------------ frame
+
+function frame() {
+  charts.draw();
+  for (const b of runsView.boundaries) b.draw();
+  requestAnimationFrame(frame);
+}
+
+initControls();
+initButtons();
+runsView.render(draft.runs, draft.runs.length > 1);
+$('lang-en').addEventListener('click', () => setLang('en'));
+$('lang-ja').addEventListener('click', () => setLang('ja'));
+applyStrings();
+$('status').textContent = s.loading;
+startWorker();
+submit();
+requestAnimationFrame(frame);
+// A handle for tests and the curious: makes the worker fail, to see the page recover.
+(window as unknown as { normlabDebug: object }).normlabDebug = { crashWorker: () => send({ type: 'crash' }) };

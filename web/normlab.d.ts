@@ -1,0 +1,99 @@
+// Types of the Embind module built from web/wasm/bindings.cpp (build-wasm/normlab.mjs). Hand-written:
+// Emscripten 3.1.6 cannot emit them.
+export interface EmbindObject {
+  delete(): void;
+}
+
+export interface NormlabModel extends EmbindObject {
+  parameterNames(): string[];
+  parameterShape(name: string): number[];
+  getParameter(name: string): Float32Array;
+  getGradient(name: string): Float32Array;
+  setParameter(name: string, values: ArrayLike<number>): void;
+  setTraining(training: boolean): void;
+  training(): boolean;
+  input(): number;
+  classes(): number;
+  parameterCount(): number;
+  spec(): string;
+  manualSeed(seed: number): void;
+  forward(x: ArrayLike<number>): Float32Array;
+  predictProba(x: ArrayLike<number>, trainBatch: boolean): Float32Array;
+  trainStep(x: ArrayLike<number>, y: ArrayLike<number>, optimizer: NormlabOptimizer): number;
+  computeGradients(x: ArrayLike<number>, y: ArrayLike<number>): number;
+}
+
+export interface NormlabOptimizer extends EmbindObject {
+  reset(): void;
+  steps(): number;
+  spec(): string;
+  setLearningRate(lr: number): void;
+}
+
+export interface RunState {
+  loss: number;
+  accuracy: number;
+  rows: number;
+  stopped: boolean;
+  error: string;
+  stepSeconds: number;
+}
+
+export interface EpochSummary {
+  epoch: number;
+  meanLoss: number[];
+  trainAccuracy: number[];
+}
+
+export interface Diagnostics {
+  activations: { layer: number; type: string; mean: number; std: number; saturated: number }[];
+  gradNorms: { name: string; norm: number }[];
+  norms: { layer: number; type: string; mean: Float32Array; var: Float32Array; usedRunning: boolean }[];
+}
+
+export interface DataArrays {
+  x: Float32Array;
+  y: Int32Array;
+  rows: number;
+}
+
+export interface NormlabLab extends EmbindObject {
+  setData(json: string): void;
+  dataSpec(): string;
+  setBatchSize(batch: number): void;
+  batchSize(): number;
+  setInitMode(mode: 'shared' | 'sequential'): void;
+  addRun(modelJson: string, optimizerJson: string): number;
+  replaceRun(index: number, modelJson: string, optimizerJson: string): void;
+  removeRun(index: number): void;
+  runCount(): number;
+  reset(seed: number): void;
+  seed(): number;
+  step(count: number): number;
+  epochEnded(): boolean;
+  stepCount(): number;
+  epoch(): number;
+  stepInEpoch(): number;
+  stepsPerEpoch(): number;
+  runState(index: number): RunState;
+  epochSummary(): EpochSummary;
+  evaluate(index: number, testSet: boolean, trainBatch: boolean): { loss: number; accuracy: number };
+  grid(index: number, w: number, h: number, x0: number, x1: number, y0: number, y1: number, trainBatch: boolean): Float32Array;
+  trainData(): DataArrays;
+  testData(): DataArrays;
+  lastBatch(): Int32Array;
+  parameterNames(index: number): string[];
+  getParameter(index: number, name: string): Float32Array;
+  modelSpec(index: number): string;
+  diagnostics(index: number): Diagnostics;
+}
+
+export interface NormlabModule {
+  Model: { new (modelJson: string, seed?: number): NormlabModel };
+  Optimizer: { new (model: NormlabModel, optimizerJson: string): NormlabOptimizer };
+  Lab: { new (): NormlabLab };
+  heapSize(): number;
+  heapUsed(): number;
+}
+
+export default function createNormlab(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateFile?: (path: string) => string }): Promise<NormlabModule>;

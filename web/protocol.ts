@@ -1,0 +1,78 @@
+// The typed messages between the page (main thread) and the worker that owns the wasm module.
+import type { LabConfig } from './config';
+
+// Which control an error belongs to: the page shows the core's message next to it.
+export type ErrorTarget =
+  | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' }
+  | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' }
+  | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' }
+  | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' }
+  | { kind: 'page' };
+
+export interface ConfigError {
+  target: ErrorTarget;
+  message: string;
+}
+
+// Every message carries `seq`, which frames echo: the page trusts a frame's `playing` only once the worker
+// has seen the page's latest command (frames already in flight describe the past).
+export type ToWorker = { seq: number } & (
+  | { type: 'configure'; config: LabConfig; id: number } // validate; if valid, replace the lab and reset
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step'; unit: 'step' | 'epoch' }
+  | { type: 'reset' }
+  | { type: 'boundary'; trainBatch: boolean }
+  | { type: 'crash' } // test hook: makes the worker die, to test the page's recovery
+);
+
+export interface Points {
+  x: Float32Array; // rows × 2
+  y: Int32Array;
+}
+
+export interface RunFrame {
+  loss: number;          // the last step's loss (NaN before the first)
+  trainAccuracy: number; // of the last completed epoch's batches (NaN before)
+  testAccuracy: number;  // eval mode on the test set, at the last evaluation (NaN without a test set)
+  stepMs: number;
+  stopped: boolean;
+  error: string;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  step: number;          // the global step at which the epoch ended
+  trainLoss: number[];   // per run: mean of the epoch's batch losses (NaN if stopped)
+  testLoss: number[];    // per run: eval-mode loss on the test set (NaN without a test set)
+  trainAccuracy: number[];
+  testAccuracy: number[];
+}
+
+export interface Boundary {
+  w: number;
+  h: number;
+  extent: [number, number, number, number]; // x0, x1, y0, y1
+  probs: Float32Array[];                     // per run: w × h probabilities of class 1, row 0 at the top
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'configured'; id: number; config: LabConfig; train: Points; test: Points; extent: [number, number, number, number] }
+  | { type: 'config-error'; id: number; errors: ConfigError[] }
+  | {
+      type: 'frame';
+      seq: number;        // the last command the worker had processed
+      step: number;
+      epoch: number;
+      stepInEpoch: number;
+      stepsPerEpoch: number;
+      playing: boolean;
+      done: boolean;
+      losses: number[][]; // per run: the step losses since the last frame (NaN where stopped)
+      firstStep: number;  // the global step of losses[r][0]
+      epochs: EpochPoint[];
+      runs: RunFrame[];
+      boundary: Boundary | null;
+    }
+  | { type: 'fatal'; message: string };

@@ -1,0 +1,135 @@
+// The loss chart (per-step training loss, per-epoch mean train and test loss, per run) and the accuracy
+// chart (per-epoch train and test accuracy). Chart.js, tree-shaken, animation off while streaming.
+import {
+  Chart, Decimation, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip,
+  type ChartDataset,
+} from 'chart.js';
+import { RUN_COLORS, isDark } from './palette';
+import type { EpochPoint } from '../protocol';
+import type { Strings } from '../i18n';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
+
+type XY = { x: number; y: number };
+type Line = ChartDataset<'line', XY[]>;
+
+function axisColors() {
+  return isDark() ? { grid: 'rgba(255,255,255,0.08)', text: '#b8bcc4' } : { grid: 'rgba(0,0,0,0.07)', text: '#555a63' };
+}
+
+function makeChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yMax?: number): Chart<'line', XY[]> {
+  const c = axisColors();
+  return new Chart<'line', XY[]>(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      spanGaps: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: {
+        decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
+        legend: { labels: { color: c.text, boxWidth: 14, filter: (item) => !String(item.text).includes(' · ') } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${Number(ctx.parsed.y).toPrecision(4)}` } },
+      },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: xTitle, color: c.text }, ticks: { color: c.text, precision: 0 }, grid: { color: c.grid } },
+        y: { type: 'linear', title: { display: true, text: yTitle, color: c.text }, ticks: { color: c.text }, grid: { color: c.grid }, max: yMax },
+      },
+    },
+  });
+}
+
+export class Charts {
+  private loss: Chart<'line', XY[]>;
+  private accuracy: Chart<'line', XY[]>;
+  private names: string[] = [];
+  private dirty = false;
+  private s: Strings;
+
+  constructor(lossCanvas: HTMLCanvasElement, accuracyCanvas: HTMLCanvasElement, s: Strings) {
+    this.s = s;
+    this.loss = makeChart(lossCanvas, s.stepAxis, s.loss);
+    this.accuracy = makeChart(accuracyCanvas, s.epochAxis, s.accuracy, 1);
+  }
+
+  // New runs: empty series.
+  reset(names: string[]) {
+    this.names = names;
+    const loss: Line[] = [], acc: Line[] = [];
+    names.forEach((name, r) => {
+      const color = RUN_COLORS[r % RUN_COLORS.length];
+      loss.push({ label: name, data: [], borderColor: color + '55', backgroundColor: color, borderWidth: 0.8, pointRadius: 0 });
+      loss.push({ label: `${name} · ${this.s.trainSeries}`, data: [], borderColor: color, backgroundColor: color, borderWidth: 2.6, pointRadius: 2 });
+      loss.push({ label: `${name} · ${this.s.testSeries}`, data: [], borderColor: color, backgroundColor: color, borderWidth: 2, borderDash: [6, 4], pointRadius: 2 });
+      acc.push({ label: name, data: [], borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 1.5 });
+      acc.push({ label: `${name} · ${this.s.testSeries}`, data: [], borderColor: color, backgroundColor: color, borderWidth: 2, borderDash: [6, 4], pointRadius: 1.5 });
+    });
+    this.loss.data.datasets = loss;
+    this.accuracy.data.datasets = acc;
+    this.dirty = true;
+  }
+
+  setStrings(s: Strings) {
+    this.s = s;
+    const relabel = (chart: Chart<'line', XY[]>, xTitle: string, yTitle: string) => {
+      const scales = chart.options.scales as Record<string, { title: { text: string } }>;
+      scales.x.title.text = xTitle;
+      scales.y.title.text = yTitle;
+    };
+    relabel(this.loss, s.stepAxis, s.loss);
+    relabel(this.accuracy, s.epochAxis, s.accuracy);
+    this.names.forEach((name, r) => {
+      this.loss.data.datasets[3 * r + 1].label = `${name} · ${s.trainSeries}`;
+      this.loss.data.datasets[3 * r + 2].label = `${name} · ${s.testSeries}`;
+      this.accuracy.data.datasets[2 * r + 1].label = `${name} · ${s.testSeries}`;
+    });
+    this.dirty = true;
+  }
+
+  // Step losses of each run starting at global step `first`; NaN (a stopped run) is never drawn.
+  addSteps(first: number, losses: number[][]) {
+    losses.forEach((values, r) => {
+      const data = this.loss.data.datasets[3 * r]?.data;
+      if (!data) return;
+      values.forEach((v, k) => { if (Number.isFinite(v)) data.push({ x: first + k, y: v }); });
+    });
+    this.dirty = true;
+  }
+
+  addEpochs(points: EpochPoint[]) {
+    for (const p of points) {
+      p.trainLoss.forEach((v, r) => {
+        const push = (set: number, value: number, chart: Chart<'line', XY[]>, x: number) => {
+          if (Number.isFinite(value)) chart.data.datasets[set]?.data.push({ x, y: value });
+        };
+        push(3 * r + 1, v, this.loss, p.step);
+        push(3 * r + 2, p.testLoss[r], this.loss, p.step);
+        push(2 * r, p.trainAccuracy[r], this.accuracy, p.epoch);
+        push(2 * r + 1, p.testAccuracy[r], this.accuracy, p.epoch);
+      });
+    }
+    this.dirty = true;
+  }
+
+  setLogScale(log: boolean) {
+    const y = (this.loss.options.scales as Record<string, { type: string }>).y;
+    y.type = log ? 'logarithmic' : 'linear';
+    this.dirty = true;
+  }
+
+  pointCount(): number {
+    return this.loss.data.datasets.reduce((n, d) => n + d.data.length, 0);
+  }
+
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.loss.update('none');
+    this.accuracy.update('none');
+    this.loss.canvas.dataset.points = String(this.pointCount()); // read by the e2e tests
+  }
+}

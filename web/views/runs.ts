@@ -1,0 +1,156 @@
+// One card per run: its own controls (name, normalization, placement, groups), its decision boundary and
+// its numbers (loss, train and test accuracy, step time), with a "diverged" mark when it stopped.
+import { NORMS, PLACEMENTS, type RunConfig } from '../config';
+import type { RunFrame } from '../protocol';
+import type { Strings } from '../i18n';
+import { BoundaryView } from './boundary';
+import { RUN_COLORS } from './palette';
+
+export interface RunCallbacks {
+  change(index: number, patch: Partial<RunConfig>): void;
+  remove(index: number): void;
+}
+
+interface Card {
+  root: HTMLElement;
+  legend: HTMLElement;
+  name: HTMLInputElement;
+  norm: HTMLSelectElement;
+  placement: HTMLSelectElement;
+  groups: HTMLInputElement;
+  groupsField: HTMLElement;
+  remove: HTMLButtonElement;
+  stats: HTMLElement;
+  badge: HTMLElement;
+  errors: Record<'name' | 'norm' | 'placement' | 'groups', HTMLElement>;
+  boundary: BoundaryView;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ''): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text) e.textContent = text;
+  return e;
+}
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
+
+export class RunsView {
+  private cards: Card[] = [];
+  private runs: RunConfig[] = [];
+
+  constructor(private container: HTMLElement, private callbacks: RunCallbacks, private s: Strings) {}
+
+  get boundaries(): BoundaryView[] {
+    return this.cards.map((c) => c.boundary);
+  }
+
+  render(runs: RunConfig[], canRemove: boolean) {
+    this.runs = runs;
+    this.container.replaceChildren();
+    this.cards = runs.map((run, i) => this.card(run, i, canRemove));
+    this.applyStrings(this.s);
+  }
+
+  private card(run: RunConfig, i: number, canRemove: boolean): Card {
+    const root = el('article', { class: 'run' });
+    root.style.setProperty('--run-color', RUN_COLORS[i % RUN_COLORS.length]);
+    const fs = el('fieldset', { class: 'run-controls' });
+    const legend = el('legend', { class: 'run-legend' }, run.name);
+    fs.append(legend);
+    const field = (id: string, control: HTMLElement, key: keyof Card['errors']) => {
+      const wrap = el('div', { class: 'field' });
+      const label = el('label', { for: id, 'data-run-label': key });
+      const error = el('p', { class: 'error', id: `${id}-error`, hidden: '' });
+      control.id = id;
+      control.setAttribute('aria-describedby', error.id);
+      wrap.append(label, control, error);
+      fs.append(wrap);
+      return { wrap, error };
+    };
+    const name = el('input', { type: 'text', maxlength: '40', autocomplete: 'off' });
+    name.value = run.name;
+    const norm = el('select');
+    for (const n of NORMS) norm.append(el('option', { value: n }));
+    norm.value = run.norm;
+    const placement = el('select');
+    for (const p of PLACEMENTS) placement.append(el('option', { value: p }));
+    placement.value = run.placement;
+    const groups = el('input', { type: 'number', min: '1', max: '256', step: '1' });
+    groups.value = String(run.groups);
+    const fName = field(`run-${i}-name`, name, 'name');
+    const fNorm = field(`run-${i}-norm`, norm, 'norm');
+    const fPlacement = field(`run-${i}-placement`, placement, 'placement');
+    const fGroups = field(`run-${i}-groups`, groups, 'groups');
+    fGroups.wrap.hidden = run.norm !== 'groupnorm';
+    fPlacement.wrap.hidden = run.norm === 'none';
+    const remove = el('button', { type: 'button', class: 'remove' });
+    remove.disabled = !canRemove;
+    fs.append(remove);
+
+    name.addEventListener('change', () => this.callbacks.change(i, { name: name.value.trim() }));
+    norm.addEventListener('change', () => this.callbacks.change(i, { norm: norm.value as RunConfig['norm'] }));
+    placement.addEventListener('change', () => this.callbacks.change(i, { placement: placement.value as RunConfig['placement'] }));
+    groups.addEventListener('change', () => this.callbacks.change(i, { groups: Number(groups.value) }));
+    remove.addEventListener('click', () => this.callbacks.remove(i));
+
+    const canvas = el('canvas', { class: 'boundary' });
+    const badge = el('p', { class: 'badge', hidden: '' });
+    const stats = el('p', { class: 'run-stats' });
+    root.append(fs, canvas, badge, stats);
+    this.container.append(root);
+    return {
+      root, legend, name, norm, placement, groups, groupsField: fGroups.wrap, remove, stats, badge,
+      errors: { name: fName.error, norm: fNorm.error, placement: fPlacement.error, groups: fGroups.error },
+      boundary: new BoundaryView(canvas),
+    };
+  }
+
+  applyStrings(s: Strings) {
+    this.s = s;
+    this.cards.forEach((c, i) => {
+      const run = this.runs[i];
+      c.root.querySelectorAll<HTMLLabelElement>('label[data-run-label]').forEach((label) => {
+        const key = label.dataset.runLabel as 'name' | 'norm' | 'placement' | 'groups';
+        label.textContent = { name: s.runName, norm: s.normalization, placement: s.placement, groups: s.groups }[key];
+      });
+      Array.from(c.norm.options).forEach((o) => { o.textContent = s[o.value as 'none']; });
+      Array.from(c.placement.options).forEach((o) => { o.textContent = s[o.value as 'before']; });
+      c.remove.textContent = s.removeRun;
+      c.remove.setAttribute('aria-label', `${s.removeRun}: ${run.name}`);
+      c.boundary.canvas.setAttribute('aria-label', s.boundaryLabel(run.name));
+      if (!c.badge.hidden) c.badge.textContent = c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped;
+    });
+  }
+
+  setStats(frames: RunFrame[]) {
+    const s = this.s;
+    frames.forEach((f, i) => {
+      const c = this.cards[i];
+      if (!c) return;
+      const loss = Number.isFinite(f.loss) ? f.loss.toFixed(4) : '—';
+      c.stats.textContent = `${s.currentLoss} ${loss} · ${s.trainAcc} ${pct(f.trainAccuracy)} · ${s.testAcc} ${pct(f.testAccuracy)} · ${s.stepTime} ${f.stepMs.toFixed(2)} ms`;
+      c.root.classList.toggle('stopped', f.stopped);
+      c.badge.hidden = !f.stopped;
+      if (f.stopped) {
+        c.badge.dataset.kind = f.error.startsWith('diverged') ? 'diverged' : 'stopped';
+        c.badge.textContent = `${c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped} — ${f.error}`;
+      }
+    });
+  }
+
+  setError(index: number, field: keyof Card['errors'], message: string | null) {
+    const c = this.cards[index];
+    if (!c) return;
+    const error = c.errors[field];
+    const control = { name: c.name, norm: c.norm, placement: c.placement, groups: c.groups }[field];
+    error.hidden = !message;
+    error.textContent = message ?? '';
+    if (message) control.setAttribute('aria-invalid', 'true');
+    else control.removeAttribute('aria-invalid');
+  }
+
+  clearErrors() {
+    this.cards.forEach((_, i) => (['name', 'norm', 'placement', 'groups'] as const).forEach((f) => this.setError(i, f, null)));
+  }
+}

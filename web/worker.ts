@@ -1,0 +1,259 @@
+// The worker owns the wasm module and every run. It trains in slices of a few milliseconds, batching many
+// steps per frame, and posts only what the page draws: new loss points, epoch summaries, run states and,
+// at most every BOUNDARY_INTERVAL_MS, the decision-boundary probabilities (transferred, never shared views).
+import createNormlab from '@normlab';
+import type { NormlabLab, NormlabModule } from './normlab';
+import { type LabConfig, dataJson, modelJson, optimizerJson, MAX_RUNS } from './config';
+import type { Boundary, ConfigError, EpochPoint, ErrorTarget, FromWorker, RunFrame, ToWorker } from './protocol';
+
+const SLICE_MS = 12;               // training time per slice while playing
+const BOUNDARY_INTERVAL_MS = 100;  // boundary repaint period while playing
+const LIVE_GRID = 96;              // boundary resolution while playing
+const STILL_GRID = 200;            // ... when paused (the lesson's 200 × 200)
+
+const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
+
+let M: NormlabModule;
+let lab: NormlabLab | null = null;
+let config: LabConfig | null = null;
+let extent: [number, number, number, number] = [-1, 1, -1, 1];
+let playing = false;
+let trainBatchBoundary = false;
+let pendingLosses: number[][] = [];
+let pendingFirstStep = 0;
+let pendingEpochs: EpochPoint[] = [];
+let lastEval: { trainAccuracy: number[]; testAccuracy: number[] } = { trainAccuracy: [], testAccuracy: [] };
+let lastBoundaryAt = 0;
+let ticking = false;
+let seq = 0; // the last command processed, echoed in frames
+
+function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 0): ErrorTarget {
+  if (scope === 'data') {
+    if (message.startsWith('points')) return { kind: 'data', field: 'points' };
+    if (message.startsWith('noise')) return { kind: 'data', field: 'noise' };
+    if (message.startsWith('test_fraction')) return { kind: 'data', field: 'testFraction' };
+    if (message.startsWith('seed')) return { kind: 'data', field: 'seed' };
+    return { kind: 'data', field: 'type' };
+  }
+  if (scope === 'training') {
+    if (message.startsWith('batch_size')) return { kind: 'training', field: 'batchSize' };
+    if (message.startsWith('seed')) return { kind: 'training', field: 'seed' };
+    return { kind: 'page' };
+  }
+  if (/^lr:/.test(message)) return { kind: 'training', field: 'lr' };
+  if (/^(weight_decay|momentum):/.test(message)) return { kind: 'training', field: 'weightDecay' };
+  if (/^layers\[\d+\]\.groups/.test(message)) return { kind: 'run', index: run, field: 'groups' };
+  if (/^layers\[\d+\]\.out/.test(message)) return { kind: 'model', field: 'width' };
+  if (/^layers: \d+ (linear )?layers/.test(message)) return { kind: 'model', field: 'hiddenLayers' };
+  return { kind: 'run', index: run, field: 'norm' };
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+// Checks the page's own limits (the core checks the rest and names the field).
+function pageErrors(c: LabConfig): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const intIn = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
+  if (!intIn(c.model.hiddenLayers, 1, 10)) errors.push({ target: { kind: 'model', field: 'hiddenLayers' }, message: `hidden layers: must be an integer in [1, 10], got ${c.model.hiddenLayers}` });
+  if (!intIn(c.model.width, 2, 256)) errors.push({ target: { kind: 'model', field: 'width' }, message: `width: must be an integer in [2, 256], got ${c.model.width}` });
+  if (!intIn(c.training.epochs, 1, 10000)) errors.push({ target: { kind: 'training', field: 'epochs' }, message: `epochs: must be an integer in [1, 10000], got ${c.training.epochs}` });
+  if (!(c.training.weightDecay >= 0 && Number.isFinite(c.training.weightDecay))) errors.push({ target: { kind: 'training', field: 'weightDecay' }, message: `weight_decay: must be a finite number ≥ 0, got ${c.training.weightDecay}` });
+  if (c.runs.length < 1 || c.runs.length > MAX_RUNS) errors.push({ target: { kind: 'page' }, message: `runs: between 1 and ${MAX_RUNS}` });
+  c.runs.forEach((r, i) => {
+    if (!r.name.trim()) errors.push({ target: { kind: 'run', index: i, field: 'name' }, message: 'name: must not be empty' });
+  });
+  return errors;
+}
+
+// Builds a lab for `c`. On any error the current lab is left untouched and the errors are returned.
+function buildLab(c: LabConfig): { lab: NormlabLab | null; errors: ConfigError[] } {
+  const errors = pageErrors(c);
+  if (errors.length) return { lab: null, errors };
+  const next = new M.Lab();
+  const fail = (e: ConfigError) => {
+    next.delete();
+    return { lab: null, errors: [e] };
+  };
+  try { next.setData(dataJson(c)); } catch (e) { return fail({ target: errorTarget('data', messageOf(e)), message: messageOf(e) }); }
+  try { next.setBatchSize(c.training.batchSize); } catch (e) { return fail({ target: errorTarget('training', messageOf(e)), message: messageOf(e) }); }
+  for (let i = 0; i < c.runs.length; i++) {
+    try {
+      next.addRun(modelJson(c, c.runs[i]), optimizerJson(c));
+    } catch (e) {
+      return fail({ target: errorTarget('run', messageOf(e), i), message: messageOf(e) });
+    }
+  }
+  try { next.reset(c.training.seed); } catch (e) { return fail({ target: errorTarget('training', messageOf(e)), message: messageOf(e) }); }
+  return { lab: next, errors: [] };
+}
+
+function dataExtent(xs: Float32Array[]): [number, number, number, number] {
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const x of xs) {
+    for (let i = 0; i < x.length; i += 2) {
+      x0 = Math.min(x0, x[i]); x1 = Math.max(x1, x[i]);
+      y0 = Math.min(y0, x[i + 1]); y1 = Math.max(y1, x[i + 1]);
+    }
+  }
+  return [x0 - 0.5, x1 + 0.5, y0 - 0.5, y1 + 0.5]; // the lesson's range: the data's ±0.5
+}
+
+function clearPending() {
+  const n = config ? config.runs.length : 0;
+  pendingLosses = Array.from({ length: n }, () => []);
+  pendingFirstStep = lab ? lab.stepCount() + 1 : 1;
+  pendingEpochs = [];
+  lastEval = { trainAccuracy: new Array(n).fill(NaN), testAccuracy: new Array(n).fill(NaN) };
+}
+
+function configure(c: LabConfig, id: number) {
+  const { lab: next, errors } = buildLab(c);
+  if (!next) {
+    post({ type: 'config-error', id, errors });
+    return;
+  }
+  lab?.delete();
+  lab = next;
+  config = c;
+  const train = lab.trainData(), test = lab.testData();
+  extent = dataExtent([train.x, test.x]);
+  clearPending();
+  post({ type: 'configured', id, config: c, train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, extent },
+    [train.x.buffer, train.y.buffer, test.x.buffer, test.y.buffer]);
+  sendFrame(true);
+}
+
+const done = () => !!lab && !!config && lab.epoch() >= config.training.epochs;
+
+function allStopped(): boolean {
+  if (!lab) return true;
+  for (let r = 0; r < lab.runCount(); r++) if (!lab.runState(r).stopped) return false;
+  return true;
+}
+
+function stepOnce() {
+  if (!lab || !config) return;
+  lab.step(1);
+  for (let r = 0; r < lab.runCount(); r++) {
+    const s = lab.runState(r);
+    pendingLosses[r].push(s.stopped ? NaN : s.loss);
+  }
+  if (lab.epochEnded()) {
+    const summary = lab.epochSummary();
+    const n = lab.runCount();
+    const point: EpochPoint = { epoch: summary.epoch, step: lab.stepCount(), trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [] };
+    for (let r = 0; r < n; r++) {
+      const stopped = lab.runState(r).stopped;
+      const train = stopped ? null : lab.evaluate(r, false, false);
+      const test = stopped || lab.testData().rows === 0 ? null : lab.evaluate(r, true, false);
+      point.trainLoss.push(stopped ? NaN : summary.meanLoss[r]);
+      point.testLoss.push(test ? test.loss : NaN);
+      point.trainAccuracy.push(train ? train.accuracy : NaN);
+      point.testAccuracy.push(test ? test.accuracy : NaN);
+    }
+    lastEval = { trainAccuracy: point.trainAccuracy, testAccuracy: point.testAccuracy };
+    pendingEpochs.push(point);
+  }
+}
+
+function boundary(size: number): Boundary | null {
+  if (!lab) return null;
+  const [x0, x1, y0, y1] = extent;
+  const probs: Float32Array[] = [];
+  for (let r = 0; r < lab.runCount(); r++) {
+    const p = lab.grid(r, size, size, x0, x1, y0, y1, trainBatchBoundary);
+    const p1 = new Float32Array(size * size);
+    for (let k = 0; k < p1.length; k++) p1[k] = p[2 * k + 1];
+    probs.push(p1);
+  }
+  return { w: size, h: size, extent, probs };
+}
+
+function sendFrame(withBoundary: boolean) {
+  if (!lab || !config) return;
+  const runs: RunFrame[] = [];
+  for (let r = 0; r < lab.runCount(); r++) {
+    const s = lab.runState(r);
+    runs.push({
+      loss: s.stopped ? NaN : s.loss, trainAccuracy: lastEval.trainAccuracy[r], testAccuracy: lastEval.testAccuracy[r],
+      stepMs: s.stepSeconds * 1000, stopped: s.stopped, error: s.error,
+    });
+  }
+  const b = withBoundary ? boundary(playing ? LIVE_GRID : STILL_GRID) : null;
+  if (b) lastBoundaryAt = performance.now();
+  post({
+    type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
+    playing, done: done(), losses: pendingLosses, firstStep: pendingFirstStep, epochs: pendingEpochs, runs, boundary: b,
+  }, b ? b.probs.map((p) => p.buffer) : []);
+  pendingLosses = pendingLosses.map(() => []);
+  pendingFirstStep = lab.stepCount() + 1;
+  pendingEpochs = [];
+}
+
+function tick() {
+  ticking = false;
+  if (!playing || !lab) return;
+  const t0 = performance.now();
+  while (performance.now() - t0 < SLICE_MS && !done() && !allStopped()) stepOnce();
+  if (done() || allStopped()) playing = false;
+  sendFrame(!playing || performance.now() - lastBoundaryAt >= BOUNDARY_INTERVAL_MS);
+  schedule();
+}
+
+function schedule() {
+  if (playing && !ticking) {
+    ticking = true;
+    setTimeout(tick, 0);
+  }
+}
+
+function handle(msg: ToWorker) {
+  seq = msg.seq;
+  switch (msg.type) {
+    case 'configure':
+      configure(msg.config, msg.id);
+      break;
+    case 'play':
+      if (!lab || done()) break;
+      playing = true;
+      schedule();
+      break;
+    case 'pause':
+      playing = false;
+      sendFrame(true);
+      break;
+    case 'step':
+      if (!lab || done() || allStopped()) break;
+      playing = false;
+      if (msg.unit === 'step') stepOnce();
+      else do stepOnce(); while (!lab.epochEnded() && !allStopped());
+      sendFrame(true);
+      break;
+    case 'reset':
+      if (!lab || !config) break;
+      playing = false;
+      lab.reset(config.training.seed);
+      clearPending();
+      sendFrame(true);
+      break;
+    case 'boundary':
+      trainBatchBoundary = msg.trainBatch;
+      sendFrame(true);
+      break;
+    case 'crash':
+      setTimeout(() => { throw new Error('worker crash requested'); });
+      break;
+  }
+}
+
+const queue: ToWorker[] = [];
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  if (M) handle(e.data);
+  else queue.push(e.data);
+};
+
+createNormlab().then((module) => {
+  M = module as unknown as NormlabModule;
+  post({ type: 'ready' });
+  for (const msg of queue.splice(0)) handle(msg);
+}).catch((e: unknown) => post({ type: 'fatal', message: `the WebAssembly module failed to load: ${messageOf(e)}` }));
