@@ -26,18 +26,17 @@ class BatchNorm final : public Layer {
   LayerKind kind() const override { return LayerKind::BatchNorm; }
 
   void declare(TensorTable& t, const std::string& prefix) override {
-    gamma_id_ = t.add(prefix + "weight", TensorRole::Parameter, {out_});
-    beta_id_ = t.add(prefix + "bias", TensorRole::Parameter, {out_});
+    affine_.declare(t, prefix, out_);
     rmean_id_ = t.add(prefix + "running_mean", TensorRole::Buffer, {out_});
     rvar_id_ = t.add(prefix + "running_var", TensorRole::Buffer, {out_});
   }
   void bind(TensorTable& t) override {
-    gamma_ = t.value(gamma_id_), dgamma_ = t.grad(gamma_id_);
-    beta_ = t.value(beta_id_), dbeta_ = t.grad(beta_id_);
+    affine_.bind(t);
     running_mean_ = t.value(rmean_id_), running_var_ = t.value(rvar_id_);
   }
   void reset_parameters(TorchGenerator&) override {
-    for (int c = 0; c < out_; ++c) gamma_[c] = 1, beta_[c] = 0, running_mean_[c] = 0, running_var_[c] = 1;
+    affine_.reset(out_);
+    for (int c = 0; c < out_; ++c) running_mean_[c] = 0, running_var_[c] = 1;
   }
 
   Status forward(const float* x, float* y, int rows, const Context& ctx) override {
@@ -78,7 +77,7 @@ class BatchNorm final : public Layer {
     for (int n = 0; n < rows; ++n) {
       const float* xr = x + static_cast<size_t>(n) * C;
       float* yr = y + static_cast<size_t>(n) * C;
-      for (int c = 0; c < C; ++c) yr[c] = (xr[c] - mean_[c]) * rstd_[c] * gamma_[c] + beta_[c];
+      for (int c = 0; c < C; ++c) yr[c] = (xr[c] - mean_[c]) * rstd_[c] * affine_.gamma[c] + affine_.beta[c];
     }
     return Status::Ok();
   }
@@ -93,8 +92,8 @@ class BatchNorm final : public Layer {
         sum_dy += dy[k];
         sum_dy_xhat += static_cast<double>(dy[k]) * xhat;
       }
-      dgamma_[c] += static_cast<float>(sum_dy_xhat);
-      dbeta_[c] += static_cast<float>(sum_dy);
+      affine_.dgamma[c] += static_cast<float>(sum_dy_xhat);
+      affine_.dbeta[c] += static_cast<float>(sum_dy);
       if (!dx) continue;
       if (train_mode_) {
         // x̂ depends on every row through μ and σ²:
@@ -103,13 +102,13 @@ class BatchNorm final : public Layer {
         for (int n = 0; n < rows; ++n) {
           const size_t k = static_cast<size_t>(n) * C + c;
           const double xhat = (x[k] - mean_[c]) * rstd_[c];
-          dx[k] = static_cast<float>(gamma_[c] * rstd_[c] * (dy[k] - k1 - xhat * k2));
+          dx[k] = static_cast<float>(affine_.gamma[c] * rstd_[c] * (dy[k] - k1 - xhat * k2));
         }
       } else {
         // running statistics are constants: dx = γ·rstd·dy
         for (int n = 0; n < rows; ++n) {
           const size_t k = static_cast<size_t>(n) * C + c;
-          dx[k] = dy[k] * gamma_[c] * rstd_[c];
+          dx[k] = dy[k] * affine_.gamma[c] * rstd_[c];
         }
       }
     }
@@ -126,8 +125,8 @@ class BatchNorm final : public Layer {
       const float mean = batch ? batch_mean_[c] : running_mean_[c];
       const float rstd = batch ? batch_rstd_[c]
                                : static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var_[c]) + eps_));
-      scale[c] = rstd * gamma_[c];
-      shift[c] = beta_[c] - mean * scale[c];
+      scale[c] = rstd * affine_.gamma[c];
+      shift[c] = affine_.beta[c] - mean * scale[c];
     }
     for (int n = 0; n < rows; ++n) {
       const float* xr = x + static_cast<size_t>(n) * C;
@@ -141,8 +140,8 @@ class BatchNorm final : public Layer {
  private:
   double eps_, momentum_;
   bool train_mode_ = true;
-  int gamma_id_ = -1, beta_id_ = -1, rmean_id_ = -1, rvar_id_ = -1;
-  float *gamma_ = nullptr, *dgamma_ = nullptr, *beta_ = nullptr, *dbeta_ = nullptr;
+  Affine affine_;
+  int rmean_id_ = -1, rvar_id_ = -1;
   float *running_mean_ = nullptr, *running_var_ = nullptr;
   std::vector<float> mean_, rstd_;  // (features): what this forward normalized with, kept for backward
   std::vector<float> batch_mean_, batch_rstd_;  // (features): the last training batch's statistics

@@ -59,6 +59,28 @@ class Layer {
   int in_, out_;
 };
 
+// γ ("weight", init 1) and β ("bias", init 0), one per feature: the affine part every PyTorch norm layer has
+// (RMSNorm has no β).
+struct Affine {
+  int gamma_id = -1, beta_id = -1;
+  float *gamma = nullptr, *dgamma = nullptr, *beta = nullptr, *dbeta = nullptr;
+
+  void declare(TensorTable& t, const std::string& prefix, int width, bool with_beta = true) {
+    gamma_id = t.add(prefix + "weight", TensorRole::Parameter, {width});
+    if (with_beta) beta_id = t.add(prefix + "bias", TensorRole::Parameter, {width});
+  }
+  void bind(TensorTable& t) {
+    gamma = t.value(gamma_id), dgamma = t.grad(gamma_id);
+    if (beta_id >= 0) beta = t.value(beta_id), dbeta = t.grad(beta_id);
+  }
+  void reset(int width) {
+    for (int c = 0; c < width; ++c) {
+      gamma[c] = 1;
+      if (beta) beta[c] = 0;
+    }
+  }
+};
+
 std::unique_ptr<Layer> make_linear(const LayerSpec& spec, int in);
 std::unique_ptr<Layer> make_batchnorm(const LayerSpec& spec, int width);
 std::unique_ptr<Layer> make_layernorm(const LayerSpec& spec, int width);

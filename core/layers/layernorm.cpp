@@ -65,30 +65,26 @@ class LayerNorm final : public Layer {
   LayerKind kind() const override { return LayerKind::LayerNorm; }
 
   void declare(TensorTable& t, const std::string& prefix) override {
-    gamma_id_ = t.add(prefix + "weight", TensorRole::Parameter, {out_});
-    beta_id_ = t.add(prefix + "bias", TensorRole::Parameter, {out_});
+    affine_.declare(t, prefix, out_);
   }
   void bind(TensorTable& t) override {
-    gamma_ = t.value(gamma_id_), dgamma_ = t.grad(gamma_id_);
-    beta_ = t.value(beta_id_), dbeta_ = t.grad(beta_id_);
+    affine_.bind(t);
   }
-  void reset_parameters(TorchGenerator&) override {
-    for (int c = 0; c < out_; ++c) gamma_[c] = 1, beta_[c] = 0;
-  }
+  void reset_parameters(TorchGenerator&) override { affine_.reset(out_); }
   void reserve(int rows) override {
     if (static_cast<int>(mean_.size()) < rows) mean_.resize(rows), var_.resize(rows), rstd_.resize(rows);
   }
 
   Status forward(const float* x, float* y, int rows, const Context&) override {
-    normalize_segments_forward(x, y, mean_.data(), var_.data(), rstd_.data(), rows, out_, out_, eps_, gamma_, beta_);
+    normalize_segments_forward(x, y, mean_.data(), var_.data(), rstd_.data(), rows, out_, out_, eps_, affine_.gamma, affine_.beta);
     rows_ = rows;
     return Status::Ok();
   }
   void backward(const float* x, const float*, const float* dy, float* dx, int rows) override {
-    normalize_segments_backward(x, dy, dx, mean_.data(), rstd_.data(), rows, out_, out_, gamma_, dgamma_, dbeta_);
+    normalize_segments_backward(x, dy, dx, mean_.data(), rstd_.data(), rows, out_, out_, affine_.gamma, affine_.dgamma, affine_.dbeta);
   }
   void infer(const float* x, float* y, int rows, InferMode) const override {
-    normalize_segments_forward(x, y, nullptr, nullptr, nullptr, rows, out_, out_, eps_, gamma_, beta_);
+    normalize_segments_forward(x, y, nullptr, nullptr, nullptr, rows, out_, out_, eps_, affine_.gamma, affine_.beta);
   }
   const NormStats* norm_stats() const override {
     stats_.groups = rows_;
@@ -100,8 +96,7 @@ class LayerNorm final : public Layer {
  private:
   double eps_;
   int rows_ = 0;
-  int gamma_id_ = -1, beta_id_ = -1;
-  float *gamma_ = nullptr, *dgamma_ = nullptr, *beta_ = nullptr, *dbeta_ = nullptr;
+  Affine affine_;
   std::vector<float> mean_, var_, rstd_;  // (rows)
   mutable NormStats stats_;
 };

@@ -12,13 +12,9 @@ class RMSNorm final : public Layer {
   RMSNorm(const LayerSpec& spec, int width) : Layer(width, width), eps_(spec.eps) {}
   LayerKind kind() const override { return LayerKind::RMSNorm; }
 
-  void declare(TensorTable& t, const std::string& prefix) override {
-    gamma_id_ = t.add(prefix + "weight", TensorRole::Parameter, {out_});
-  }
-  void bind(TensorTable& t) override { gamma_ = t.value(gamma_id_), dgamma_ = t.grad(gamma_id_); }
-  void reset_parameters(TorchGenerator&) override {
-    for (int c = 0; c < out_; ++c) gamma_[c] = 1;
-  }
+  void declare(TensorTable& t, const std::string& prefix) override { affine_.declare(t, prefix, out_, /*with_beta=*/false); }
+  void bind(TensorTable& t) override { affine_.bind(t); }
+  void reset_parameters(TorchGenerator&) override { affine_.reset(out_); }
   void reserve(int rows) override {
     if (static_cast<int>(rinv_.size()) < rows) rinv_.resize(rows), meansq_.resize(rows);
   }
@@ -38,14 +34,14 @@ class RMSNorm final : public Layer {
       const double r = rinv_[n];
       double dot = 0;  // Σ dy·γ·x
       for (int c = 0; c < C; ++c) {
-        dgamma_[c] += static_cast<float>(dyr[c] * xr[c] * r);
-        dot += static_cast<double>(dyr[c]) * gamma_[c] * xr[c];
+        affine_.dgamma[c] += static_cast<float>(dyr[c] * xr[c] * r);
+        dot += static_cast<double>(dyr[c]) * affine_.gamma[c] * xr[c];
       }
       if (!dx) continue;
       // dx = r·γ·dy − x · r³ · Σ(dy·γ·x) / C
       float* dxr = dx + static_cast<size_t>(n) * C;
       const double k = r * r * r * dot / C;
-      for (int c = 0; c < C; ++c) dxr[c] = static_cast<float>(r * gamma_[c] * dyr[c] - xr[c] * k);
+      for (int c = 0; c < C; ++c) dxr[c] = static_cast<float>(r * affine_.gamma[c] * dyr[c] - xr[c] * k);
     }
   }
 
@@ -60,7 +56,7 @@ class RMSNorm final : public Layer {
       const float r = static_cast<float>(1.0 / std::sqrt(ms + eps_));
       if (rinv) rinv[n] = r;
       if (meansq) meansq[n] = static_cast<float>(ms);
-      for (int c = 0; c < C; ++c) yr[c] = xr[c] * r * gamma_[c];
+      for (int c = 0; c < C; ++c) yr[c] = xr[c] * r * affine_.gamma[c];
     }
   }
 
@@ -74,8 +70,7 @@ class RMSNorm final : public Layer {
  private:
   double eps_;
   int rows_ = 0;
-  int gamma_id_ = -1;
-  float *gamma_ = nullptr, *dgamma_ = nullptr;
+  Affine affine_;
   std::vector<float> rinv_, meansq_;  // (rows)
   mutable NormStats stats_;
 };

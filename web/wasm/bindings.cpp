@@ -146,13 +146,8 @@ class ModelHandle {
   val forward(val x) {
     int rows = 0;
     NL_TRY([&] {
-      size_t n = 0;
-      Status s = copy_in(x, "x", &x_, &n);
-      if (!s.ok()) return s;
-      if (!(s = rows_of(n, model_->input(), "x", &rows)).ok()) return s;
-      const size_t out = static_cast<size_t>(rows) * model_->classes();
-      if (logits_.size() < out) logits_.resize(out);
-      return model_->forward(x_.data(), rows, logits_.data());
+      Status s = rows_in(x, &rows);
+      return s.ok() ? model_->forward(x_.data(), rows, logits_.data()) : s;
     }());
     return float_array(logits_.data(), static_cast<size_t>(rows) * model_->classes());
   }
@@ -160,14 +155,9 @@ class ModelHandle {
   val predictProba(val x, bool train_batch) {
     int rows = 0;
     NL_TRY([&] {
-      size_t n = 0;
-      Status s = copy_in(x, "x", &x_, &n);
-      if (!s.ok()) return s;
-      if (!(s = rows_of(n, model_->input(), "x", &rows)).ok()) return s;
-      const size_t out = static_cast<size_t>(rows) * model_->classes();
-      if (logits_.size() < out) logits_.resize(out);
-      model_->predict_proba(x_.data(), rows, infer_mode(train_batch), logits_.data());
-      return Status::Ok();
+      Status s = rows_in(x, &rows);
+      if (s.ok()) model_->predict_proba(x_.data(), rows, infer_mode(train_batch), logits_.data());
+      return s;
     }());
     return float_array(logits_.data(), static_cast<size_t>(rows) * model_->classes());
   }
@@ -184,11 +174,19 @@ class ModelHandle {
   }
 
   Model& model() { return *model_; }
-  Status batch_in(const val& x, const val& y, int* rows) {
-    size_t n = 0, ny = 0;
+  // Copies x (rows × input) into x_ and makes room for rows × classes outputs in logits_.
+  Status rows_in(const val& x, int* rows) {
+    size_t n = 0;
     Status s = copy_in(x, "x", &x_, &n);
+    if (!s.ok() || !(s = rows_of(n, model_->input(), "x", rows)).ok()) return s;
+    const size_t out = static_cast<size_t>(*rows) * model_->classes();
+    if (logits_.size() < out) logits_.resize(out);
+    return Status::Ok();
+  }
+  Status batch_in(const val& x, const val& y, int* rows) {
+    size_t ny = 0;
+    Status s = rows_in(x, rows);
     if (!s.ok()) return s;
-    if (!(s = rows_of(n, model_->input(), "x", rows)).ok()) return s;
     if (!(s = copy_in(y, "y", &y_, &ny)).ok()) return s;
     if (ny != static_cast<size_t>(*rows))
       return Status::Error("y: " + std::to_string(ny) + " labels for " + std::to_string(*rows) + " rows of x");
