@@ -31,6 +31,7 @@ const runsView = new RunsView($('runs'), {
     if (draft.runs.length <= 1) return;
     draft.runs.splice(index, 1);
     runsView.render(draft.runs, draft.runs.length > 1);
+    updateButtons();
     submit();
   },
 }, s);
@@ -158,6 +159,7 @@ function initControls() {
     const name = { none: 'No norm', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm' }[norm];
     draft.runs.push({ name, norm, placement: 'before', groups: 8 });
     runsView.render(draft.runs, true);
+    updateButtons();
     submit();
   });
   document.querySelectorAll<HTMLInputElement>('input[name="boundary-mode"]').forEach((r) =>

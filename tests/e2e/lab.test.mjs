@@ -144,6 +144,45 @@ test('a high learning rate marks one run diverged while the other keeps training
   await page.close();
 });
 
+test('runs: add (up to 4), rename, remove', async () => {
+  const { page, errors } = await openLab(env);
+  const add = page.getByRole('button', { name: 'Add run' });
+  await add.click();
+  await page.locator('canvas[aria-label*="decision boundary of LayerNorm"]').waitFor();
+  await add.click();
+  await page.locator('canvas[aria-label*="decision boundary of RMSNorm"]').waitFor();
+  assert.equal(await page.locator('canvas[aria-label*="decision boundary"]').count(), 4);
+  assert.ok(await add.isDisabled(), 'at most 4 runs');
+  const name = page.locator('article.run').nth(2).getByRole('textbox', { name: 'Run name' });
+  await name.fill('LN before');
+  await name.press('Tab');
+  await page.locator('canvas[aria-label*="decision boundary of LN before"]').waitFor();
+  await page.getByRole('button', { name: 'Remove run: No norm' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('canvas.boundary').length === 3);
+  assert.equal(await page.locator('canvas[aria-label*="decision boundary of No norm"]').count(), 0);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the BatchNorm boundary toggles between eval and train statistics; log scale toggles', async () => {
+  const { page, errors } = await openLab(env);
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25');
+  const bn = page.locator('canvas[aria-label*="decision boundary of BatchNorm"]');
+  await page.waitForTimeout(300);
+  const evalImage = await bn.evaluate((c) => c.toDataURL());
+  await page.getByRole('radio', { name: /current batch/ }).check();
+  await page.waitForFunction((m) => document.querySelectorAll('canvas.boundary')[1].toDataURL() !== m, evalImage);
+  await page.getByRole('radio', { name: /running statistics/ }).check();
+  await page.waitForFunction((m) => document.querySelectorAll('canvas.boundary')[1].toDataURL() === m, evalImage);
+  await page.getByRole('checkbox', { name: 'Log scale' }).check();
+  assert.ok(await page.getByRole('checkbox', { name: 'Log scale' }).isChecked());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('if the worker dies, the page says so and trains again', async () => {
   const { page } = await openLab(env);
   await page.evaluate(() => window.normlabDebug.crashWorker());
