@@ -21,9 +21,11 @@ double cross_entropy(const float* logits, const int* labels, int rows, int class
     total += lse - l[labels[n]];
     hits += argmax == labels[n];
     if (dlogits) {
+      // softmax = e^(l − m) / Σ e^(l − m); the exponentials are recomputed rather than stored (classes is
+      // unbounded), each the same bits as in the sum above.
       float* d = dlogits + static_cast<size_t>(n) * classes;
       for (int c = 0; c < classes; ++c) {
-        const double p = det::exp(l[c] - lse);
+        const double p = det::exp(l[c] - m) / sum;
         d[c] = static_cast<float>((p - (c == labels[n] ? 1.0 : 0.0)) / rows);
       }
     }
@@ -37,6 +39,12 @@ void softmax_rows(float* logits, int rows, int classes) {
     float* l = logits + static_cast<size_t>(n) * classes;
     float m = l[0];
     for (int c = 1; c < classes; ++c) m = l[c] > m ? l[c] : m;
+    if (classes == 2) {  // the common case: one exponential, p1 = 1 / (1 + e^(l0 − l1))
+      const double p1 = 1.0 / (1.0 + det::exp(static_cast<double>(l[0]) - l[1]));
+      l[0] = static_cast<float>(1.0 - p1);
+      l[1] = static_cast<float>(p1);
+      continue;
+    }
     double sum = 0;
     for (int c = 0; c < classes; ++c) sum += det::exp(static_cast<double>(l[c]) - m);
     for (int c = 0; c < classes; ++c) l[c] = static_cast<float>(det::exp(static_cast<double>(l[c]) - m) / sum);

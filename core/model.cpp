@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "loss.h"
+#include "simd.h"
 
 namespace normlab {
 
@@ -106,9 +107,15 @@ Status Model::train_step(const float* x, const int* y, int rows, Optimizer& opt,
   Status s = compute_gradients(x, y, rows, loss, correct);
   if (!s.ok()) return s;
   if (!std::isfinite(*loss)) return Status::Error("diverged: the loss is " + std::string(std::isnan(*loss) ? "NaN" : "infinite") + "; parameters were not updated");
-  double gsum = 0;
-  for (float g : table_.grads()) gsum += g * 0.0f;  // NaN/inf propagate, finite values add nothing
-  if (!std::isfinite(gsum)) return Status::Error("diverged: a gradient is not finite; parameters were not updated");
+  // x·0 is 0 for finite x and NaN for NaN or ±inf: four lanes of it find a non-finite gradient.
+  const std::vector<float>& g = table_.grads();
+  f32x4 probe = {};
+  size_t k = 0;
+  for (; k + 4 <= g.size(); k += 4) probe += load4(g.data() + k) * splat4(0.0f);
+  float tail = 0;
+  for (; k < g.size(); ++k) tail += g[k] * 0.0f;
+  if (!std::isfinite(probe[0] + probe[1] + probe[2] + probe[3] + tail))
+    return Status::Error("diverged: a gradient is not finite; parameters were not updated");
   opt.step(table_.params().data(), table_.grads().data());
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "mathfn.h"
+#include "simd.h"
 
 namespace normlab {
 
@@ -45,17 +46,36 @@ void Optimizer::step(float* p, const float* grads) {
   const float eps = static_cast<float>(spec_.eps);
   const bool decoupled = spec_.kind == OptimizerKind::AdamW;
   const float decay = static_cast<float>(1.0 - spec_.lr * spec_.weight_decay);
-  for (size_t i = 0; i < n_; ++i) {
-    float g = grads[i];
+  float* m = m_.data();
+  float* v = v_.data();
+  if (spec_.weight_decay != 0) {
     if (decoupled) {
-      if (spec_.weight_decay != 0) p[i] = p[i] * decay;
-    } else if (spec_.weight_decay != 0) {
-      g = g + wd * p[i];
+      for (size_t i = 0; i < n_; ++i) p[i] = p[i] * decay;  // AdamW: decay the weights, not the gradient
+    } else {
+      for (size_t i = 0; i < n_; ++i) {  // Adam: L2 on the gradient
+        const float g = grads[i] + wd * p[i];
+        m[i] = m[i] * b1f + g * one_minus_b1;
+        v[i] = v[i] * b2f + one_minus_b2 * g * g;
+      }
     }
-    m_[i] = m_[i] * b1f + g * one_minus_b1;
-    v_[i] = v_[i] * b2f + one_minus_b2 * g * g;
-    const float denom = std::sqrt(v_[i]) / bc2_sqrt + eps;
-    p[i] = p[i] + neg_step_size * (m_[i] / denom);
+  }
+  if (decoupled || spec_.weight_decay == 0) {
+    for (size_t i = 0; i < n_; ++i) {
+      const float g = grads[i];
+      m[i] = m[i] * b1f + g * one_minus_b1;
+      v[i] = v[i] * b2f + one_minus_b2 * g * g;
+    }
+  }
+  // p += −lr/(1 − β1^t) · m / (sqrt(v)/sqrt(1 − β2^t) + eps), four parameters at a time.
+  size_t i = 0;
+  const f32x4 bc2v = splat4(bc2_sqrt), epsv = splat4(eps), stepv = splat4(neg_step_size);
+  for (; i + 4 <= n_; i += 4) {
+    const f32x4 denom = sqrt4(load4(v + i)) / bc2v + epsv;
+    store4(p + i, load4(p + i) + stepv * (load4(m + i) / denom));
+  }
+  for (; i < n_; ++i) {
+    const float denom = std::sqrt(v[i]) / bc2_sqrt + eps;
+    p[i] = p[i] + neg_step_size * (m[i] / denom);
   }
 }
 

@@ -32,9 +32,17 @@ void Sequential::build(const std::vector<LayerSpec>& specs, int in) {
 
 const float* Sequential::infer(const float* x, int rows, InferMode mode) const {
   const float* in = x;
+  int buffer = 0;
   for (size_t i = 0; i < layers_.size(); ++i) {
-    float* out = scratch_[i % 2].data();
-    layers_[i]->infer(in, out, rows, mode);
+    float* out = scratch_[buffer].data();
+    buffer ^= 1;
+    const float *scale, *shift;
+    if (i + 1 < layers_.size() && layers_[i + 1]->per_feature_affine(mode, &scale, &shift) &&
+        layers_[i]->infer_then_affine(in, out, rows, scale, shift)) {
+      ++i;  // linear → batchnorm folded into one linear
+    } else {
+      layers_[i]->infer(in, out, rows, mode);
+    }
     in = out;
   }
   return in;

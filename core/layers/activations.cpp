@@ -5,8 +5,9 @@
 //   sigmoid     1 / (1 + e^−x)                 d/dx: y (1 − y)
 //   gelu        x · Φ(x), Φ(x) = ½(1 + erf(x/√2)) (exact form, nn.GELU())   d/dx: Φ(x) + x φ(x)
 // Transcendental functions come from mathfn (deterministic across compilers), computed in double.
-#include "mathfn.h"
 #include "layer.h"
+#include "mathfn.h"
+#include "simd.h"
 
 namespace normlab {
 namespace {
@@ -27,9 +28,15 @@ class Activation final : public Layer {
   void infer(const float* x, float* y, int rows, InferMode) const override {
     const size_t n = static_cast<size_t>(rows) * out_;
     switch (kind_) {
-      case LayerKind::ReLU:
-        for (size_t k = 0; k < n; ++k) y[k] = x[k] > 0 ? x[k] : 0.0f;
+      case LayerKind::ReLU: {
+        size_t k = 0;
+        for (; k + 4 <= n; k += 4) {
+          const f32x4 v = load4(x + k);
+          store4(y + k, select4(v > splat4(0.0f), v, splat4(0.0f)));
+        }
+        for (; k < n; ++k) y[k] = x[k] > 0 ? x[k] : 0.0f;
         break;
+      }
       case LayerKind::LeakyReLU: {
         const float s = static_cast<float>(slope_);
         for (size_t k = 0; k < n; ++k) y[k] = x[k] > 0 ? x[k] : x[k] * s;
@@ -56,9 +63,12 @@ class Activation final : public Layer {
     if (!dx) return;
     const size_t n = static_cast<size_t>(rows) * out_;
     switch (kind_) {
-      case LayerKind::ReLU:
-        for (size_t k = 0; k < n; ++k) dx[k] = x[k] > 0 ? dy[k] : 0.0f;
+      case LayerKind::ReLU: {
+        size_t k = 0;
+        for (; k + 4 <= n; k += 4) store4(dx + k, select4(load4(x + k) > splat4(0.0f), load4(dy + k), splat4(0.0f)));
+        for (; k < n; ++k) dx[k] = x[k] > 0 ? dy[k] : 0.0f;
         break;
+      }
       case LayerKind::LeakyReLU: {
         const float s = static_cast<float>(slope_);
         for (size_t k = 0; k < n; ++k) dx[k] = x[k] > 0 ? dy[k] : dy[k] * s;

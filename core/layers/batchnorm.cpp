@@ -46,21 +46,31 @@ class BatchNorm final : public Layer {
       if (rows < 2)
         return Status::Error("batchnorm: expected more than 1 value per channel when training, got input size [" +
                              std::to_string(rows) + ", " + std::to_string(C) + "]");
-      for (int c = 0; c < C; ++c) {
-        double sum = 0;  // accumulated in double, as ATen's CPU kernel does (acc_type<float> is double)
-        for (int n = 0; n < rows; ++n) sum += x[static_cast<size_t>(n) * C + c];
-        const double mean = sum / rows;
-        double var_sum = 0;
-        for (int n = 0; n < rows; ++n) {
-          const double d = x[static_cast<size_t>(n) * C + c] - mean;
-          var_sum += d * d;
+      // Sums in double, as ATen's CPU kernel accumulates (acc_type<float> is double); row by row, so every
+      // feature's sum runs over n in order while consecutive features fill SIMD lanes.
+      double* sum = acc1_.data();
+      double* var_sum = acc2_.data();
+      for (int c = 0; c < C; ++c) sum[c] = 0, var_sum[c] = 0;
+      for (int n = 0; n < rows; ++n) {
+        const float* xr = x + static_cast<size_t>(n) * C;
+        for (int c = 0; c < C; ++c) sum[c] += xr[c];
+      }
+      for (int c = 0; c < C; ++c) sum[c] /= rows;  // now the mean
+      for (int n = 0; n < rows; ++n) {
+        const float* xr = x + static_cast<size_t>(n) * C;
+        for (int c = 0; c < C; ++c) {
+          const double d = xr[c] - sum[c];
+          var_sum[c] += d * d;
         }
-        const double var = var_sum / rows;  // biased: what normalizes the batch
+      }
+      for (int c = 0; c < C; ++c) {
+        const double mean = sum[c];
+        const double var = var_sum[c] / rows;  // biased: what normalizes the batch
         mean_[c] = batch_mean_[c] = static_cast<float>(mean);
         rstd_[c] = batch_rstd_[c] = static_cast<float>(1.0 / std::sqrt(var + eps_));
         stats_.mean[c] = static_cast<float>(mean);
         stats_.var[c] = static_cast<float>(var);
-        const double unbiased = var_sum / (rows - 1);  // unbiased: what running_var tracks
+        const double unbiased = var_sum[c] / (rows - 1);  // unbiased: what running_var tracks
         running_mean_[c] = static_cast<float>(momentum_ * mean + (1.0 - momentum_) * running_mean_[c]);
         running_var_[c] = static_cast<float>(momentum_ * unbiased + (1.0 - momentum_) * running_var_[c]);
       }
@@ -84,50 +94,68 @@ class BatchNorm final : public Layer {
 
   void backward(const float* x, const float*, const float* dy, float* dx, int rows) override {
     const int C = out_;
-    for (int c = 0; c < C; ++c) {
-      double sum_dy = 0, sum_dy_xhat = 0;
-      for (int n = 0; n < rows; ++n) {
-        const size_t k = static_cast<size_t>(n) * C + c;
-        const float xhat = (x[k] - mean_[c]) * rstd_[c];
-        sum_dy += dy[k];
-        sum_dy_xhat += static_cast<double>(dy[k]) * xhat;
+    double* sum_dy = acc1_.data();
+    double* sum_dy_xhat = acc2_.data();
+    for (int c = 0; c < C; ++c) sum_dy[c] = 0, sum_dy_xhat[c] = 0;
+    for (int n = 0; n < rows; ++n) {
+      const float* xr = x + static_cast<size_t>(n) * C;
+      const float* dyr = dy + static_cast<size_t>(n) * C;
+      for (int c = 0; c < C; ++c) {
+        const float xhat = (xr[c] - mean_[c]) * rstd_[c];
+        sum_dy[c] += dyr[c];
+        sum_dy_xhat[c] += static_cast<double>(dyr[c]) * xhat;
       }
-      affine_.dgamma[c] += static_cast<float>(sum_dy_xhat);
-      affine_.dbeta[c] += static_cast<float>(sum_dy);
-      if (!dx) continue;
-      if (train_mode_) {
-        // x̂ depends on every row through μ and σ²:
-        // dx = γ·rstd/N · (N·dy − Σdy − x̂·Σ(dy·x̂))
-        const double k1 = sum_dy / rows, k2 = sum_dy_xhat / rows;
-        for (int n = 0; n < rows; ++n) {
-          const size_t k = static_cast<size_t>(n) * C + c;
-          const double xhat = (x[k] - mean_[c]) * rstd_[c];
-          dx[k] = static_cast<float>(affine_.gamma[c] * rstd_[c] * (dy[k] - k1 - xhat * k2));
+    }
+    for (int c = 0; c < C; ++c) {
+      affine_.dgamma[c] += static_cast<float>(sum_dy_xhat[c]);
+      affine_.dbeta[c] += static_cast<float>(sum_dy[c]);
+    }
+    if (!dx) return;
+    if (train_mode_) {
+      // x̂ depends on every row through μ and σ²:  dx = γ·rstd · (dy − mean(dy) − x̂·mean(dy·x̂))
+      // (in float from here: the sums are the only place where cancellation can bite)
+      float* k1 = scale_.data();  // mean(dy), per feature
+      float* k2 = shift_.data();  // mean(dy·x̂), per feature
+      for (int c = 0; c < C; ++c) k1[c] = static_cast<float>(sum_dy[c] / rows), k2[c] = static_cast<float>(sum_dy_xhat[c] / rows);
+      for (int n = 0; n < rows; ++n) {
+        const float* xr = x + static_cast<size_t>(n) * C;
+        const float* dyr = dy + static_cast<size_t>(n) * C;
+        float* dxr = dx + static_cast<size_t>(n) * C;
+        for (int c = 0; c < C; ++c) {
+          const float xhat = (xr[c] - mean_[c]) * rstd_[c];
+          dxr[c] = affine_.gamma[c] * rstd_[c] * ((dyr[c] - k1[c]) - xhat * k2[c]);
         }
-      } else {
-        // running statistics are constants: dx = γ·rstd·dy
-        for (int n = 0; n < rows; ++n) {
+      }
+    } else {
+      // running statistics are constants: dx = γ·rstd·dy
+      for (int n = 0; n < rows; ++n)
+        for (int c = 0; c < C; ++c) {
           const size_t k = static_cast<size_t>(n) * C + c;
           dx[k] = dy[k] * affine_.gamma[c] * rstd_[c];
         }
-      }
     }
   }
 
-  // Eval: running statistics, folded into one scale and shift per feature. TrainBatch: the last training
-  // batch's statistics (running ones before the first step), so a boundary shows what training sees.
-  void infer(const float* x, float* y, int rows, InferMode mode) const override {
-    const int C = out_;
+  // Eval: running statistics, as one scale and shift per feature. TrainBatch: the last training batch's
+  // statistics (running ones before the first step), so a boundary shows what training sees.
+  bool per_feature_affine(InferMode mode, const float** scale, const float** shift) const override {
     const bool batch = mode == InferMode::TrainBatch && has_batch_;
-    float* scale = scale_.data();
-    float* shift = shift_.data();
-    for (int c = 0; c < C; ++c) {
+    for (int c = 0; c < out_; ++c) {
       const float mean = batch ? batch_mean_[c] : running_mean_[c];
       const float rstd = batch ? batch_rstd_[c]
                                : static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var_[c]) + eps_));
-      scale[c] = rstd * affine_.gamma[c];
-      shift[c] = affine_.beta[c] - mean * scale[c];
+      scale_[c] = rstd * affine_.gamma[c];
+      shift_[c] = affine_.beta[c] - mean * scale_[c];
     }
+    *scale = scale_.data();
+    *shift = shift_.data();
+    return true;
+  }
+
+  void infer(const float* x, float* y, int rows, InferMode mode) const override {
+    const float *scale, *shift;
+    per_feature_affine(mode, &scale, &shift);
+    const int C = out_;
     for (int n = 0; n < rows; ++n) {
       const float* xr = x + static_cast<size_t>(n) * C;
       float* yr = y + static_cast<size_t>(n) * C;
@@ -145,6 +173,7 @@ class BatchNorm final : public Layer {
   float *running_mean_ = nullptr, *running_var_ = nullptr;
   std::vector<float> mean_, rstd_;  // (features): what this forward normalized with, kept for backward
   std::vector<float> batch_mean_, batch_rstd_;  // (features): the last training batch's statistics
+  std::vector<double> acc1_ = std::vector<double>(out_), acc2_ = std::vector<double>(out_);  // (features): sums
   bool has_batch_ = false;
   mutable std::vector<float> scale_ = std::vector<float>(out_), shift_ = std::vector<float>(out_);
   NormStats stats_;

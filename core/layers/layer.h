@@ -53,6 +53,17 @@ class Layer {
   virtual void backward(const float* x, const float* y, const float* dy, float* dx, int rows) = 0;
   // Side-effect-free forward pass; `rows` is at most kInferChunk.
   virtual void infer(const float* x, float* y, int rows, InferMode mode) const = 0;
+  // Folding (inference only): a layer that is a per-feature map y = x·scale + shift in `mode` (BatchNorm)
+  // says so here, and a layer that can absorb such a map into its own output (Linear) does it in
+  // infer_then_affine, so the pair costs one pass instead of two.
+  virtual bool per_feature_affine(InferMode, const float** scale, const float** shift) const {
+    (void)scale, (void)shift;
+    return false;
+  }
+  virtual bool infer_then_affine(const float* x, float* y, int rows, const float* scale, const float* shift) const {
+    (void)x, (void)y, (void)rows, (void)scale, (void)shift;
+    return false;
+  }
   virtual const NormStats* norm_stats() const { return nullptr; }
 
  protected:
