@@ -2,57 +2,99 @@
 // x̂ = (x − μ) / sqrt(σ² + ε) with ε inside the root (PyTorch; one passage of the lesson writes
 // (x − μ)/(σ + ε)), then y = γ x̂ + β with γ = 1, β = 0 at init. No running statistics: training and
 // eval compute the same thing, and a batch of one row is fine.
-// The kernel below normalizes any run of values; GroupNorm (groupnorm.cpp) reuses it per group.
+// The kernel below normalizes any run of values; GroupNorm (groupnorm.cpp) reuses it per group. It sums in
+// float, four lanes at a time (a fixed order: the same bits natively and in WebAssembly).
 #include <cmath>
 
 #include "layer.h"
+#include "simd.h"
 
 namespace normlab {
 
+namespace {
+
+// A run's sum from four interleaved partial sums and the scalar tail: (s0 + s1) + (s2 + s3) + tail, a fixed
+// order, so the same bits on every build.
+inline float lanes_sum(f32x4 acc, float tail) { return (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail; }
+
+}  // namespace
+
 void normalize_segments_forward(const float* x, float* y, float* mean, float* var, float* rstd, int segments,
                                 int len, int width, double eps, const float* gamma, const float* beta) {
+  const int len4 = len - len % 4;
   for (int s = 0; s < segments; ++s) {
     const float* xs = x + static_cast<size_t>(s) * len;
     float* ys = y + static_cast<size_t>(s) * len;
-    double sum = 0;
-    for (int k = 0; k < len; ++k) sum += xs[k];
-    const double mu = sum / len;
-    double var_acc = 0;
-    for (int k = 0; k < len; ++k) var_acc += (xs[k] - mu) * (xs[k] - mu);
-    var_acc /= len;  // biased
-    const float r = static_cast<float>(1.0 / std::sqrt(var_acc + eps));
-    const float m = static_cast<float>(mu);
+    f32x4 acc = {};
+    for (int k = 0; k < len4; k += 4) acc += load4(xs + k);
+    float tail = 0;
+    for (int k = len4; k < len; ++k) tail += xs[k];
+    const float m = lanes_sum(acc, tail) / static_cast<float>(len);
+    f32x4 sq = {};
+    const f32x4 mv = splat4(m);
+    for (int k = 0; k < len4; k += 4) {
+      const f32x4 d = load4(xs + k) - mv;
+      sq += d * d;
+    }
+    tail = 0;
+    for (int k = len4; k < len; ++k) tail += (xs[k] - m) * (xs[k] - m);
+    const float v = lanes_sum(sq, tail) / static_cast<float>(len);  // biased
+    const float r = static_cast<float>(1.0 / std::sqrt(static_cast<double>(v) + eps));
     if (mean) mean[s] = m;
-    if (var) var[s] = static_cast<float>(var_acc);
+    if (var) var[s] = v;
     if (rstd) rstd[s] = r;
     const int c0 = static_cast<int>((static_cast<size_t>(s) * len) % width);  // feature index of xs[0]
-    for (int k = 0; k < len; ++k) ys[k] = (xs[k] - m) * r * gamma[c0 + k] + beta[c0 + k];
+    const f32x4 rv = splat4(r);
+    int k = 0;
+    for (; k < len4; k += 4)
+      store4(ys + k, (load4(xs + k) - mv) * rv * load4(gamma + c0 + k) + load4(beta + c0 + k));
+    for (; k < len; ++k) ys[k] = (xs[k] - m) * r * gamma[c0 + k] + beta[c0 + k];
   }
 }
 
 void normalize_segments_backward(const float* x, const float* dy, float* dx, const float* mean,
                                  const float* rstd, int segments, int len, int width, const float* gamma,
                                  float* dgamma, float* dbeta) {
+  const int len4 = len - len % 4;
   for (int s = 0; s < segments; ++s) {
     const float* xs = x + static_cast<size_t>(s) * len;
     const float* dys = dy + static_cast<size_t>(s) * len;
     const int c0 = static_cast<int>((static_cast<size_t>(s) * len) % width);
-    double sum_g = 0, sum_g_xhat = 0;  // Σ dx̂ and Σ dx̂·x̂, with dx̂ = dy·γ
-    for (int k = 0; k < len; ++k) {
+    const f32x4 mv = splat4(mean[s]), rv = splat4(rstd[s]);
+    // Σ dx̂ and Σ dx̂·x̂, with dx̂ = dy·γ; and dγ += dy·x̂, dβ += dy.
+    f32x4 sum_g = {}, sum_gx = {};
+    int k = 0;
+    for (; k < len4; k += 4) {
+      const f32x4 xhat = (load4(xs + k) - mv) * rv;
+      const f32x4 d = load4(dys + k);
+      const f32x4 g = d * load4(gamma + c0 + k);
+      sum_g += g;
+      sum_gx += g * xhat;
+      store4(dgamma + c0 + k, load4(dgamma + c0 + k) + d * xhat);
+      store4(dbeta + c0 + k, load4(dbeta + c0 + k) + d);
+    }
+    float tail_g = 0, tail_gx = 0;
+    for (; k < len; ++k) {
       const float xhat = (xs[k] - mean[s]) * rstd[s];
       const float g = dys[k] * gamma[c0 + k];
-      sum_g += g;
-      sum_g_xhat += static_cast<double>(g) * xhat;
+      tail_g += g;
+      tail_gx += g * xhat;
       dgamma[c0 + k] += dys[k] * xhat;
       dbeta[c0 + k] += dys[k];
     }
     if (!dx) continue;
     // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂·x̂))
-    const double m1 = sum_g / len, m2 = sum_g_xhat / len;
+    const float m1 = lanes_sum(sum_g, tail_g) / static_cast<float>(len);
+    const float m2 = lanes_sum(sum_gx, tail_gx) / static_cast<float>(len);
     float* dxs = dx + static_cast<size_t>(s) * len;
-    for (int k = 0; k < len; ++k) {
-      const double xhat = (xs[k] - mean[s]) * rstd[s];
-      dxs[k] = static_cast<float>(rstd[s] * (dys[k] * gamma[c0 + k] - m1 - xhat * m2));
+    const f32x4 m1v = splat4(m1), m2v = splat4(m2);
+    for (k = 0; k < len4; k += 4) {
+      const f32x4 xhat = (load4(xs + k) - mv) * rv;
+      store4(dxs + k, rv * ((load4(dys + k) * load4(gamma + c0 + k) - m1v) - xhat * m2v));
+    }
+    for (; k < len; ++k) {
+      const float xhat = (xs[k] - mean[s]) * rstd[s];
+      dxs[k] = rstd[s] * ((dys[k] * gamma[c0 + k] - m1) - xhat * m2);
     }
   }
 }
