@@ -19,6 +19,8 @@ let status = { epoch: 0, step: 0 };
 let worker: Worker;
 let seq = 0; // numbers every command; see protocol.ts
 let workerReady = false;
+let perfResults: [string, string][] = [];
+let firstPaintMs: number | null = null; // when the first boundary was painted, after navigation start
 
 const charts = new Charts($<HTMLCanvasElement>('loss-chart'), $<HTMLCanvasElement>('accuracy-chart'), s);
 const runsView = new RunsView($('runs'), {
@@ -99,6 +101,19 @@ function receive(msg: FromWorker) {
       }
       updateStatus();
       updateButtons();
+      break;
+    }
+    case 'benchmark': {
+      const r = msg.result;
+      perfResults = [
+        [s.perfExperiment, `${r.experimentSeconds.toFixed(2)} s`],
+        [s.perfSteps, `${Math.round(r.stepsPerSecond).toLocaleString()}`],
+        [s.perfStep, `${r.usPerRunStep.toFixed(0)} µs`],
+        [s.perfGrid, `${r.gridMs.toFixed(1)} ms`],
+      ];
+      showPerf();
+      $<HTMLButtonElement>('btn-measure').disabled = false;
+      $('btn-measure').textContent = s.measure;
       break;
     }
     case 'fatal':
@@ -253,6 +268,13 @@ function initButtons() {
     else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); reset(); }
   });
   $('notice-dismiss').addEventListener('click', () => { $('notice').hidden = true; });
+  $('btn-measure').addEventListener('click', () => {
+    playing = false;
+    $<HTMLButtonElement>('btn-measure').disabled = true;
+    $('btn-measure').textContent = s.measuring;
+    send({ type: 'benchmark' });
+    updateButtons();
+  });
 }
 
 function showNotice(text: string) {
@@ -296,9 +318,21 @@ function setLang(next: Lang) {
 
 // ------------------------------------------------------------------------------------------------ frame
 
+function showPerf() {
+  const dl = $('perf-results');
+  const rows: [string, string][] = [...perfResults];
+  if (firstPaintMs !== null) rows.push([s.perfFirstPaint, `${firstPaintMs.toFixed(0)} ms`]);
+  dl.replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+}
+
 function frame() {
   charts.draw();
   for (const b of runsView.boundaries) b.draw();
+  if (firstPaintMs === null && runsView.boundaries.some((b) => b.paintedBoundary)) {
+    firstPaintMs = performance.now();
+    document.body.dataset.firstBoundaryMs = firstPaintMs.toFixed(0);
+    showPerf();
+  }
   requestAnimationFrame(frame);
 }
 

@@ -24,7 +24,15 @@ export type ToWorker = { seq: number } & (
   | { type: 'reset' }
   | { type: 'boundary'; trainBatch: boolean }
   | { type: 'crash' } // test hook: makes the worker die, to test the page's recovery
+  | { type: 'benchmark' } // the Performance panel: measured on a lab of its own, the current one untouched
 );
+
+export interface BenchmarkResult {
+  experimentSeconds: number; // the lesson's whole experiment: 2 runs × 50 epochs × 32 steps
+  stepsPerSecond: number;    // lockstep steps (both runs) per second during it
+  usPerRunStep: number;      // µs per training step of one run
+  gridMs: number;            // a 200 × 200 eval-mode boundary of the BatchNorm run
+}
 
 export interface Points {
   x: Float32Array; // rows × 2
@@ -75,4 +83,5 @@ export type FromWorker =
       runs: RunFrame[];
       boundary: Boundary | null;
     }
+  | { type: 'benchmark'; result: BenchmarkResult }
   | { type: 'fatal'; message: string };

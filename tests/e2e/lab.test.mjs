@@ -3,7 +3,7 @@
 // diverging run is marked while the other trains on, the worker recovers, and axe finds nothing serious.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { launch, openLab } from './harness.mjs';
 
@@ -191,6 +191,42 @@ test('if the worker dies, the page says so and trains again', async () => {
   await page.waitForSelector('body[data-state="ready"]');
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  await page.close();
+});
+
+test('Performance panel measures the lesson experiment in the worker; long tasks and frame rate while playing', async () => {
+  const { page, errors } = await openLab(env);
+  await page.waitForSelector('body[data-first-boundary-ms]');
+  const firstBoundaryMs = Number(await page.locator('body').getAttribute('data-first-boundary-ms'));
+  await page.getByRole('button', { name: 'Measure' }).click();
+  await page.locator('#perf-results dd').nth(3).waitFor({ timeout: 60000 });
+  const perf = await page.locator('#perf-results').evaluate((dl) =>
+    Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+  assert.match(perf['whole experiment'], /^\d+\.\d\d s$/);
+  assert.match(perf['200 × 200 boundary (eval mode)'], /^\d+\.\d ms$/);
+  assert.equal(await statusOf(page), 'epoch 0 · step 0', 'the lab itself was not trained by the measurement');
+  // While playing at full speed: long main-thread tasks and frames per second (reported, not asserted).
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))).observe({ type: 'longtask' });
+    window.__frames = 0;
+    const f = () => { window.__frames++; requestAnimationFrame(f); };
+    requestAnimationFrame(f);
+  });
+  await page.getByLabel('Epochs', { exact: true }).fill('1000');
+  await page.getByLabel('Epochs', { exact: true }).press('Tab');
+  await page.waitForTimeout(300);
+  await page.evaluate(() => { window.__long = []; window.__frames = 0; window.__t0 = performance.now(); });
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(3000);
+  const live = await page.evaluate(() => ({ longTasksMs: window.__long, fps: window.__frames / ((performance.now() - window.__t0) / 1000) }));
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const report = { firstBoundaryMs, ...perf, longestTaskMs: Math.max(0, ...live.longTasksMs), longTasks: live.longTasksMs.length, fps: Number(live.fps.toFixed(1)) };
+  await mkdir('test-results', { recursive: true });
+  await writeFile('test-results/performance.json', JSON.stringify(report, null, 1));
+  console.log(`# performance (this machine, not asserted): ${JSON.stringify(report)}`);
+  assert.ok(live.fps > 0 && Number.isFinite(firstBoundaryMs));
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

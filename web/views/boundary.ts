@@ -15,6 +15,7 @@ export class BoundaryView {
   private test: Points | null = null;
   private dirty = true;
   paints = 0; // how many times the canvas has been repainted (the e2e test reads it)
+  paintedBoundary = false; // a repaint has shown class probabilities (not only the points)
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -26,6 +27,7 @@ export class BoundaryView {
     this.test = test;
     this.extent = extent;
     this.probs = null;
+    this.pointsKey = '';
     this.dirty = true;
   }
 
@@ -64,26 +66,18 @@ export class BoundaryView {
   }
 
   // Repaints if anything changed; called from the page's animation frame.
-  draw() {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const dpr = window.devicePixelRatio || 1;
-    const cssW = this.canvas.clientWidth, cssH = this.canvas.clientHeight;
-    if (!cssW || !cssH) return;
-    const W = Math.round(cssW * dpr), H = Math.round(cssH * dpr);
-    if (this.canvas.width !== W || this.canvas.height !== H) {
-      this.canvas.width = W;
-      this.canvas.height = H;
-    }
-    const ctx = this.canvas.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = isDark() ? '#1c1e22' : '#ffffff';
-    ctx.fillRect(0, 0, W, H);
-    if (this.probs) {
-      ctx.imageSmoothingEnabled = true;
-      ctx.imageSmoothingQuality = 'high';
-      ctx.drawImage(this.grid, 0, 0, W, H);
-    }
+  // The points change only with the data or the canvas size: drawn once into their own layer.
+  private pointsLayer: HTMLCanvasElement = document.createElement('canvas');
+  private pointsKey = '';
+
+  private drawPointsLayer(W: number, H: number, dpr: number) {
+    const key = `${W}x${H}x${dpr}x${isDark()}`;
+    if (key === this.pointsKey) return;
+    this.pointsKey = key;
+    this.pointsLayer.width = W;
+    this.pointsLayer.height = H;
+    const ctx = this.pointsLayer.getContext('2d')!;
+    ctx.clearRect(0, 0, W, H);
     const [x0, x1, y0, y1] = this.extent;
     const px = (x: number) => ((x - x0) / (x1 - x0)) * W;
     const py = (y: number) => ((y1 - y) / (y1 - y0)) * H;
@@ -109,7 +103,32 @@ export class BoundaryView {
     };
     drawPoints(this.train, true);
     drawPoints(this.test, false);
+  }
+
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const dpr = window.devicePixelRatio || 1;
+    const cssW = this.canvas.clientWidth, cssH = this.canvas.clientHeight;
+    if (!cssW || !cssH) return;
+    const W = Math.round(cssW * dpr), H = Math.round(cssH * dpr);
+    if (this.canvas.width !== W || this.canvas.height !== H) {
+      this.canvas.width = W;
+      this.canvas.height = H;
+    }
+    this.drawPointsLayer(W, H, dpr);
+    const ctx = this.canvas.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = isDark() ? '#1c1e22' : '#ffffff';
+    ctx.fillRect(0, 0, W, H);
+    if (this.probs) {
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(this.grid, 0, 0, W, H);
+    }
+    ctx.drawImage(this.pointsLayer, 0, 0);
     this.paints++;
+    if (this.probs) this.paintedBoundary = true;
     this.canvas.dataset.paints = String(this.paints);
   }
 }

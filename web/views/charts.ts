@@ -1,16 +1,43 @@
 // The loss chart (per-step training loss, per-epoch mean train and test loss, per run) and the accuracy
 // chart (per-epoch train and test accuracy). Chart.js, tree-shaken, animation off while streaming.
 import {
-  Chart, Decimation, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip,
+  Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip,
   type ChartDataset,
 } from 'chart.js';
 import { RUN_COLORS, isDark } from './palette';
 import type { EpochPoint } from '../protocol';
 import type { Strings } from '../i18n';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
 
 type XY = { x: number; y: number };
+
+// Per-step losses of one run, kept to at most MAX_POINTS points however long training runs: when full,
+// neighbouring points are merged in pairs (their mean, at their mean step) and each point then stands for
+// twice as many steps. Drawing cost stays bounded; early and late training stay equally resolved.
+const MAX_POINTS = 1200;
+class BinnedSeries {
+  readonly points: XY[] = [];
+  private width = 1; // steps per point
+  private sumX = 0;
+  private sumY = 0;
+  private count = 0;
+
+  add(step: number, loss: number) {
+    this.sumX += step, this.sumY += loss, this.count++;
+    if (this.count < this.width) return;
+    this.points.push({ x: this.sumX / this.count, y: this.sumY / this.count });
+    this.sumX = this.sumY = this.count = 0;
+    if (this.points.length >= MAX_POINTS) {
+      for (let i = 0; i < this.points.length / 2; i++) {
+        const a = this.points[2 * i], b = this.points[2 * i + 1] ?? a;
+        this.points[i] = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+      }
+      this.points.length = Math.floor(this.points.length / 2);
+      this.width *= 2;
+    }
+  }
+}
 type Line = ChartDataset<'line', XY[]>;
 
 function axisColors() {
@@ -31,7 +58,6 @@ function makeChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yM
       spanGaps: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
-        decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
         legend: { labels: { color: c.text, boxWidth: 14, filter: (item) => !String(item.text).includes(' · ') } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${Number(ctx.parsed.y).toPrecision(4)}` } },
       },
@@ -47,6 +73,8 @@ export class Charts {
   private loss: Chart<'line', XY[]>;
   private accuracy: Chart<'line', XY[]>;
   private names: string[] = [];
+  private steps: BinnedSeries[] = [];
+  private lastUpdate = 0;
   private dirty = false;
   private s: Strings;
 
@@ -60,9 +88,10 @@ export class Charts {
   reset(names: string[]) {
     this.names = names;
     const loss: Line[] = [], acc: Line[] = [];
+    this.steps = names.map(() => new BinnedSeries());
     names.forEach((name, r) => {
       const color = RUN_COLORS[r % RUN_COLORS.length];
-      loss.push({ label: name, data: [], borderColor: color + '55', backgroundColor: color, borderWidth: 0.8, pointRadius: 0 });
+      loss.push({ label: name, data: this.steps[r].points, borderColor: color + '55', backgroundColor: color, borderWidth: 0.8, pointRadius: 0 });
       loss.push({ label: `${name} · ${this.s.trainSeries}`, data: [], borderColor: color, backgroundColor: color, borderWidth: 2.6, pointRadius: 2 });
       loss.push({ label: `${name} · ${this.s.testSeries}`, data: [], borderColor: color, backgroundColor: color, borderWidth: 2, borderDash: [6, 4], pointRadius: 2 });
       acc.push({ label: name, data: [], borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 1.5 });
@@ -93,9 +122,9 @@ export class Charts {
   // Step losses of each run starting at global step `first`; NaN (a stopped run) is never drawn.
   addSteps(first: number, losses: number[][]) {
     losses.forEach((values, r) => {
-      const data = this.loss.data.datasets[3 * r]?.data;
-      if (!data) return;
-      values.forEach((v, k) => { if (Number.isFinite(v)) data.push({ x: first + k, y: v }); });
+      const series = this.steps[r];
+      if (!series) return;
+      values.forEach((v, k) => { if (Number.isFinite(v)) series.add(first + k, v); });
     });
     this.dirty = true;
   }
@@ -125,8 +154,11 @@ export class Charts {
     return this.loss.data.datasets.reduce((n, d) => n + d.data.length, 0);
   }
 
-  draw() {
-    if (!this.dirty) return;
+  // Called every animation frame; while data streams in, the charts redraw at most ~12 times a second
+  // (the boundaries and the status keep the full frame rate).
+  draw(now = performance.now()) {
+    if (!this.dirty || now - this.lastUpdate < 80) return;
+    this.lastUpdate = now;
     this.dirty = false;
     this.loss.update('none');
     this.accuracy.update('none');
