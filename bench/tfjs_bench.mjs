@@ -3,7 +3,8 @@
 // Same MLPs, data, batch sizes and optimizer as bench/torch_bench.py and bench/normlab_bench.mjs.
 // Two idiomatic TF.js ways of training are tried on the first BatchNorm workload: tf.layers
 // (Sequential + model.trainOnBatch) and raw tfjs-core ops (variables + optimizer.minimize). The faster
-// one is used for every workload and recorded as "api" (set "api": "layers"|"raw" in the spec to skip the trial).
+// one is used for every workload and recorded as "api" (set "api": "layers"|"raw"|"raw-t" in the spec to skip
+// the trial; "raw-t" is the non-idiomatic explicit-transpose variant described at linT below).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
@@ -59,33 +60,48 @@ function layersModel(norm, width) {
       return loss;
     },
     predict: (x) => tf.tidy(() => tf.softmax(m.predict(x, { batchSize: x.shape[0] }))), // one batch, moving stats
-    dispose: () => m.dispose(),
+    dispose: () => { m.optimizer.dispose(); m.dispose(); },
   };
 }
 
-// Raw tfjs-core: variables, fused matMul+bias(+ReLU), tf.moments/tf.batchNorm, optimizer.minimize.
-function rawModel(norm, width) {
+// Opt-in only (spec "api": "raw-t"), not idiomatic: a linear layer whose gradient transposes explicitly.
+// The wasm backend sends matMul with transposeA/transposeB (used by matMul's own gradient) to a slow
+// non-XNNPACK kernel (tfjs PR #2532), up to 10x slower than transpose + plain matMul at width 256.
+const linT = tf.customGrad((a, w, b, save) => {
+  save([a, w]);
+  return { value: tf.fused.matMul({ a, b: w, bias: b }), gradFunc: (dy, [a, w]) => [tf.matMul(dy, tf.transpose(w)), tf.matMul(tf.transpose(a), dy), tf.sum(dy, 0)] };
+});
+
+// Raw tfjs-core: variables, fused matMul+bias(+ReLU), tf.moments, optimizer.minimize.
+function rawModel(norm, width, explicitT = false) {
+  const mm = (a, L, relu) => (explicitT ? (relu ? tf.relu(linT(a, L.w, L.b)) : linT(a, L.w, L.b))
+    : tf.fused.matMul({ a, b: L.w, bias: L.b, activation: relu ? 'relu' : 'linear' }));
   const vars = [];
-  const v = (t, trainable = true) => { const x = tf.variable(t, trainable); if (trainable) vars.push(x); return x; };
-  const linear = (i, o) => { const k = 1 / Math.sqrt(i); return { w: v(tf.randomUniform([i, o], -k, k)), b: v(tf.randomUniform([o], -k, k)) }; };
+  // Variables are made inside tidy so their initial-value tensors are freed (the variable keeps the data).
+  const v = (init, trainable = true) => { const x = tf.tidy(() => tf.variable(init(), trainable)); if (trainable) vars.push(x); return x; };
+  // PyTorch's Linear init: weights and biases uniform in ±1/sqrt(fan_in).
+  let seed = 0; // seeded, so every run starts from the same weights
+  const rnd = (shape, k) => tf.randomUniform(shape, -k, k, 'float32', ++seed);
+  const linear = (i, o) => { const k = 1 / Math.sqrt(i); return { w: v(() => rnd([i, o], k)), b: v(() => rnd([o], k)) }; };
   const stats = []; // BatchNorm running mean/variance: not trained, updated in the forward pass
   const s = (t) => { const x = v(t, false); stats.push(x); return x; };
   const hidden = [linear(2, width), linear(width, width)].map((lin) => (norm === 'none' ? lin : {
-    ...lin, gamma: v(tf.ones([width])), beta: v(tf.zeros([width])), runMean: s(tf.zeros([width])), runVar: s(tf.ones([width])),
+    ...lin, gamma: v(() => tf.ones([width])), beta: v(() => tf.zeros([width])), runMean: s(() => tf.zeros([width])), runVar: s(() => tf.ones([width])),
   }));
   const out = linear(width, 2);
   const forward = (x, training) => {
     let h = x;
     for (const L of hidden) {
-      if (norm === 'none') { h = tf.fused.matMul({ a: h, b: L.w, bias: L.b, activation: 'relu' }); continue; }
-      h = tf.fused.matMul({ a: h, b: L.w, bias: L.b });
+      if (norm === 'none') { h = mm(h, L, true); continue; }
+      h = mm(h, L, false);
       if (norm === 'batchnorm' && training) {
         const { mean, variance } = tf.moments(h, 0);
         // PyTorch running stats: momentum 0.1, unbiased batch variance (not on the gradient's path).
         const n = h.shape[0];
         L.runMean.assign(tf.add(tf.mul(L.runMean, 0.9), tf.mul(mean, 0.1)));
         L.runVar.assign(tf.add(tf.mul(L.runVar, 0.9), tf.mul(variance, 0.1 * n / (n - 1))));
-        h = tf.batchNorm(h, mean, variance, L.beta, L.gamma, EPS);
+        // Written out rather than tf.batchNorm: its gradient is a long chain of kernels (1.4 vs 0.8 ms here).
+        h = tf.add(tf.mul(tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, EPS))), L.gamma), L.beta);
       } else if (norm === 'batchnorm') {
         h = tf.batchNorm(h, L.runMean, L.runVar, L.beta, L.gamma, EPS);
       } else {
@@ -94,7 +110,7 @@ function rawModel(norm, width) {
       }
       h = tf.relu(h);
     }
-    return tf.fused.matMul({ a: h, b: out.w, bias: out.b });
+    return mm(h, out, false);
   };
   const opt = adam();
   return {
@@ -112,7 +128,7 @@ function rawModel(norm, width) {
     dispose: () => { opt.dispose(); for (const t of [...vars, ...stats]) t.dispose(); },
   };
 }
-const makers = { layers: layersModel, raw: rawModel };
+const makers = { layers: layersModel, raw: (n, w) => rawModel(n, w), 'raw-t': (n, w) => rawModel(n, w, true) };
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const X = Float32Array.from(spec.data.x), Y = Int32Array.from(spec.data.y), N = Y.length;
@@ -139,7 +155,7 @@ async function trainWorkload(api, w) {
   await model.train(warm.slice(1));
   const tensorsBefore = tf.memory().numTensors;
   const samples = [];
-  let last;
+  let last; // loss of the last step of the last timed run
   for (let r = 0; r < spec.repeats; r++) {
     const t0 = performance.now();
     last = await model.train(timed);
@@ -179,16 +195,11 @@ for (let j = 0; j < g.h; j++) {
 }
 const grid = tf.tensor2d(pts, [g.w * g.h, 2]), gridModel = makers[api](g.norm, g.width);
 const evalGrid = () => { const p = gridModel.predict(grid); const out = p.dataSync(); p.dispose(); return out; };
-evalGrid();
-const gridSamples = [];
-for (let r = 0; r < spec.repeats; r++) {
-  const t0 = performance.now();
-  evalGrid();
-  gridSamples.push(performance.now() - t0);
-}
+evalGrid(); // warm-up run
+const gridSamples = Array.from({ length: spec.repeats }, () => { const t0 = performance.now(); evalGrid(); return performance.now() - t0; });
 results.push({ name: 'grid', ms: median(gridSamples), samples: gridSamples });
-log(`grid: ${median(gridSamples).toFixed(2)} ms, tensors in use ${tf.memory().numTensors}`);
 gridModel.dispose();
 grid.dispose();
+log(`grid: ${median(gridSamples).toFixed(2)} ms; tensors left after disposing everything: ${tf.memory().numTensors}`);
 
 console.log(JSON.stringify({ impl: 'tfjs-wasm', version: tf.version.tfjs, simd, api, api_trial: apiTrial, results }));
