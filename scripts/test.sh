@@ -17,8 +17,10 @@ bash scripts/build-wasm.sh
 echo "== node tests (wasm module)"
 node --test tests/node/
 
-echo "== page: typecheck, build"
+echo "== page: typecheck, unit tests, build"
 npx tsc -p .
+npx tsc -p tests/unit/tsconfig.json
+node --test tests/unit/
 npx vite build --logLevel warn
 
 echo "== e2e (headless Chromium against dist/ under a sub-path)"

@@ -3,15 +3,19 @@
 import { ACTIVATIONS, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config';
 import type { ConfigError, FromWorker, ToWorker } from './protocol';
 import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
+import { decodeHash, encodeHash, type Rejected } from './urlstate.js';
 import { Charts } from './views/charts';
 import { RunsView } from './views/runs';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-let lang: Lang = initialLang();
+// The link decides first: a hash restores its settings (and language); what it cannot use is reported.
+const fromLink = decodeHash(location.hash);
+let lang: Lang = fromLink.lang ?? initialLang();
 let s: Strings = strings(lang);
 let applied: LabConfig = defaultConfig(); // the configuration the worker is running
-let draft: LabConfig = cloneConfig(applied); // what the controls show (may be invalid)
+let draft: LabConfig = cloneConfig(fromLink.config); // what the controls show (may be invalid)
+let everConfigured = false; // until the worker has accepted one configuration, a bad link falls back to defaults
 let configId = 0;
 let playing = false;
 let done = false;
@@ -75,6 +79,8 @@ function receive(msg: FromWorker) {
     case 'configured': {
       if (msg.id !== configId) break; // a newer configuration is on its way
       applied = msg.config;
+      everConfigured = true;
+      writeLink();
       runsView.render(applied.runs, applied.runs.length > 1);
       const boundaries = runsView.boundaries;
       boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
@@ -85,7 +91,18 @@ function receive(msg: FromWorker) {
       break;
     }
     case 'config-error':
-      if (msg.id === configId) showErrors(msg.errors);
+      if (msg.id !== configId) break;
+      if (!everConfigured) {
+        // A link the engine cannot run (e.g. groups that do not divide the width): say why, start from the
+        // defaults instead.
+        reportRejected(msg.errors.map((e) => ({ field: 'link', reason: e.message })));
+        draft = defaultConfig();
+        showConfig(draft);
+        runsView.render(draft.runs, draft.runs.length > 1);
+        submit();
+        break;
+      }
+      showErrors(msg.errors);
       break;
     case 'frame': {
       status = { epoch: msg.epoch, step: msg.step };
@@ -268,6 +285,27 @@ function initButtons() {
     else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); reset(); }
   });
   $('notice-dismiss').addEventListener('click', () => { $('notice').hidden = true; });
+  $('btn-copy-link').addEventListener('click', async () => {
+    writeLink();
+    const feedback = $('link-feedback');
+    try {
+      await navigator.clipboard.writeText(location.href);
+      feedback.textContent = s.linkCopied;
+    } catch {
+      feedback.textContent = location.href; // no clipboard access: show the link to copy by hand
+    }
+  });
+  // A pasted or edited link: apply it like a new visit, without reloading.
+  window.addEventListener('hashchange', () => {
+    if (location.hash === encodeHash(applied, lang)) return;
+    const d = decodeHash(location.hash);
+    reportRejected(d.rejected);
+    if (d.lang && d.lang !== lang) setLang(d.lang);
+    draft = d.config;
+    showConfig(draft);
+    runsView.render(draft.runs, draft.runs.length > 1);
+    submit();
+  });
   $('btn-measure').addEventListener('click', () => {
     playing = false;
     $<HTMLButtonElement>('btn-measure').disabled = true;
@@ -275,6 +313,16 @@ function initButtons() {
     send({ type: 'benchmark' });
     updateButtons();
   });
+}
+
+// The URL hash always holds the running configuration and the language (replaceState: no history flood).
+function writeLink() {
+  const hash = encodeHash(applied, lang);
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+function reportRejected(rejected: Rejected[]) {
+  if (rejected.length) showNotice(`${s.linkRejected} ${rejected.map((r) => `${r.field}: ${r.reason}`).join('; ')}`);
 }
 
 function showNotice(text: string) {
@@ -314,6 +362,7 @@ function setLang(next: Lang) {
   s = strings(lang);
   saveLang(lang);
   applyStrings();
+  if (everConfigured) writeLink();
 }
 
 // ------------------------------------------------------------------------------------------------ frame
@@ -342,6 +391,7 @@ runsView.render(draft.runs, draft.runs.length > 1);
 $('lang-en').addEventListener('click', () => setLang('en'));
 $('lang-ja').addEventListener('click', () => setLang('ja'));
 applyStrings();
+reportRejected(fromLink.rejected);
 $('status').textContent = s.loading;
 startWorker();
 submit();

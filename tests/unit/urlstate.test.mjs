@@ -1,0 +1,120 @@
+// The URL-hash state: round trips exactly, and a fuzzed or hostile hash never throws, never yields an
+// out-of-range configuration, and names every setting it could not use.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { ACTIVATIONS, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/config.js';
+import { URL_VERSION, decodeHash, encodeHash } from '../../build-unit/urlstate.js';
+
+// A small seeded generator (mulberry32), so a failure reproduces.
+function rng(seed) {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = (r, a) => a[Math.floor(r() * a.length)];
+const int = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
+
+function randomConfig(r) {
+  const c = defaultConfig();
+  c.data = { type: pick(r, DATASETS), points: int(r, 4, 100000), noise: Math.round(r() * 1000) / 100, testFraction: Math.round(r() * 90) / 100, seed: int(r, 0, 4294967295) };
+  c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS) };
+  const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
+  c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names).replace('~', '-'), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256) }));
+  c.training = { optimizer: pick(r, OPTIMIZERS), lr: r() * 10 + 1e-6, batchSize: int(r, 1, 4096), epochs: int(r, 1, 10000), weightDecay: r() * 0.1, seed: int(r, 0, 4294967295) };
+  return c;
+}
+
+// What the page requires of any configuration it is handed (the engine checks the rest).
+function assertPageValid(c, context) {
+  const inRange = (v, lo, hi, integer) => Number.isFinite(v) && v >= lo && v <= hi && (!integer || Number.isInteger(v));
+  assert.ok(DATASETS.includes(c.data.type), context);
+  assert.ok(inRange(c.data.points, 4, 100000, true), context);
+  assert.ok(inRange(c.data.noise, 0, 10, false), context);
+  assert.ok(inRange(c.data.testFraction, 0, 0.9, false), context);
+  assert.ok(inRange(c.data.seed, 0, 4294967295, true), context);
+  assert.ok(inRange(c.model.hiddenLayers, 1, 10, true), context);
+  assert.ok(inRange(c.model.width, 2, 256, true), context);
+  assert.ok(ACTIVATIONS.includes(c.model.activation), context);
+  assert.ok(OPTIMIZERS.includes(c.training.optimizer), context);
+  assert.ok(c.training.lr > 0 && Number.isFinite(c.training.lr), context);
+  assert.ok(inRange(c.training.batchSize, 1, 4096, true), context);
+  assert.ok(inRange(c.training.epochs, 1, 10000, true), context);
+  assert.ok(inRange(c.training.weightDecay, 0, 1000, false), context);
+  assert.ok(inRange(c.training.seed, 0, 4294967295, true), context);
+  assert.ok(c.runs.length >= 1 && c.runs.length <= 4, context);
+  for (const run of c.runs) {
+    assert.ok(run.name.trim().length > 0 && run.name.length <= 40, context);
+    assert.ok(NORMS.includes(run.norm) && PLACEMENTS.includes(run.placement), context);
+    assert.ok(inRange(run.groups, 1, 256, true), context);
+  }
+}
+
+test('an empty hash gives the defaults, the lesson experiment', () => {
+  const d = decodeHash('');
+  assert.deepEqual(d.config, defaultConfig());
+  assert.deepEqual(d.rejected, []);
+  assert.equal(d.lang, null);
+});
+
+test('2,000 random configurations round-trip exactly, names with ~ & = # and Japanese included', () => {
+  const r = rng(1);
+  for (let i = 0; i < 2000; i++) {
+    const c = randomConfig(r);
+    const lang = pick(r, ['en', 'ja']);
+    const hash = encodeHash(c, lang);
+    const d = decodeHash(hash);
+    assert.deepEqual(d.rejected, [], hash);
+    assert.deepEqual(d.config, c, hash);
+    assert.equal(d.lang, lang);
+    assert.equal(d.version, URL_VERSION);
+  }
+});
+
+test('bad fields are named, the rest applied, defaults fill in', () => {
+  const d = decodeHash('#v=1&points=abc&width=64&noise=-1&data=spiral&act=swish&run=A~layernorm~after~4&run=B~weird~before~8&lang=fr&color=red');
+  assert.equal(d.config.data.type, 'spiral');
+  assert.equal(d.config.data.points, defaultConfig().data.points);
+  assert.equal(d.config.model.activation, 'relu');
+  assert.deepEqual(d.config.runs, [{ name: 'A', norm: 'layernorm', placement: 'after', groups: 4 }]);
+  assert.deepEqual(d.rejected.map((x) => x.field).sort(), ['act', 'color', 'lang', 'noise', 'points', 'run 2'].sort());
+  assert.match(d.rejected.find((x) => x.field === 'points').reason, /"abc" is not an integer in \[4, 100000\]/);
+});
+
+test('a link from a newer version applies what it can and says so', () => {
+  const d = decodeHash('#v=7&width=32&newthing=1');
+  assert.equal(d.config.model.width, 32);
+  assert.equal(d.version, 7);
+  assert.ok(d.rejected.some((x) => x.field === 'v' && /newer/.test(x.reason)));
+  assert.ok(d.rejected.some((x) => x.field === 'newthing'));
+});
+
+test('fuzz: 10,000 random and mutated hashes never throw and always give a page-valid configuration', () => {
+  const r = rng(42);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789=&~#%+-._ eE日本\u0000\uffff'.split('');
+  const tokens = ['v=', 'points=', 'noise=', 'run=', 'lang=', 'width=', 'lr=', '&', '~', '=', '%', '%zz', '1e309', '-0', 'NaN', 'Infinity', '0x10', '  ', '999999999999'];
+  const valid = encodeHash(defaultConfig(), 'en');
+  for (let i = 0; i < 10000; i++) {
+    let hash;
+    if (i % 2 === 0) {
+      hash = '#' + Array.from({ length: int(r, 0, 80) }, () => (r() < 0.3 ? pick(r, tokens) : pick(r, alphabet))).join('');
+    } else {
+      hash = encodeHash(randomConfig(r), 'ja');
+      for (let m = int(r, 1, 6); m > 0; m--) {
+        const at = int(r, 1, hash.length);
+        const op = int(r, 0, 3);
+        if (op === 0) hash = hash.slice(0, at) + pick(r, tokens) + hash.slice(at);
+        else if (op === 1) hash = hash.slice(0, at) + hash.slice(at + int(r, 1, 8));
+        else if (op === 2) hash = hash.slice(0, at) + pick(r, alphabet) + hash.slice(at + 1);
+        else hash = hash + '&' + valid.slice(1).split('&')[int(r, 0, 14)];
+      }
+    }
+    let d;
+    assert.doesNotThrow(() => { d = decodeHash(hash); }, hash);
+    assertPageValid(d.config, hash);
+    for (const x of d.rejected) assert.ok(x.field && x.reason, hash);
+    assert.ok(d.lang === null || d.lang === 'en' || d.lang === 'ja', hash);
+  }
+});

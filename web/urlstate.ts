@@ -1,0 +1,126 @@
+// The configuration in the URL hash, so a link restores the lab exactly (same seed, same curves):
+//   #v=1&data=moons&points=2000&noise=0.2&test=0.2&dseed=0&layers=2&width=64&act=relu&opt=adam&lr=0.01
+//    &batch=64&epochs=50&wd=0&seed=0&run=No+norm~none~before~8&run=BatchNorm~batchnorm~before~8&lang=en
+// decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
+// whatever is valid is applied. Ranges here are the page's; the engine checks the rest (e.g. groups that do
+// not divide the width) and the page reports that too.
+import { ACTIVATIONS, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig, type LabConfig, type RunConfig } from './config.js';
+
+export const URL_VERSION = 1;
+export type Lang = 'en' | 'ja';
+
+export interface Rejected {
+  field: string;
+  reason: string;
+}
+
+export interface Decoded {
+  config: LabConfig;
+  lang: Lang | null;
+  rejected: Rejected[];
+  version: number | null;
+}
+
+type NumberField = { key: string; path: [keyof LabConfig, string]; min: number; max: number; integer: boolean; minOpen?: boolean };
+
+const NUMBERS: NumberField[] = [
+  { key: 'points', path: ['data', 'points'], min: 4, max: 100000, integer: true },
+  { key: 'noise', path: ['data', 'noise'], min: 0, max: 10, integer: false },
+  { key: 'test', path: ['data', 'testFraction'], min: 0, max: 0.9, integer: false },
+  { key: 'dseed', path: ['data', 'seed'], min: 0, max: 4294967295, integer: true },
+  { key: 'layers', path: ['model', 'hiddenLayers'], min: 1, max: 10, integer: true },
+  { key: 'width', path: ['model', 'width'], min: 2, max: 256, integer: true },
+  { key: 'lr', path: ['training', 'lr'], min: 0, max: 1e6, integer: false, minOpen: true },
+  { key: 'batch', path: ['training', 'batchSize'], min: 1, max: 4096, integer: true },
+  { key: 'epochs', path: ['training', 'epochs'], min: 1, max: 10000, integer: true },
+  { key: 'wd', path: ['training', 'weightDecay'], min: 0, max: 1e3, integer: false },
+  { key: 'seed', path: ['training', 'seed'], min: 0, max: 4294967295, integer: true },
+];
+
+type EnumField = { key: string; path: [keyof LabConfig, string]; values: readonly string[] };
+const ENUMS: EnumField[] = [
+  { key: 'data', path: ['data', 'type'], values: DATASETS },
+  { key: 'act', path: ['model', 'activation'], values: ACTIVATIONS },
+  { key: 'opt', path: ['training', 'optimizer'], values: OPTIMIZERS },
+];
+
+const KNOWN = new Set(['v', 'run', 'lang', ...NUMBERS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
+
+const group = (c: LabConfig, g: keyof LabConfig) => c[g] as unknown as Record<string, unknown>;
+
+export function encodeHash(c: LabConfig, lang: Lang): string {
+  const p = new URLSearchParams();
+  p.set('v', String(URL_VERSION));
+  for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
+  for (const f of NUMBERS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
+  for (const r of c.runs) p.append('run', [r.name, r.norm, r.placement, r.groups].join('~'));
+  p.set('lang', lang);
+  return `#${p.toString()}`;
+}
+
+function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig | null {
+  const parts = text.split('~');
+  const field = `run ${index + 1}`;
+  if (parts.length !== 4) {
+    rejected.push({ field, reason: 'expected name~normalization~placement~groups' });
+    return null;
+  }
+  const [name, norm, placement, groupsText] = parts;
+  const groups = Number(groupsText);
+  if (!name.trim() || name.length > 40) rejected.push({ field, reason: 'the name must have 1 to 40 characters' });
+  else if (!(NORMS as readonly string[]).includes(norm)) rejected.push({ field, reason: `unknown normalization "${norm}"` });
+  else if (!(PLACEMENTS as readonly string[]).includes(placement)) rejected.push({ field, reason: `unknown placement "${placement}"` });
+  else if (!Number.isInteger(groups) || groups < 1 || groups > 256) rejected.push({ field, reason: `groups must be an integer in [1, 256], got "${groupsText}"` });
+  else return { name, norm: norm as RunConfig['norm'], placement: placement as RunConfig['placement'], groups };
+  return null;
+}
+
+export function decodeHash(hash: string): Decoded {
+  const config = defaultConfig();
+  const rejected: Rejected[] = [];
+  let lang: Lang | null = null;
+  let version: number | null = null;
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!text) return { config, lang, rejected, version };
+  let p: URLSearchParams;
+  try {
+    p = new URLSearchParams(text);
+  } catch {
+    return { config, lang, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
+  }
+  const seen = new Set<string>();
+  for (const key of p.keys()) {
+    if (!KNOWN.has(key) && !seen.has(key)) rejected.push({ field: key || '(unnamed)', reason: 'unknown setting' });
+    seen.add(key);
+  }
+  const v = p.get('v');
+  if (v !== null) {
+    version = Number(v);
+    if (!Number.isInteger(version) || version < 1) rejected.push({ field: 'v', reason: `not a version number: "${v}"` });
+    else if (version > URL_VERSION) rejected.push({ field: 'v', reason: `made by a newer normlab (version ${version}); settings this one knows were applied` });
+  }
+  for (const f of ENUMS) {
+    const value = p.get(f.key);
+    if (value === null) continue;
+    if (f.values.includes(value)) group(config, f.path[0])[f.path[1]] = value;
+    else rejected.push({ field: f.key, reason: `unknown value "${value}" (expected ${f.values.join(', ')})` });
+  }
+  for (const f of NUMBERS) {
+    const value = p.get(f.key);
+    if (value === null) continue;
+    const n = value.trim() === '' ? NaN : Number(value);
+    const inRange = Number.isFinite(n) && (f.minOpen ? n > f.min : n >= f.min) && n <= f.max && (!f.integer || Number.isInteger(n));
+    if (inRange) group(config, f.path[0])[f.path[1]] = n;
+    else rejected.push({ field: f.key, reason: `"${value}" is not ${f.integer ? 'an integer' : 'a number'} in ${f.minOpen ? '(' : '['}${f.min}, ${f.max}]` });
+  }
+  const runs = p.getAll('run');
+  if (runs.length > 0) {
+    const decoded = runs.slice(0, MAX_RUNS).map((r, i) => decodeRun(r, i, rejected)).filter((r): r is RunConfig => r !== null);
+    if (runs.length > MAX_RUNS) rejected.push({ field: 'run', reason: `at most ${MAX_RUNS} runs; the first ${MAX_RUNS} were used` });
+    if (decoded.length > 0) config.runs = decoded;
+  }
+  const l = p.get('lang');
+  if (l === 'en' || l === 'ja') lang = l;
+  else if (l !== null) rejected.push({ field: 'lang', reason: `unknown language "${l}"` });
+  return { config, lang, rejected, version };
+}
