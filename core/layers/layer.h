@@ -97,6 +97,8 @@ std::unique_ptr<Layer> make_batchnorm(const LayerSpec& spec, int width);
 std::unique_ptr<Layer> make_layernorm(const LayerSpec& spec, int width);
 std::unique_ptr<Layer> make_rmsnorm(const LayerSpec& spec, int width);
 std::unique_ptr<Layer> make_groupnorm(const LayerSpec& spec, int width);
+// LayerNorm (groups = 1) and GroupNorm share one layer: per-segment normalization with per-feature γ, β.
+std::unique_ptr<Layer> make_segment_norm(LayerKind kind, int groups, double eps, int width);
 std::unique_ptr<Layer> make_dropout(const LayerSpec& spec, int width);
 std::unique_ptr<Layer> make_activation(const LayerSpec& spec, int width);
 std::unique_ptr<Layer> make_residual(const LayerSpec& spec, int width);

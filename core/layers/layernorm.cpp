@@ -101,52 +101,62 @@ void normalize_segments_backward(const float* x, const float* dy, float* dx, con
 
 namespace {
 
-class LayerNorm final : public Layer {
+// LayerNorm normalizes each row as one segment; GroupNorm each row's `groups` consecutive segments. The
+// same layer serves both: with groups = 1 it is LayerNorm (same parameters, same state_dict).
+class SegmentNorm final : public Layer {
  public:
-  LayerNorm(const LayerSpec& spec, int width) : Layer(width, width), eps_(spec.eps) {}
-  LayerKind kind() const override { return LayerKind::LayerNorm; }
+  SegmentNorm(LayerKind kind, int groups, double eps, int width)
+      : Layer(width, width), kind_(kind), groups_(groups), eps_(eps) {}
+  LayerKind kind() const override { return kind_; }
 
-  void declare(TensorTable& t, const std::string& prefix) override {
-    affine_.declare(t, prefix, out_);
-  }
-  void bind(TensorTable& t) override {
-    affine_.bind(t);
-  }
+  void declare(TensorTable& t, const std::string& prefix) override { affine_.declare(t, prefix, out_); }
+  void bind(TensorTable& t) override { affine_.bind(t); }
   void reset_parameters(TorchGenerator&) override { affine_.reset(out_); }
   void reserve(int rows) override {
-    if (static_cast<int>(mean_.size()) < rows) mean_.resize(rows), var_.resize(rows), rstd_.resize(rows);
+    const size_t n = static_cast<size_t>(rows) * groups_;
+    if (mean_.size() < n) mean_.resize(n), var_.resize(n), rstd_.resize(n);
   }
 
+  // Consecutive groups of consecutive rows are consecutive runs of C/groups values: one call covers all.
   Status forward(const float* x, float* y, int rows, const Context&) override {
-    normalize_segments_forward(x, y, mean_.data(), var_.data(), rstd_.data(), rows, out_, out_, eps_, affine_.gamma, affine_.beta);
-    rows_ = rows;
+    segments_ = rows * groups_;
+    normalize_segments_forward(x, y, mean_.data(), var_.data(), rstd_.data(), segments_, out_ / groups_, out_, eps_,
+                               affine_.gamma, affine_.beta);
     return Status::Ok();
   }
   void backward(const float* x, const float*, const float* dy, float* dx, int rows) override {
-    normalize_segments_backward(x, dy, dx, mean_.data(), rstd_.data(), rows, out_, out_, affine_.gamma, affine_.dgamma, affine_.dbeta);
+    normalize_segments_backward(x, dy, dx, mean_.data(), rstd_.data(), rows * groups_, out_ / groups_, out_,
+                                affine_.gamma, affine_.dgamma, affine_.dbeta);
   }
   void infer(const float* x, float* y, int rows, InferMode) const override {
-    normalize_segments_forward(x, y, nullptr, nullptr, nullptr, rows, out_, out_, eps_, affine_.gamma, affine_.beta);
+    normalize_segments_forward(x, y, nullptr, nullptr, nullptr, rows * groups_, out_ / groups_, out_, eps_,
+                               affine_.gamma, affine_.beta);
   }
   const NormStats* norm_stats() const override {
-    stats_.groups = rows_;
-    stats_.mean.assign(mean_.begin(), mean_.begin() + rows_);
-    stats_.var.assign(var_.begin(), var_.begin() + rows_);
+    stats_.groups = segments_;
+    stats_.mean.assign(mean_.begin(), mean_.begin() + segments_);
+    stats_.var.assign(var_.begin(), var_.begin() + segments_);
     return &stats_;
   }
 
  private:
+  LayerKind kind_;
+  int groups_;
   double eps_;
-  int rows_ = 0;
+  int segments_ = 0;
   Affine affine_;
-  std::vector<float> mean_, var_, rstd_;  // (rows)
+  std::vector<float> mean_, var_, rstd_;  // (rows × groups): what the last forward normalized with
   mutable NormStats stats_;
 };
 
 }  // namespace
 
+std::unique_ptr<Layer> make_segment_norm(LayerKind kind, int groups, double eps, int width) {
+  return std::make_unique<SegmentNorm>(kind, groups, eps, width);
+}
+
 std::unique_ptr<Layer> make_layernorm(const LayerSpec& spec, int width) {
-  return std::make_unique<LayerNorm>(spec, width);
+  return make_segment_norm(LayerKind::LayerNorm, 1, spec.eps, width);
 }
 
 }  // namespace normlab
