@@ -1,5 +1,6 @@
 #include "model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -32,7 +33,6 @@ Status Model::build(const ModelSpec& spec, TorchGenerator& gen) {
   table_.allocate();
   net_.bind(table_);
   net_.reset_parameters(gen);
-  logits_scratch_.assign(static_cast<size_t>(kInferChunk) * spec_.classes, 0.0f);
   return Status::Ok();
 }
 

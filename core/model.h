@@ -63,7 +63,6 @@ class Model {
   TorchGenerator own_rng_;
   TorchGenerator* rng_ = &own_rng_;
   std::vector<float> dlogits_;                 // (rows × classes)
-  mutable std::vector<float> logits_scratch_;  // (kInferChunk × classes)
 };
 
 }  // namespace normlab
