@@ -44,13 +44,17 @@ Status Model::check_labels(const int* y, int rows) const {
   return Status::Ok();
 }
 
+void Model::logits(const float* x, int rows, InferMode mode, float* out) const {
+  for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
+    const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;
+    const float* y = net_.infer(x + static_cast<size_t>(r0) * spec_.input, n, mode);
+    std::memcpy(out + static_cast<size_t>(r0) * spec_.classes, y, sizeof(float) * n * spec_.classes);
+  }
+}
+
 Status Model::forward(const float* x, int rows, float* logits) {
   if (!training_) {
-    for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
-      const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;
-      const float* out = net_.infer(x + static_cast<size_t>(r0) * spec_.input, n, InferMode::Eval);
-      std::memcpy(logits + static_cast<size_t>(r0) * spec_.classes, out, sizeof(float) * n * spec_.classes);
-    }
+    this->logits(x, rows, InferMode::Eval, logits);
     return Status::Ok();
   }
   Context ctx{true, rng_};
@@ -61,14 +65,8 @@ Status Model::forward(const float* x, int rows, float* logits) {
 }
 
 void Model::predict_proba(const float* x, int rows, InferMode mode, float* probs) const {
-  const int C = spec_.classes;
-  for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
-    const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;
-    const float* out = net_.infer(x + static_cast<size_t>(r0) * spec_.input, n, mode);
-    float* p = probs + static_cast<size_t>(r0) * C;
-    std::memcpy(p, out, sizeof(float) * n * C);
-    softmax_rows(p, n, C);
-  }
+  logits(x, rows, mode, probs);
+  softmax_rows(probs, rows, spec_.classes);
 }
 
 void Model::evaluate(const float* x, const int* y, int rows, InferMode mode, double* loss, int* correct) const {

@@ -38,7 +38,9 @@ class Model {
   // Forward in the current mode: in training mode exactly like PyTorch's (running statistics update,
   // dropout draws); in eval mode side-effect free. Writes rows × classes logits into `logits`.
   Status forward(const float* x, int rows, float* logits);
-  // Side-effect-free class probabilities (softmax) for any number of rows, in chunks: the boundary grid.
+  // Side-effect-free logits for any number of rows, in chunks (eval: what model.eval() computes).
+  void logits(const float* x, int rows, InferMode mode, float* out) const;
+  // The same, as class probabilities (softmax): the boundary grid.
   void predict_proba(const float* x, int rows, InferMode mode, float* probs) const;
   // One step: forward, mean cross-entropy, backward, optimizer update. *loss is the loss before the
   // update. A non-finite loss or gradient is reported as an error and the parameters are left untouched.

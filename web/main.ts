@@ -4,6 +4,7 @@ import { ACTIVATIONS, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig
 import type { ConfigError, FromWorker, ToWorker } from './protocol';
 import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
 import { decodeHash, encodeHash, type Rejected } from './urlstate.js';
+import { pytorchScript } from './export/pytorch';
 import { Charts } from './views/charts';
 import { RunsView } from './views/runs';
 
@@ -131,6 +132,13 @@ function receive(msg: FromWorker) {
       showPerf();
       $<HTMLButtonElement>('btn-measure').disabled = false;
       $('btn-measure').textContent = s.measure;
+      break;
+    }
+    case 'export': {
+      const blob = new Blob([pytorchScript(msg.payload)], { type: 'text/x-python' });
+      const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'normlab_lab.py' });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
       break;
     }
     case 'fatal':
@@ -306,6 +314,7 @@ function initButtons() {
     runsView.render(draft.runs, draft.runs.length > 1);
     submit();
   });
+  $('btn-export').addEventListener('click', () => send({ type: 'export' }));
   $('btn-measure').addEventListener('click', () => {
     playing = false;
     $<HTMLButtonElement>('btn-measure').disabled = true;

@@ -85,6 +85,7 @@ export interface NormlabLab extends EmbindObject {
   parameterNames(index: number): string[];
   getParameter(index: number, name: string): Float32Array;
   modelSpec(index: number): string;
+  logits(index: number, x: ArrayLike<number>): Float32Array;
   diagnostics(index: number): Diagnostics;
 }
 

@@ -1,5 +1,6 @@
 // The typed messages between the page (main thread) and the worker that owns the wasm module.
 import type { LabConfig } from './config';
+import type { ExportPayload } from './export/pytorch';
 
 // Which control an error belongs to: the page shows the core's message next to it.
 export type ErrorTarget =
@@ -25,6 +26,7 @@ export type ToWorker = { seq: number } & (
   | { type: 'boundary'; trainBatch: boolean }
   | { type: 'crash' } // test hook: makes the worker die, to test the page's recovery
   | { type: 'benchmark' } // the Performance panel: measured on a lab of its own, the current one untouched
+  | { type: 'export' } // everything "Export PyTorch" writes into its script
 );
 
 export interface BenchmarkResult {
@@ -84,4 +86,5 @@ export type FromWorker =
       boundary: Boundary | null;
     }
   | { type: 'benchmark'; result: BenchmarkResult }
+  | { type: 'export'; payload: ExportPayload }
   | { type: 'fatal'; message: string };

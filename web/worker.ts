@@ -4,6 +4,7 @@
 import createNormlab from '@normlab';
 import type { NormlabLab, NormlabModule } from './normlab';
 import { type LabConfig, dataJson, modelJson, optimizerJson, MAX_RUNS } from './config';
+import type { ExportPayload } from './export/pytorch';
 import type { BenchmarkResult, Boundary, ConfigError, EpochPoint, ErrorTarget, FromWorker, RunFrame, ToWorker } from './protocol';
 
 const SLICE_MS = 12;               // training time per slice while playing
@@ -232,6 +233,27 @@ function benchmark(): BenchmarkResult {
   }
 }
 
+// What "Export PyTorch" needs: the data in generation order, each run's spec and state_dict, and the
+// page's own eval-mode logits on a few training rows for the script's --check.
+function exportPayload(): ExportPayload | null {
+  if (!lab || !config) return null;
+  const train = lab.trainData(), test = lab.testData();
+  const checkX = Array.from(train.x.subarray(0, 2 * Math.min(16, train.rows)));
+  return {
+    config,
+    steps: lab.stepCount(),
+    epoch: lab.epoch(),
+    data: { x: [...Array.from(train.x), ...Array.from(test.x)], y: [...Array.from(train.y), ...Array.from(test.y)], testRows: test.rows },
+    checkX,
+    runs: config.runs.map((run, r) => ({
+      name: run.name,
+      model: JSON.parse(lab!.modelSpec(r)),
+      state: lab!.parameterNames(r).map((name) => [name, Array.from(lab!.getParameter(r, name))] as [string, number[]]),
+      logits: Array.from(lab!.logits(r, checkX)),
+    })),
+  };
+}
+
 function handle(msg: ToWorker) {
   seq = msg.seq;
   switch (msg.type) {
@@ -270,6 +292,11 @@ function handle(msg: ToWorker) {
       post({ type: 'benchmark', result: benchmark() });
       sendFrame(false);
       break;
+    case 'export': {
+      const payload = exportPayload();
+      if (payload) post({ type: 'export', payload });
+      break;
+    }
     case 'crash':
       setTimeout(() => { throw new Error('worker crash requested'); });
       break;

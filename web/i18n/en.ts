@@ -71,6 +71,7 @@ export const en = {
   perfGrid: '200 × 200 boundary (eval mode)',
   perfFirstPaint: 'first boundary painted after load',
   dismiss: 'Dismiss',
+  exportPytorch: 'Export PyTorch',
   copyLink: 'Copy link',
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',

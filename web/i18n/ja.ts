@@ -74,6 +74,7 @@ export const ja: Strings = {
   perfGrid: '200 × 200 の決定境界（評価モード）',
   perfFirstPaint: '読み込みから最初の決定境界を描くまで',
   dismiss: '閉じる',
+  exportPytorch: 'PyTorch に書き出す',
   copyLink: 'リンクをコピー',
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',

@@ -395,6 +395,22 @@ class LabHandle {
     }());
     return float_array(t.value(id), t.entries()[id].size);
   }
+  // Eval-mode logits of run `index` for rows of x (side-effect free): what the exported PyTorch model must give.
+  val logits(int index, val x) {
+    check_index(index);
+    const Model& m = *lab_.run(index).model;
+    int rows = 0;
+    NL_TRY([&] {
+      size_t n = 0;
+      Status s = copy_in(x, "x", &x_, &n);
+      if (!s.ok() || !(s = rows_of(n, m.input(), "x", &rows)).ok()) return s;
+      const size_t out = static_cast<size_t>(rows) * m.classes();
+      if (grid_.size() < out) grid_.resize(out);
+      m.logits(x_.data(), rows, InferMode::Eval, grid_.data());
+      return Status::Ok();
+    }());
+    return float_array(grid_.data(), static_cast<size_t>(rows) * m.classes());
+  }
   std::string modelSpec(int index) {
     check_index(index);
     return model_spec_to_json(lab_.run(index).model_spec);
@@ -470,7 +486,7 @@ class LabHandle {
   Lab lab_;
   EpochSummary summary_;
   bool epoch_ended_ = false;
-  std::vector<float> grid_;
+  std::vector<float> grid_, x_;
 };
 
 // Memory, for the tests that keep it flat: the wasm memory size, and the bytes malloc has handed out.
@@ -533,6 +549,7 @@ EMSCRIPTEN_BINDINGS(normlab) {
       .function("parameterNames", &LabHandle::parameterNames)
       .function("getParameter", &LabHandle::getParameter)
       .function("modelSpec", &LabHandle::modelSpec)
+      .function("logits", &LabHandle::logits)
       .function("diagnostics", &LabHandle::diagnostics);
   function("heapSize", &heap_size);
   function("heapUsed", &heap_used);

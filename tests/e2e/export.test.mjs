@@ -1,0 +1,49 @@
+// "Export PyTorch" downloads a script that rebuilds the lab in PyTorch with the page's current weights: run
+// with python3-torch, its models give the page's eval-mode logits (1e-4), and its training runs.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openLab } from './harness.mjs';
+
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+const env = await launch();
+test.after(() => env.close());
+
+async function exportAndRun(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PyTorch' }).click()]);
+  assert.equal(download.suggestedFilename(), 'normlab_lab.py');
+  const file = join(await mkdtemp(join(tmpdir(), 'normlab-export-')), 'normlab_lab.py');
+  await download.saveAs(file);
+  const check = execFileSync(PYTHON, [file, '--check'], { encoding: 'utf8' });
+  const train = execFileSync(PYTHON, [file, '--epochs', '2'], { encoding: 'utf8' });
+  return { check, train };
+}
+
+test('the lesson lab after an epoch: PyTorch reproduces the page\'s logits and trains on', async () => {
+  const { page, errors } = await openLab(env);
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
+  const { check, train } = await exportAndRun(page);
+  assert.match(check, /^No norm: max/m);
+  assert.match(check, /^BatchNorm: max/m);
+  assert.match(check, /ok: PyTorch gives the page's logits/);
+  const epochs = train.trim().split('\n');
+  assert.equal(epochs.length, 2);
+  for (const line of epochs) assert.match(line, /^epoch \d: mean train loss No norm 0\.\d{4}, BatchNorm 0\.\d{4}$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('spiral data (embedded points), RMSNorm, GroupNorm, tanh, SGD + momentum', async () => {
+  const { page, errors } = await openLab(env, '#v=1&data=spiral&points=500&noise=0.1&test=0.2&act=tanh&opt=sgd%2Bmomentum&lr=0.05&width=32&run=RMS~rmsnorm~after~8&run=GN~groupnorm~before~4');
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
+  const { check, train } = await exportAndRun(page);
+  assert.match(check, /ok: PyTorch gives the page's logits/, check);
+  assert.match(train, /^epoch 2: mean train loss RMS \d\.\d{4}, GN \d\.\d{4}$/m);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
