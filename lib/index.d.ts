@@ -1,0 +1,39 @@
+// Types of normlab's library entry (lib/index.mjs). The Embind module's own types: web/normlab.d.ts.
+import type { NormlabLab, NormlabModule, RunState, EpochSummary } from '../web/normlab';
+
+export type { NormlabLab, NormlabModule, RunState, EpochSummary };
+
+export interface LayerSpec {
+  type: 'linear' | 'batchnorm' | 'layernorm' | 'rmsnorm' | 'groupnorm' | 'dropout' | 'relu' | 'tanh' | 'sigmoid' | 'gelu' | 'leaky_relu' | 'residual';
+  out?: number; bias?: boolean; eps?: number; momentum?: number; groups?: number; p?: number; slope?: number; layers?: LayerSpec[];
+}
+export interface ModelSpec { input: number; layers: LayerSpec[] }
+export interface OptimizerSpec { type: 'sgd' | 'adam' | 'adamw'; lr?: number; momentum?: number; dampening?: number; nesterov?: boolean; betas?: [number, number]; eps?: number; weight_decay?: number }
+export interface DataSpec { type?: 'moons' | 'circles' | 'spiral' | 'xor' | 'gauss'; points?: number; noise?: number; seed?: number; test_fraction?: number }
+
+export interface LabOptions {
+  data?: DataSpec | string;
+  runs?: { name?: string; model: ModelSpec | string; optimizer?: OptimizerSpec | string }[];
+  batchSize?: number;
+  seed?: number;
+  init?: 'shared' | 'sequential';
+}
+
+export interface Lab {
+  readonly raw: NormlabLab;
+  readonly names: string[];
+  readonly step: number;
+  readonly epoch: number;
+  trainStep(): number[];
+  trainEpoch(): EpochSummary;
+  runState(run: number): RunState;
+  evaluate(run: number, options?: { test?: boolean; trainBatch?: boolean }): { loss: number; accuracy: number };
+  logits(run: number, x: ArrayLike<number>): Float32Array;
+  grid(run: number, options?: { w?: number; h?: number; x0?: number; x1?: number; y0?: number; y1?: number; trainBatch?: boolean }): Float32Array;
+  stateDict(run: number): Record<string, Float32Array>;
+  reset(seed?: number): void;
+  delete(): void;
+}
+
+export function loadNormlab(): Promise<NormlabModule>;
+export function createLab(options?: LabOptions): Promise<Lab>;
