@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 export default defineConfig({
   root: 'web',
   base: './',
-  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // the lab, and an example page that embeds it (dist/embed.html)
+    rollupOptions: { input: { main: fileURLToPath(new URL('./web/index.html', import.meta.url)), embed: fileURLToPath(new URL('./web/embed.html', import.meta.url)) } },
+  },
   worker: { format: 'es' },
   resolve: { alias: { '@normlab': fileURLToPath(new URL('./build-wasm/normlab.mjs', import.meta.url)) } },
   server: { fs: { allow: ['.'] } },

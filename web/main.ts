@@ -4,6 +4,7 @@ import { ACTIVATIONS, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig
 import type { ConfigError, FromWorker, ToWorker } from './protocol';
 import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
 import { decodeHash, encodeHash, type Rejected } from './urlstate.js';
+import { applyLayout, embedOptions, listen, toParent } from './embed';
 import { pytorchScript } from './export/pytorch';
 import { Charts } from './views/charts';
 import { RunsView } from './views/runs';
@@ -119,6 +120,7 @@ function receive(msg: FromWorker) {
       }
       updateStatus();
       updateButtons();
+      toParent({ normlab: 'state', step: msg.step, epoch: msg.epoch, loss: msg.runs.map((r) => (Number.isFinite(r.loss) ? r.loss : null)) });
       break;
     }
     case 'benchmark': {
@@ -305,14 +307,7 @@ function initButtons() {
   });
   // A pasted or edited link: apply it like a new visit, without reloading.
   window.addEventListener('hashchange', () => {
-    if (location.hash === encodeHash(applied, lang)) return;
-    const d = decodeHash(location.hash);
-    reportRejected(d.rejected);
-    if (d.lang && d.lang !== lang) setLang(d.lang);
-    draft = d.config;
-    showConfig(draft);
-    runsView.render(draft.runs, draft.runs.length > 1);
-    submit();
+    if (location.hash !== encodeHash(applied, lang)) loadLink(location.hash);
   });
   $('btn-export').addEventListener('click', () => send({ type: 'export' }));
   $('btn-measure').addEventListener('click', () => {
@@ -376,6 +371,17 @@ function setLang(next: Lang) {
 
 // ------------------------------------------------------------------------------------------------ frame
 
+// Applies a configuration in the link format (a pasted hash, or a parent frame's 'load').
+function loadLink(hash: string) {
+  const d = decodeHash(hash);
+  reportRejected(d.rejected);
+  if (d.lang && d.lang !== lang) setLang(d.lang);
+  draft = d.config;
+  showConfig(draft);
+  runsView.render(draft.runs, draft.runs.length > 1);
+  submit();
+}
+
 function showPerf() {
   const dl = $('perf-results');
   const rows: [string, string][] = [...perfResults];
@@ -394,6 +400,15 @@ function frame() {
   requestAnimationFrame(frame);
 }
 
+const embed = embedOptions(location.search);
+applyLayout(embed);
+listen(embed, (command, config) => {
+  if (command === 'play') play();
+  else if (command === 'pause') pause();
+  else if (command === 'reset') reset();
+  else if (command === 'step') { playing = false; send({ type: 'step', unit: 'step' }); }
+  else if (command === 'load' && config !== undefined) loadLink(config);
+});
 initControls();
 initButtons();
 runsView.render(draft.runs, draft.runs.length > 1);

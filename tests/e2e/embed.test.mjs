@@ -1,0 +1,85 @@
+// Embedding: the lab in an iframe on another origin, driven by postMessage. Commands from an allowed origin
+// (?origins=) work and state/height events come back; a page of a foreign origin is ignored.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '../../scripts/serve.mjs';
+import { launch } from './harness.mjs';
+
+const env = await launch();
+const hostDir = await mkdtemp(join(tmpdir(), 'normlab-host-'));
+const allowed = await serve({ root: hostDir, base: '/' });
+const foreign = await serve({ root: hostDir, base: '/' });
+test.after(async () => { allowed.server.close(); foreign.server.close(); await env.close(); });
+
+const labOrigin = new URL(env.url).origin;
+const hostPage = (origins) => `<!doctype html><meta charset="utf-8"><title>host</title>
+<iframe id="lab" title="normlab" style="width: 900px; height: 600px" src="${env.url}?embed=1&show=toolbar,boundary,loss&origins=${encodeURIComponent(origins)}"></iframe>
+<script>
+  window.received = [];
+  addEventListener('message', (e) => { if (e.origin === ${JSON.stringify(labOrigin)}) window.received.push(e.data); });
+  window.send = (m) => document.getElementById('lab').contentWindow.postMessage(m, ${JSON.stringify(labOrigin)});
+</script>`;
+
+async function openHost(server, origins) {
+  const file = `host-${Math.random().toString(36).slice(2)}.html`;
+  await writeFile(join(hostDir, file), hostPage(origins));
+  const page = await env.context.newPage();
+  await page.goto(server.url + file);
+  const frame = page.frameLocator('#lab');
+  await frame.locator('body[data-state="ready"]').waitFor({ state: 'attached' });
+  await frame.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
+  return { page, frame };
+}
+
+test('an allowed parent drives the embedded lab and hears its state and height', async () => {
+  const hostOrigin = new URL(allowed.url).origin;
+  const { page, frame } = await openHost(allowed, `${hostOrigin},https://elsewhere.example`);
+  assert.ok(await frame.locator('#controls').isHidden(), 'controls are not in show=');
+  assert.ok(await frame.locator('header').isHidden());
+  assert.equal(await frame.locator('canvas[aria-label*="decision boundary"]').count(), 2);
+  await page.waitForFunction(() => window.received.some((m) => m.normlab === 'height' && m.height > 100));
+  await page.evaluate(() => window.send({ normlab: 'step' }));
+  await page.waitForFunction(() => window.received.some((m) => m.normlab === 'state' && m.step === 1));
+  const state = await page.evaluate(() => window.received.find((m) => m.normlab === 'state' && m.step === 1));
+  assert.equal(state.epoch, 0);
+  assert.equal(state.loss.length, 2);
+  assert.ok(state.loss.every((l) => l > 0 && l < 2));
+  await page.evaluate(() => window.send({ normlab: 'load', config: { data: 'circles', width: 16, run: ['LN~layernorm~before~8'] } }));
+  await frame.locator('canvas[aria-label*="decision boundary of LN"]').waitFor();
+  assert.equal(await frame.locator('#dataset').inputValue(), 'circles');
+  await page.evaluate(() => window.send({ normlab: 'play' }));
+  await page.waitForFunction(() => window.received.some((m) => m.normlab === 'state' && m.step > 30));
+  await page.evaluate(() => window.send({ normlab: 'pause' }));
+  await page.evaluate(() => window.send({ normlab: 'reset' }));
+  await frame.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
+  await page.close();
+});
+
+test('a foreign parent is ignored', async () => {
+  const { page, frame } = await openHost(foreign, 'https://elsewhere.example');
+  await page.evaluate(() => { window.send({ normlab: 'step' }); window.send({ normlab: 'play' }); window.send({ normlab: 'load', config: 'data=xor' }); });
+  await page.waitForTimeout(800);
+  assert.equal(await frame.getByRole('status').textContent(), 'epoch 0 · step 0');
+  assert.equal(await frame.locator('#dataset').inputValue(), 'moons');
+  assert.ok(!(await page.evaluate(() => window.received.some((m) => m.normlab === 'state' && m.step > 0))));
+  await page.close();
+});
+
+test('dist/embed.html: the documented example drives its embedded lab', async () => {
+  const page = await env.context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(env.url + 'embed.html');
+  const frame = page.frameLocator('#lab');
+  await frame.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('status').filter({ hasText: /^epoch 0 · step 1 · losses 0\.\d{4}, 0\.\d{4}$/ }).waitFor();
+  await page.getByRole('button', { name: /^Load: spiral/ }).click();
+  await frame.locator('canvas[aria-label*="decision boundary of LayerNorm"]').waitFor();
+  assert.ok(Number((await page.locator('#lab').evaluate((f) => f.style.height)).replace('px', '')) > 300, 'the frame fits the lab');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,20 @@
+// The embedding example (dist/embed.html): drives the lab in the iframe with postMessage and listens to it.
+const frame = document.getElementById('lab') as HTMLIFrameElement;
+const state = document.getElementById('state')!;
+const labOrigin = new URL(frame.src, location.href).origin;
+
+const send = (message: object) => frame.contentWindow?.postMessage(message, labOrigin);
+document.querySelectorAll<HTMLButtonElement>('button[data-command]').forEach((b) =>
+  b.addEventListener('click', () => send({ normlab: b.dataset.command })));
+document.querySelectorAll<HTMLButtonElement>('button[data-load]').forEach((b) =>
+  b.addEventListener('click', () => send({ normlab: 'load', config: b.dataset.load })));
+
+window.addEventListener('message', (e: MessageEvent) => {
+  if (e.origin !== labOrigin || !e.data || typeof e.data !== 'object') return;
+  const m = e.data as { normlab?: string; height?: number; step?: number; epoch?: number; loss?: (number | null)[] };
+  if (m.normlab === 'height' && m.height) frame.style.height = `${m.height}px`;
+  if (m.normlab === 'state') {
+    const losses = (m.loss ?? []).map((l) => (l === null ? '—' : l.toFixed(4))).join(', ');
+    state.textContent = `epoch ${m.epoch} · step ${m.step} · losses ${losses}`;
+  }
+});
