@@ -4,6 +4,7 @@ import { ACTIVATIONS, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig
 import type { ConfigError, FromWorker, ToWorker } from './protocol';
 import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
 import { decodeHash, encodeHash, type Rejected } from './urlstate.js';
+import { PRESETS, findPreset } from './presets.js';
 import { applyLayout, embedOptions, listen, toParent } from './embed';
 import { pytorchScript } from './export/pytorch';
 import { Charts } from './views/charts';
@@ -18,6 +19,7 @@ let s: Strings = strings(lang);
 let applied: LabConfig = defaultConfig(); // the configuration the worker is running
 let draft: LabConfig = cloneConfig(fromLink.config); // what the controls show (may be invalid)
 let everConfigured = false; // until the worker has accepted one configuration, a bad link falls back to defaults
+let preset: string | null = fromLink.preset; // the preset the settings came from, until a control changes them
 let configId = 0;
 let playing = false;
 let done = false;
@@ -31,12 +33,14 @@ let firstPaintMs: number | null = null; // when the first boundary was painted, 
 const charts = new Charts($<HTMLCanvasElement>('loss-chart'), $<HTMLCanvasElement>('accuracy-chart'), s);
 const runsView = new RunsView($('runs'), {
   change(index, patch) {
+    leavePreset();
     draft.runs[index] = { ...draft.runs[index], ...patch };
     if (patch.norm !== undefined) runsView.render(draft.runs, draft.runs.length > 1); // show/hide groups, placement
     submit();
   },
   remove(index) {
     if (draft.runs.length <= 1) return;
+    leavePreset();
     draft.runs.splice(index, 1);
     runsView.render(draft.runs, draft.runs.length > 1);
     updateButtons();
@@ -65,6 +69,36 @@ function startWorker() {
     draft = cloneConfig(applied);
     submit();
   };
+}
+
+// A preset sets every control and resets the runs; its caption says what to look at. Changing any control
+// afterwards leaves the preset (its caption no longer describes what is running).
+function setPreset(id: string | null) {
+  preset = findPreset(id) ? id : null;
+  $<HTMLSelectElement>('preset').value = preset ?? '';
+  showCaption();
+}
+
+function showCaption() {
+  const caption = $('preset-caption');
+  const p = findPreset(preset);
+  caption.hidden = !p;
+  caption.textContent = p ? p.caption[lang] : '';
+}
+
+function choosePreset(id: string) {
+  const p = findPreset(id);
+  setPreset(p ? id : null);
+  if (!p) return;
+  draft = cloneConfig(p.config);
+  showConfig(draft);
+  runsView.render(draft.runs, draft.runs.length > 1);
+  updateButtons();
+  submit();
+}
+
+function leavePreset() {
+  if (preset) setPreset(null);
 }
 
 function submit() {
@@ -190,15 +224,21 @@ function initControls() {
       const input = el as HTMLInputElement | HTMLSelectElement;
       const value = input instanceof HTMLInputElement && input.type === 'number' ? (input.value.trim() === '' ? NaN : Number(input.value)) : input.value;
       setPath(draft, input.dataset.key as ControlPath, value);
+      leavePreset();
       submit();
     });
   }
   $('controls').addEventListener('submit', (e) => e.preventDefault());
+  const presetSelect = $<HTMLSelectElement>('preset');
+  presetSelect.replaceChildren(Object.assign(document.createElement('option'), { value: '' }),
+    ...PRESETS.map((p) => Object.assign(document.createElement('option'), { value: p.id })));
+  presetSelect.addEventListener('change', () => choosePreset(presetSelect.value));
   $('btn-add-run').addEventListener('click', () => {
     if (draft.runs.length >= MAX_RUNS) return;
     const norms: RunConfig['norm'][] = ['layernorm', 'rmsnorm', 'groupnorm', 'none', 'batchnorm'];
     const norm = norms.find((n) => !draft.runs.some((r) => r.norm === n)) ?? 'layernorm';
     const name = { none: 'No norm', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm' }[norm];
+    leavePreset();
     draft.runs.push({ name, norm, placement: 'before', groups: 8 });
     runsView.render(draft.runs, true);
     updateButtons();
@@ -307,7 +347,7 @@ function initButtons() {
   });
   // A pasted or edited link: apply it like a new visit, without reloading.
   window.addEventListener('hashchange', () => {
-    if (location.hash !== encodeHash(applied, lang)) loadLink(location.hash);
+    if (location.hash !== encodeHash(applied, lang, preset)) loadLink(location.hash);
   });
   $('btn-export').addEventListener('click', () => send({ type: 'export' }));
   $('btn-measure').addEventListener('click', () => {
@@ -321,7 +361,7 @@ function initButtons() {
 
 // The URL hash always holds the running configuration and the language (replaceState: no history flood).
 function writeLink() {
-  const hash = encodeHash(applied, lang);
+  const hash = encodeHash(applied, lang, preset);
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
@@ -351,6 +391,10 @@ function applyStrings() {
   label('dataset', (v) => v as keyof Strings);
   label('activation', (v) => v as keyof Strings);
   label('optimizer', (v) => v as keyof Strings);
+  Array.from($<HTMLSelectElement>('preset').options).forEach((o) => {
+    o.textContent = o.value ? findPreset(o.value)!.name[lang] : s.customSettings;
+  });
+  showCaption();
   $('loss-chart').setAttribute('aria-label', s.lossChart);
   $('accuracy-chart').setAttribute('aria-label', s.accuracyChart);
   $('lang-en').setAttribute('aria-pressed', String(lang === 'en'));
@@ -376,6 +420,7 @@ function loadLink(hash: string) {
   const d = decodeHash(hash);
   reportRejected(d.rejected);
   if (d.lang && d.lang !== lang) setLang(d.lang);
+  setPreset(d.preset);
   draft = d.config;
   showConfig(draft);
   runsView.render(draft.runs, draft.runs.length > 1);
@@ -410,6 +455,7 @@ listen(embed, (command, config) => {
   else if (command === 'load' && config !== undefined) loadLink(config);
 });
 initControls();
+setPreset(preset);
 initButtons();
 runsView.render(draft.runs, draft.runs.length > 1);
 $('lang-en').addEventListener('click', () => setLang('en'));

@@ -5,6 +5,7 @@
 // whatever is valid is applied. Ranges here are the page's; the engine checks the rest (e.g. groups that do
 // not divide the width) and the page reports that too.
 import { ACTIVATIONS, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig, type LabConfig, type RunConfig } from './config.js';
+import { findPreset } from './presets.js';
 
 export const URL_VERSION = 1;
 export type Lang = 'en' | 'ja';
@@ -17,6 +18,7 @@ export interface Rejected {
 export interface Decoded {
   config: LabConfig;
   lang: Lang | null;
+  preset: string | null; // the preset the settings came from (its caption is shown)
   rejected: Rejected[];
   version: number | null;
 }
@@ -44,13 +46,14 @@ const ENUMS: EnumField[] = [
   { key: 'opt', path: ['training', 'optimizer'], values: OPTIMIZERS },
 ];
 
-const KNOWN = new Set(['v', 'run', 'lang', ...NUMBERS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
+const KNOWN = new Set(['v', 'run', 'lang', 'preset', ...NUMBERS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
 
 const group = (c: LabConfig, g: keyof LabConfig) => c[g] as unknown as Record<string, unknown>;
 
-export function encodeHash(c: LabConfig, lang: Lang): string {
+export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = null): string {
   const p = new URLSearchParams();
   p.set('v', String(URL_VERSION));
+  if (preset) p.set('preset', preset);
   for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   for (const f of NUMBERS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   for (const r of c.runs) p.append('run', [r.name, r.norm, r.placement, r.groups].join('~'));
@@ -80,13 +83,14 @@ export function decodeHash(hash: string): Decoded {
   const rejected: Rejected[] = [];
   let lang: Lang | null = null;
   let version: number | null = null;
+  let preset: string | null = null;
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (!text) return { config, lang, rejected, version };
+  if (!text) return { config, lang, preset, rejected, version };
   let p: URLSearchParams;
   try {
     p = new URLSearchParams(text);
   } catch {
-    return { config, lang, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
+    return { config, lang, preset, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
   }
   const seen = new Set<string>();
   for (const key of p.keys()) {
@@ -119,8 +123,13 @@ export function decodeHash(hash: string): Decoded {
     if (runs.length > MAX_RUNS) rejected.push({ field: 'run', reason: `at most ${MAX_RUNS} runs; the first ${MAX_RUNS} were used` });
     if (decoded.length > 0) config.runs = decoded;
   }
+  const id = p.get('preset');
+  if (id !== null) {
+    if (findPreset(id)) preset = id;
+    else rejected.push({ field: 'preset', reason: `unknown preset "${id}"` });
+  }
   const l = p.get('lang');
   if (l === 'en' || l === 'ja') lang = l;
   else if (l !== null) rejected.push({ field: 'lang', reason: `unknown language "${l}"` });
-  return { config, lang, rejected, version };
+  return { config, lang, preset, rejected, version };
 }

@@ -249,3 +249,24 @@ test('Japanese: the 日本語 button switches the page and html lang', async () 
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   await page.close();
 });
+
+test('Preset: sets every control, resets the runs, shows its caption, travels in the link; a change leaves it', async () => {
+  const { page, errors } = await openLab(env);
+  const preset = page.getByRole('combobox', { name: 'Preset' });
+  await preset.selectOption('deep-sigmoid');
+  await page.locator('canvas[aria-label*="decision boundary of RMSNorm"]').waitFor();
+  assert.equal(await page.getByLabel('Hidden layers').inputValue(), '8');
+  assert.equal(await page.getByLabel('Activation').inputValue(), 'sigmoid');
+  assert.equal(await page.getByLabel('Optimizer').inputValue(), 'sgd');
+  assert.equal(await page.locator('canvas[aria-label*="decision boundary"]').count(), 4);
+  assert.match(await page.locator('#preset-caption').textContent(), /Without normalization the gradients vanish/);
+  await page.waitForFunction(() => location.hash.includes('preset=deep-sigmoid'));
+  assert.equal(await statusOf(page), 'epoch 0 · step 0');
+  await page.getByLabel('Width').fill('32');
+  await page.getByLabel('Width').press('Tab');
+  await page.waitForFunction(() => !location.hash.includes('preset='));
+  assert.equal(await preset.inputValue(), '');
+  assert.ok(await page.locator('#preset-caption').isHidden());
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -118,3 +118,12 @@ test('fuzz: 10,000 random and mutated hashes never throw and always give a page-
     assert.ok(d.lang === null || d.lang === 'en' || d.lang === 'ja', hash);
   }
 });
+
+test('a preset id travels in the link; an unknown one is named', () => {
+  const d = decodeHash(encodeHash(defaultConfig(), 'en', 'deep-tanh'));
+  assert.equal(d.preset, 'deep-tanh');
+  assert.deepEqual(d.rejected, []);
+  const bad = decodeHash('#v=1&preset=nope');
+  assert.equal(bad.preset, null);
+  assert.deepEqual(bad.rejected, [{ field: 'preset', reason: 'unknown preset "nope"' }]);
+});

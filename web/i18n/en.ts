@@ -72,6 +72,8 @@ export const en = {
   perfFirstPaint: 'first boundary painted after load',
   dismiss: 'Dismiss',
   exportPytorch: 'Export PyTorch',
+  preset: 'Preset',
+  customSettings: '— your own settings —',
   copyLink: 'Copy link',
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',

@@ -75,6 +75,8 @@ export const ja: Strings = {
   perfFirstPaint: '読み込みから最初の決定境界を描くまで',
   dismiss: '閉じる',
   exportPytorch: 'PyTorch に書き出す',
+  preset: 'プリセット',
+  customSettings: '— 自分で設定 —',
   copyLink: 'リンクをコピー',
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',

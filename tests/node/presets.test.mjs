@@ -1,0 +1,65 @@
+// Every preset's caption claim, checked: each preset is trained through the wasm engine with seeds 0, 1, 2
+// (data seed and training seed), and every claim must hold for every seed. The claims restate the caption's
+// numbers; a caption that measurement contradicts must be rewritten, not this test.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { loadNormlab } from './normlab.mjs';
+
+execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
+const { PRESETS } = await import('../../build-unit/presets.js');
+const { dataJson, modelJson, optimizerJson } = await import('../../build-unit/config.js');
+const M = await loadNormlab();
+
+function train(config, seed) {
+  const c = { ...config, data: { ...config.data, seed }, training: { ...config.training, seed } };
+  const lab = new M.Lab();
+  try {
+    lab.setData(dataJson(c));
+    lab.setBatchSize(c.training.batchSize);
+    for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
+    lab.reset(seed);
+    let summary;
+    for (let e = 0; e < c.training.epochs; e++) {
+      do lab.step(1 << 20); while (!lab.epochEnded());
+      summary = lab.epochSummary();
+    }
+    return c.runs.map((_, r) => ({
+      loss: lab.runState(r).stopped ? Infinity : summary.meanLoss[r], // a diverged run counts as an infinite loss
+      testAccuracy: lab.evaluate(r, true, false).accuracy,
+    }));
+  } finally {
+    lab.delete();
+  }
+}
+
+function check(claim, runs) {
+  const a = runs[claim.run];
+  switch (claim.kind) {
+    case 'lossBelow': return a.loss < claim.value;
+    case 'lossAbove': return a.loss > claim.value;
+    case 'lossLess': return a.loss < runs[claim.than].loss;
+    case 'lossClose': return Math.abs(a.loss - runs[claim.to].loss) < claim.within;
+    case 'testAccuracyAbove': return a.testAccuracy > claim.value;
+    default: throw new Error(`unknown claim ${claim.kind}`);
+  }
+}
+
+test('there are presets, each with a caption in English and Japanese and claims to check', () => {
+  assert.ok(PRESETS.length >= 6);
+  for (const p of PRESETS) {
+    assert.ok(p.caption.en.length > 80 && p.caption.ja.length > 40 && p.name.en && p.name.ja, p.id);
+    assert.ok(p.claims.length >= 1, p.id);
+  }
+});
+
+for (const preset of PRESETS) {
+  test(`preset "${preset.id}": the caption's claims hold for seeds 0, 1, 2`, () => {
+    for (const seed of [0, 1, 2]) {
+      const runs = train(preset.config, seed);
+      const names = preset.config.runs.map((r) => r.name);
+      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%`).join('; ');
+      for (const claim of preset.claims) assert.ok(check(claim, runs), `seed ${seed}: ${JSON.stringify(claim)} fails — ${measured}`);
+    }
+  });
+}

@@ -1,0 +1,110 @@
+// Presets: settings worth seeing, each with a caption that says what to look at and what happens. Every
+// caption's claim is also a machine-checkable list (`claims`), which tests/node/presets.test.mjs verifies by
+// training the preset through the engine with seeds 0, 1 and 2 (data seed and training seed alike). If a
+// measurement disagrees with a caption, the caption changes — never the test.
+import { defaultConfig, type LabConfig, type RunConfig } from './config.js';
+
+// Final-epoch mean training loss of a run (by index): compared with a number or with another run.
+export type Claim =
+  | { kind: 'lossBelow'; run: number; value: number }
+  | { kind: 'lossAbove'; run: number; value: number }
+  | { kind: 'lossLess'; run: number; than: number }
+  | { kind: 'lossClose'; run: number; to: number; within: number }
+  | { kind: 'testAccuracyAbove'; run: number; value: number };
+
+export interface Preset {
+  id: string;
+  name: { en: string; ja: string };
+  caption: { en: string; ja: string };
+  config: LabConfig;
+  claims: Claim[];
+}
+
+const run = (name: string, norm: RunConfig['norm'], placement: RunConfig['placement'] = 'before'): RunConfig =>
+  ({ name, norm, placement, groups: 8 });
+
+function preset(id: string, name: Preset['name'], caption: Preset['caption'], edit: (c: LabConfig) => void, claims: Claim[]): Preset {
+  const config = defaultConfig();
+  edit(config);
+  return { id, name, caption, config, claims };
+}
+
+export const PRESETS: Preset[] = [
+  preset('lesson',
+    { en: 'The lesson’s experiment', ja: '講義の実験そのまま' },
+    {
+      en: 'The lesson’s own experiment: moons, 2 × 64 ReLU, Adam 0.01, 50 epochs. The lesson expected BatchNorm to reach a lower loss — re-run honestly, it does not: after 50 epochs the model without normalization has the lower training loss for every seed, and both reach over 93 % test accuracy. On a shallow net with Adam, BatchNorm has nothing to fix.',
+      ja: '講義の実験そのもの（moons、ReLU の 2 層 × 64、Adam 0.01、50 エポック）です。講義では BatchNorm のほうが損失が下がると予想していましたが、実際に動かすとそうはなりません。50 エポック後の学習損失は、どのシードでも正規化なしのほうが低く、テスト正解率はどちらも 93 % を超えます。浅いネットワークを Adam で学習する場合、BatchNorm が解決すべき問題はもともとないのです。',
+    },
+    () => {},
+    [{ kind: 'lossLess', run: 0, than: 1 }, { kind: 'testAccuracyAbove', run: 0, value: 0.93 }, { kind: 'testAccuracyAbove', run: 1, value: 0.93 }]),
+
+  preset('deep-sigmoid',
+    { en: 'Deep sigmoid net: only BatchNorm trains', ja: '深いシグモイド網：学習できるのは BatchNorm だけ' },
+    {
+      en: '8 hidden sigmoid layers, plain SGD 0.1, 30 epochs. Without normalization the gradients vanish and the loss stays at chance (above 0.65; ln 2 ≈ 0.69). BatchNorm re-centres every layer’s inputs on the batch and trains to below 0.2. LayerNorm and RMSNorm normalize each sample instead — here that does not help: they stay above 0.65 too.',
+      ja: 'シグモイドの隠れ層 8 層、素の SGD（学習率 0.1）、30 エポック。正規化なしでは勾配が消失し、損失は当てずっぽうの水準（0.65 超、ln 2 ≈ 0.69）から下がりません。BatchNorm はバッチの統計で各層の入力を中心に戻すため、0.2 未満まで学習が進みます。サンプルごとに正規化する LayerNorm と RMSNorm はこの設定では効かず、やはり 0.65 を超えたままです。',
+    },
+    (c) => {
+      c.model = { hiddenLayers: 8, width: 64, activation: 'sigmoid' };
+      c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm'), run('RMSNorm', 'rmsnorm')];
+      c.training = { ...c.training, optimizer: 'sgd', lr: 0.1, epochs: 30 };
+    },
+    [{ kind: 'lossAbove', run: 0, value: 0.65 }, { kind: 'lossBelow', run: 1, value: 0.2 },
+      { kind: 'lossAbove', run: 2, value: 0.65 }, { kind: 'lossAbove', run: 3, value: 0.65 }]),
+
+  preset('deep-tanh',
+    { en: 'Deep tanh net: LayerNorm wins', ja: '深い tanh 網：LayerNorm が最も速い' },
+    {
+      en: '8 hidden tanh layers, SGD 0.05, only 5 epochs. Every normalization speeds training up, but not equally: LayerNorm ends lowest, BatchNorm between, no normalization highest — for every seed. RMSNorm (no centering) also ends below BatchNorm.',
+      ja: 'tanh の隠れ層 8 層、SGD（学習率 0.05）、わずか 5 エポック。どの正規化も学習を速めますが、効き方は同じではありません。どのシードでも、損失は LayerNorm が最も低く、BatchNorm がその次、正規化なしが最も高くなります。平均を引かない RMSNorm も BatchNorm より低い損失で終わります。',
+    },
+    (c) => {
+      c.model = { hiddenLayers: 8, width: 64, activation: 'tanh' };
+      c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm'), run('RMSNorm', 'rmsnorm')];
+      c.training = { ...c.training, optimizer: 'sgd', lr: 0.05, epochs: 5 };
+    },
+    [{ kind: 'lossLess', run: 2, than: 1 }, { kind: 'lossLess', run: 1, than: 0 }, { kind: 'lossLess', run: 3, than: 1 }]),
+
+  preset('high-lr',
+    { en: 'A learning rate only BatchNorm survives', ja: 'BatchNorm だけが耐えられる学習率' },
+    {
+      en: 'The lesson’s net with plain SGD at learning rate 4, 20 epochs. Without normalization, and with LayerNorm, training does not settle (loss above 0.4). BatchNorm keeps each layer’s scale in check and still learns the moons: loss below 0.2, test accuracy above 90 %.',
+      ja: '講義のネットワークを、素の SGD・学習率 4 で 20 エポック学習します。正規化なしでも LayerNorm でも学習は落ち着かず、損失は 0.4 を超えたままです。BatchNorm は各層の出力のスケールを抑えるので、この学習率でも月形をきちんと学習します（損失 0.2 未満、テスト正解率 90 % 超）。',
+    },
+    (c) => {
+      c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm')];
+      c.training = { ...c.training, optimizer: 'sgd', lr: 4, epochs: 20 };
+    },
+    [{ kind: 'lossAbove', run: 0, value: 0.4 }, { kind: 'lossBelow', run: 1, value: 0.2 }, { kind: 'lossAbove', run: 2, value: 0.4 },
+      { kind: 'testAccuracyAbove', run: 1, value: 0.9 }]),
+
+  preset('tiny-batch',
+    { en: 'Batches of two: BatchNorm breaks, LayerNorm does not', ja: 'バッチサイズ 2：BatchNorm は崩れ、LayerNorm は平気' },
+    {
+      en: 'Batch size 2, Adam 0.01, 3 epochs. BatchNorm’s mean and variance now come from two samples — noise — and its loss stays above 0.5. LayerNorm normalizes each sample on its own, does not care about the batch size, and trains to below 0.2.',
+      ja: 'バッチサイズ 2、Adam 0.01、3 エポック。BatchNorm の平均と分散はわずか 2 サンプルから計算されるためほとんど雑音になり、損失は 0.5 を超えたままです。LayerNorm はサンプルごとに正規化するのでバッチサイズに左右されず、0.2 未満まで学習します。',
+    },
+    (c) => {
+      c.runs = [run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm')];
+      c.training = { ...c.training, batchSize: 2, epochs: 3 };
+    },
+    [{ kind: 'lossAbove', run: 0, value: 0.5 }, { kind: 'lossBelow', run: 1, value: 0.2 }]),
+
+  preset('placement',
+    { en: 'BatchNorm before or after the activation', ja: 'BatchNorm は活性化関数の前か後か' },
+    {
+      en: 'The deep sigmoid net again, with BatchNorm before the activation (as the lesson places it) and after it. Both train, and here the placement hardly matters: their final losses differ by less than 0.02.',
+      ja: 'もう一度、深いシグモイド網です。BatchNorm を活性化関数の前（講義の配置）に置いた場合と後に置いた場合を比べます。どちらも学習でき、この設定では位置の違いはほとんど効きません。最終的な損失の差は 0.02 未満です。',
+    },
+    (c) => {
+      c.model = { hiddenLayers: 8, width: 64, activation: 'sigmoid' };
+      c.runs = [run('BN before', 'batchnorm', 'before'), run('BN after', 'batchnorm', 'after')];
+      c.training = { ...c.training, optimizer: 'sgd', lr: 0.1, epochs: 30 };
+    },
+    [{ kind: 'lossClose', run: 0, to: 1, within: 0.02 }, { kind: 'lossBelow', run: 0, value: 0.2 }, { kind: 'lossBelow', run: 1, value: 0.2 }]),
+];
+
+export function findPreset(id: string | null): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
