@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs what normlab needs and a machine lacks: Debian packages (with apt-get when run as root; otherwise
-# prints the exact command and stops) and the npm dependencies (npm ci when node_modules is absent).
-#   scripts/ensure-deps.sh [--no-browser]
+# prints the exact command and stops) and the npm dependencies (npm ci when node_modules is absent or stale).
+#   scripts/ensure-deps.sh            everything the tests need (npm test)
+#   scripts/ensure-deps.sh --build    only what building and serving the lab needs (npm start, npm run build)
+#   scripts/ensure-deps.sh --bench    the build, plus PyTorch (npm run bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make googletest nlohmann-json3-dev emscripten python3-torch python3-sklearn python3-numpy)
-[ "${1:-}" = "--no-browser" ] || packages+=(chromium)
+packages=(cmake g++ make nlohmann-json3-dev emscripten)
+case "${1:-}" in
+  --build) ;;
+  --bench) packages+=(python3-torch python3-numpy) ;;
+  *) packages+=(googletest python3-torch python3-sklearn python3-numpy chromium) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
