@@ -121,7 +121,10 @@ function configure(c: LabConfig, id: number) {
   clearPending();
   post({ type: 'configured', id, config: c, train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, extent },
     [train.x.buffer, train.y.buffer, test.x.buffer, test.y.buffer]);
-  sendFrame(true);
+  // A quick coarse boundary first (the page paints something at once), the full-resolution one right after.
+  sendFrame(true, LIVE_GRID);
+  const built = lab;
+  setTimeout(() => { if (!playing && lab === built) sendFrame(true, STILL_GRID); }, 0);
 }
 
 const done = () => !!lab && !!config && lab.epoch() >= config.training.epochs;
@@ -170,7 +173,7 @@ function boundary(size: number): Boundary | null {
   return { w: size, h: size, extent, probs };
 }
 
-function sendFrame(withBoundary: boolean) {
+function sendFrame(withBoundary: boolean, gridSize = playing ? LIVE_GRID : STILL_GRID) {
   if (!lab || !config) return;
   const runs: RunFrame[] = [];
   for (let r = 0; r < lab.runCount(); r++) {
@@ -180,7 +183,7 @@ function sendFrame(withBoundary: boolean) {
       stepMs: s.stepSeconds * 1000, stopped: s.stopped, error: s.error,
     });
   }
-  const b = withBoundary ? boundary(playing ? LIVE_GRID : STILL_GRID) : null;
+  const b = withBoundary ? boundary(gridSize) : null;
   if (b) lastBoundaryAt = performance.now();
   post({
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),

@@ -265,7 +265,7 @@ class LabHandle {
       if (!s.ok()) return s;
       DataSpec spec;
       if (!(s = parse_data_spec(text, &spec)).ok()) return s;
-      // Check the runs still fit the new data before changing anything.
+      // Lab::set_data changes nothing when it fails (e.g. a test fraction that leaves no training set).
       return lab_.set_data(spec);
     }());
   }
