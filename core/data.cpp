@@ -21,8 +21,10 @@ double linspace(double start, double stop, int num, int i, bool endpoint) {
 
 // scikit-learn's shuffle + noise tail of make_moons / make_circles: permute rows with
 // RandomState.shuffle on an index array, then add normal(scale=noise) to every coordinate in row order.
+// Then the lab's input transform, x · scale + shift, still in double (as `X * 5 + 20` on make_moons' float64
+// output would be), and only then the cast to float.
 Dataset shuffle_and_noise(const std::vector<double>& px, const std::vector<double>& py, const std::vector<int>& label,
-                          double noise, NumpyRandomState& rng) {
+                          const DataSpec& spec, NumpyRandomState& rng) {
   const int n = static_cast<int>(label.size());
   std::vector<int> idx(n);
   for (int i = 0; i < n; ++i) idx[i] = i;
@@ -37,8 +39,9 @@ Dataset shuffle_and_noise(const std::vector<double>& px, const std::vector<doubl
     xy[2 * i + 1] = py[idx[i]];
     d.y[i] = label[idx[i]];
   }
-  for (size_t k = 0; k < xy.size(); ++k) xy[k] += rng.normal(0.0, noise);
-  for (size_t k = 0; k < xy.size(); ++k) d.x[k] = static_cast<float>(xy[k]);
+  for (size_t k = 0; k < xy.size(); ++k) xy[k] += rng.normal(0.0, spec.noise);
+  const bool transform = spec.scale != 1.0 || spec.shift != 0.0;
+  for (size_t k = 0; k < xy.size(); ++k) d.x[k] = static_cast<float>(transform ? xy[k] * spec.scale + spec.shift : xy[k]);
   return d;
 }
 
@@ -106,7 +109,7 @@ Dataset make_dataset(const DataSpec& spec) {
       }
       break;
   }
-  return shuffle_and_noise(px, py, label, spec.noise, rng);
+  return shuffle_and_noise(px, py, label, spec, rng);
 }
 
 void split_dataset(const Dataset& all, double test_fraction, Dataset* train, Dataset* test) {

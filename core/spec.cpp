@@ -437,6 +437,11 @@ Status parse_data_spec(const std::string& text, DataSpec* out) {
   spec.seed = static_cast<uint32_t>(seed);
   NORMLAB_TRY(f.number("test_fraction", &spec.test_fraction, false));
   NORMLAB_TRY(f.range("test_fraction", spec.test_fraction, 0, false, 0.9, false));
+  NORMLAB_TRY(f.number("scale", &spec.scale, false));
+  NORMLAB_TRY(f.range("scale", spec.scale, -1000, false, 1000, false));
+  if (spec.scale == 0) return Status::Error("scale: must not be 0 (every point would be the same)");
+  NORMLAB_TRY(f.number("shift", &spec.shift, false));
+  NORMLAB_TRY(f.range("shift", spec.shift, -1000, false, 1000, false));
   NORMLAB_TRY(f.finish("a dataset"));
   *out = spec;
   return Status::Ok();
@@ -494,6 +499,8 @@ std::string data_spec_to_json(const DataSpec& s) {
   o["noise"] = s.noise;
   o["seed"] = s.seed;
   o["test_fraction"] = s.test_fraction;
+  o["scale"] = s.scale;
+  o["shift"] = s.shift;
   return o.dump();
 }
 

@@ -1,7 +1,8 @@
 // Specs: the validated, typed form of the JSON the page, the URL state and the tests speak.
 //   model:     {"input": 2, "layers": [{"type": "linear", "out": 64}, {"type": "batchnorm"}, ...]}
 //   optimizer: {"type": "adam", "lr": 0.01}
-//   data:      {"type": "moons", "points": 2000, "noise": 0.2, "seed": 0, "test_fraction": 0.2}
+//   data:      {"type": "moons", "points": 2000, "noise": 0.2, "seed": 0, "test_fraction": 0.2,
+//               "scale": 1, "shift": 0}
 // Unset model and optimizer fields take PyTorch's defaults; the data defaults are the lesson's (2000 points,
 // noise 0.2). Every error names its field, e.g.
 //   layers[2].groups: 64 features cannot be split into 5 groups
@@ -57,6 +58,7 @@ struct DataSpec {
   double noise = 0.2;
   uint32_t seed = 0;
   double test_fraction = 0.0;
+  double scale = 1.0, shift = 0.0;  // every input becomes x · scale + shift (e.g. ×5 + 20: far from zero)
 };
 
 // Limits that keep a page responsive and a URL honest.

@@ -21,7 +21,7 @@ export interface RunConfig {
 }
 
 export interface LabConfig {
-  data: { type: Dataset; points: number; noise: number; testFraction: number; seed: number };
+  data: { type: Dataset; points: number; noise: number; testFraction: number; seed: number; scale: number; shift: number };
   model: { hiddenLayers: number; width: number; activation: Activation };
   runs: RunConfig[];
   training: { optimizer: OptimizerChoice; lr: number; batchSize: number; epochs: number; weightDecay: number; seed: number };
@@ -29,7 +29,7 @@ export interface LabConfig {
 
 export function defaultConfig(): LabConfig {
   return {
-    data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0 },
+    data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0, scale: 1, shift: 0 },
     model: { hiddenLayers: 2, width: 64, activation: 'relu' },
     runs: [
       { name: 'No norm', norm: 'none', placement: 'before', groups: 8 },
@@ -71,5 +71,5 @@ export function optimizerJson(c: LabConfig): string {
 
 export function dataJson(c: LabConfig): string {
   const d = c.data;
-  return JSON.stringify({ type: d.type, points: d.points, noise: d.noise, seed: d.seed, test_fraction: d.testFraction });
+  return JSON.stringify({ type: d.type, points: d.points, noise: d.noise, seed: d.seed, test_fraction: d.testFraction, scale: d.scale, shift: d.shift });
 }

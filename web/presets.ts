@@ -10,7 +10,8 @@ export type Claim =
   | { kind: 'lossAbove'; run: number; value: number }
   | { kind: 'lossLess'; run: number; than: number }
   | { kind: 'lossClose'; run: number; to: number; within: number }
-  | { kind: 'testAccuracyAbove'; run: number; value: number };
+  | { kind: 'testAccuracyAbove'; run: number; value: number }
+  | { kind: 'stops'; run: number; message: string }; // the run stops with an error starting with `message`
 
 export interface Preset {
   id: string;
@@ -104,6 +105,34 @@ export const PRESETS: Preset[] = [
     },
     [{ kind: 'lossClose', run: 0, to: 1, within: 0.02 }, { kind: 'lossBelow', run: 0, value: 0.2 }, { kind: 'lossBelow', run: 1, value: 0.2 }]),
 ];
+
+PRESETS.push(
+  preset('shifted-inputs',
+    { en: 'Inputs far from zero (×5 + 20)', ja: '原点から遠い入力（×5 + 20）' },
+    {
+      en: 'The moons scaled ×5 and shifted by +20, a 6-layer ReLU net, SGD 0.05, 30 epochs. Every first-layer unit now sees large, nearly equal inputs; without normalization the loss stays above 0.3, and LayerNorm (which normalizes across a sample’s features, not across the data) does no better. BatchNorm re-centres each feature over the batch and reaches below 0.15.',
+      ja: '月形データを 5 倍して +20 だけずらし、ReLU の 6 層ネットワークを SGD（学習率 0.05）で 30 エポック学習します。第 1 層のどのユニットにも大きくほぼ同じ値が入るため、正規化なしでは損失が 0.3 を下回りません。サンプル内の特徴量どうしで正規化する LayerNorm も改善しません。BatchNorm は各特徴量をバッチ全体で中心に戻すので、0.15 未満まで下がります。',
+    },
+    (c) => {
+      c.data = { ...c.data, scale: 5, shift: 20 };
+      c.model = { hiddenLayers: 6, width: 64, activation: 'relu' };
+      c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm')];
+      c.training = { ...c.training, optimizer: 'sgd', lr: 0.05, epochs: 30 };
+    },
+    [{ kind: 'lossAbove', run: 0, value: 0.3 }, { kind: 'lossBelow', run: 1, value: 0.15 }, { kind: 'lossAbove', run: 2, value: 0.3 }]),
+
+  preset('batch-one',
+    { en: 'Batch size 1: BatchNorm cannot train, LayerNorm can', ja: 'バッチサイズ 1：BatchNorm は学習できず、LayerNorm はできる' },
+    {
+      en: 'One sample per step (Adam 0.001, 2 epochs). BatchNorm needs more than one value per feature to compute a variance, so — exactly as PyTorch — it stops at the first step with “expected more than 1 value per channel when training”. LayerNorm only looks at one sample and trains to below 0.15.',
+      ja: '1 ステップに 1 サンプル（Adam 0.001、2 エポック）。BatchNorm は特徴量ごとに 2 つ以上の値がないと分散を計算できないため、PyTorch と同じく最初のステップで “expected more than 1 value per channel when training” というエラーで止まります。LayerNorm は 1 サンプルの中だけを見るので、0.15 未満まで学習できます。',
+    },
+    (c) => {
+      c.runs = [run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm')];
+      c.training = { ...c.training, lr: 0.001, batchSize: 1, epochs: 2 };
+    },
+    [{ kind: 'stops', run: 0, message: 'batchnorm: expected more than 1 value per channel when training' }, { kind: 'lossBelow', run: 1, value: 0.15 }]),
+);
 
 export function findPreset(id: string | null): Preset | undefined {
   return PRESETS.find((p) => p.id === id);

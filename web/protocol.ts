@@ -4,7 +4,7 @@ import type { ExportPayload } from './export/pytorch';
 
 // Which control an error belongs to: the page shows the core's message next to it.
 export type ErrorTarget =
-  | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' }
+  | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' | 'scale' | 'shift' }
   | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' }
   | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' }
   | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' }

@@ -1,5 +1,5 @@
 // The configuration in the URL hash, so a link restores the lab exactly (same seed, same curves):
-//   #v=1&data=moons&points=2000&noise=0.2&test=0.2&dseed=0&layers=2&width=64&act=relu&opt=adam&lr=0.01
+//   #v=1&data=moons&points=2000&noise=0.2&test=0.2&dseed=0&scale=1&shift=0&layers=2&width=64&act=relu&opt=adam&lr=0.01
 //    &batch=64&epochs=50&wd=0&seed=0&run=No+norm~none~before~8&run=BatchNorm~batchnorm~before~8&lang=en
 // decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
 // whatever is valid is applied. Ranges here are the page's; the engine checks the rest (e.g. groups that do
@@ -30,6 +30,8 @@ const NUMBERS: NumberField[] = [
   { key: 'noise', path: ['data', 'noise'], min: 0, max: 10, integer: false },
   { key: 'test', path: ['data', 'testFraction'], min: 0, max: 0.9, integer: false },
   { key: 'dseed', path: ['data', 'seed'], min: 0, max: 4294967295, integer: true },
+  { key: 'scale', path: ['data', 'scale'], min: -1000, max: 1000, integer: false },
+  { key: 'shift', path: ['data', 'shift'], min: -1000, max: 1000, integer: false },
   { key: 'layers', path: ['model', 'hiddenLayers'], min: 1, max: 10, integer: true },
   { key: 'width', path: ['model', 'width'], min: 2, max: 256, integer: true },
   { key: 'lr', path: ['training', 'lr'], min: 0, max: 1e6, integer: false, minOpen: true },

@@ -34,6 +34,8 @@ function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 
     if (message.startsWith('noise')) return { kind: 'data', field: 'noise' };
     if (message.startsWith('test_fraction')) return { kind: 'data', field: 'testFraction' };
     if (message.startsWith('seed')) return { kind: 'data', field: 'seed' };
+    if (message.startsWith('scale')) return { kind: 'data', field: 'scale' };
+    if (message.startsWith('shift')) return { kind: 'data', field: 'shift' };
     return { kind: 'data', field: 'type' };
   }
   if (scope === 'training') {

@@ -27,6 +27,7 @@ test('the lesson lab after an epoch: PyTorch reproduces the page\'s logits and t
   await page.getByRole('button', { name: 'Epoch', exact: true }).click();
   await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
   const { check, train } = await exportAndRun(page);
+  assert.match(check, /^data: the same points as the page$/m);
   assert.match(check, /^No norm: max/m);
   assert.match(check, /^BatchNorm: max/m);
   assert.match(check, /ok: PyTorch gives the page's logits/);
@@ -44,6 +45,19 @@ test('spiral data (embedded points), RMSNorm, GroupNorm, tanh, SGD + momentum', 
   const { check, train } = await exportAndRun(page);
   assert.match(check, /ok: PyTorch gives the page's logits/, check);
   assert.match(train, /^epoch 2: mean train loss RMS \d\.\d{4}, GN \d\.\d{4}$/m);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a preset with scaled and shifted inputs (×5 + 20) exports the same points', async () => {
+  const { page, errors } = await openLab(env);
+  await page.getByRole('combobox', { name: 'Preset' }).selectOption('shifted-inputs');
+  await page.waitForFunction(() => location.hash.includes('preset=shifted-inputs'));
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  const { check } = await exportAndRun(page);
+  assert.match(check, /^data: the same points as the page$/m, check);
+  assert.match(check, /ok: PyTorch gives the page's logits/, check);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -24,10 +24,14 @@ function train(config, seed) {
       do lab.step(1 << 20); while (!lab.epochEnded());
       summary = lab.epochSummary();
     }
-    return c.runs.map((_, r) => ({
-      loss: lab.runState(r).stopped ? Infinity : summary.meanLoss[r], // a diverged run counts as an infinite loss
-      testAccuracy: lab.evaluate(r, true, false).accuracy,
-    }));
+    return c.runs.map((_, r) => {
+      const state = lab.runState(r);
+      return {
+        loss: state.stopped ? Infinity : summary.meanLoss[r], // a stopped run counts as an infinite loss
+        testAccuracy: lab.evaluate(r, true, false).accuracy,
+        error: state.stopped ? state.error : '',
+      };
+    });
   } finally {
     lab.delete();
   }
@@ -41,12 +45,13 @@ function check(claim, runs) {
     case 'lossLess': return a.loss < runs[claim.than].loss;
     case 'lossClose': return Math.abs(a.loss - runs[claim.to].loss) < claim.within;
     case 'testAccuracyAbove': return a.testAccuracy > claim.value;
+    case 'stops': return a.error.startsWith(claim.message);
     default: throw new Error(`unknown claim ${claim.kind}`);
   }
 }
 
 test('there are presets, each with a caption in English and Japanese and claims to check', () => {
-  assert.ok(PRESETS.length >= 6);
+  assert.ok(PRESETS.length >= 8);
   for (const p of PRESETS) {
     assert.ok(p.caption.en.length > 80 && p.caption.ja.length > 40 && p.name.en && p.name.ja, p.id);
     assert.ok(p.claims.length >= 1, p.id);

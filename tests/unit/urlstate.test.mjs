@@ -19,7 +19,8 @@ const int = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
 
 function randomConfig(r) {
   const c = defaultConfig();
-  c.data = { type: pick(r, DATASETS), points: int(r, 4, 100000), noise: Math.round(r() * 1000) / 100, testFraction: Math.round(r() * 90) / 100, seed: int(r, 0, 4294967295) };
+  c.data = { type: pick(r, DATASETS), points: int(r, 4, 100000), noise: Math.round(r() * 1000) / 100, testFraction: Math.round(r() * 90) / 100, seed: int(r, 0, 4294967295),
+    scale: pick(r, [1, 5, -2.5, 0.1]), shift: pick(r, [0, 20, -3.25]) };
   c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS) };
   const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
   c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names).replace('~', '-'), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256) }));
@@ -35,6 +36,7 @@ function assertPageValid(c, context) {
   assert.ok(inRange(c.data.noise, 0, 10, false), context);
   assert.ok(inRange(c.data.testFraction, 0, 0.9, false), context);
   assert.ok(inRange(c.data.seed, 0, 4294967295, true), context);
+  assert.ok(inRange(c.data.scale, -1000, 1000, false) && inRange(c.data.shift, -1000, 1000, false), context);
   assert.ok(inRange(c.model.hiddenLayers, 1, 10, true), context);
   assert.ok(inRange(c.model.width, 2, 256, true), context);
   assert.ok(ACTIVATIONS.includes(c.model.activation), context);

@@ -80,9 +80,11 @@ function dataCode(p: ExportPayload): string {
     const call = d.type === 'moons'
       ? `make_moons(n_samples=${d.points}, noise=${py(d.noise)}, random_state=${d.seed})`
       : `make_circles(n_samples=${d.points}, noise=${py(d.noise)}, random_state=${d.seed}, factor=0.8)`;
+    const transform = d.scale !== 1 || d.shift !== 0 ? `
+    X = X * ${py(d.scale)} + ${py(d.shift)}  # the lab's input scale and shift` : '';
     return `try:
     from sklearn.datasets import make_${d.type}
-    X, y = ${call}  # normlab's points are exactly these
+    X, y = ${call}  # normlab's points are exactly these${transform}
 except ImportError:  # without scikit-learn: the same points, embedded
     X, y = X_EMBEDDED, Y_EMBEDDED`;
   }
@@ -151,7 +153,7 @@ for name, model in models.items():
             state[k] = torch.tensor(${p.steps})
     model.load_state_dict(state)
 
-# ---- the page's eval-mode logits on a few training points, for --check
+# ---- the page's first training points and its eval-mode logits on them, for --check
 CHECK_X = torch.tensor(${floats(p.checkX)}).reshape(-1, 2)
 CHECK_LOGITS = {
 ${p.runs.map((r) => `    ${str(r.name)}: ${floats(r.logits)},`).join('\n')}
@@ -159,7 +161,9 @@ ${p.runs.map((r) => `    ${str(r.name)}: ${floats(r.logits)},`).join('\n')}
 
 
 def check():
-    ok = True
+    same_data = torch.equal(X_train[: len(CHECK_X)], CHECK_X)
+    print("data: the same points as the page" if same_data else "data: DIFFERENT points from the page")
+    ok = same_data
     for name, model in models.items():
         model.eval()
         with torch.no_grad():

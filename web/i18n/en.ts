@@ -9,6 +9,8 @@ export const en = {
   noise: 'Noise',
   testFraction: 'Test fraction',
   dataSeed: 'Data seed',
+  inputScale: 'Input scale',
+  inputShift: 'Input shift',
   model: 'Model',
   hiddenLayers: 'Hidden layers',
   width: 'Width',

@@ -12,6 +12,8 @@ export const ja: Strings = {
   noise: 'ノイズ',
   testFraction: 'テストデータの割合',
   dataSeed: 'データの乱数シード',
+  inputScale: '入力の倍率',
+  inputShift: '入力のずらし幅',
   model: 'モデル',
   hiddenLayers: '隠れ層の数',
   width: 'ユニット数',
