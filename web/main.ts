@@ -1,12 +1,13 @@
 // Wires the page: one configuration object, the worker that trains, and the views that draw. The main
 // thread never trains: it sends settings and commands, and draws what the worker posts, once per frame.
 import { ACTIVATIONS, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config';
-import type { ConfigError, FromWorker, ToWorker } from './protocol';
+import type { ConfigError, EpochPoint, FromWorker, ToWorker } from './protocol';
 import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
 import { decodeHash, encodeHash, type Rejected } from './urlstate.js';
 import { PRESETS, findPreset } from './presets.js';
 import { applyLayout, embedOptions, listen, toParent } from './embed';
 import { pytorchScript } from './export/pytorch';
+import { lossCsv, modelFileJson, parseModelFile } from './export/modelfile';
 import { Charts } from './views/charts';
 import { RunsView } from './views/runs';
 
@@ -28,6 +29,8 @@ let worker: Worker;
 let seq = 0; // numbers every command; see protocol.ts
 let workerReady = false;
 let perfResults: [string, string][] = [];
+let epochHistory: EpochPoint[] = []; // every completed epoch of the running lab, for the CSV
+let importing = false; // the next 'configured' comes from a model file
 let firstPaintMs: number | null = null; // when the first boundary was painted, after navigation start
 
 const charts = new Charts($<HTMLCanvasElement>('loss-chart'), $<HTMLCanvasElement>('accuracy-chart'), s);
@@ -115,6 +118,13 @@ function receive(msg: FromWorker) {
     case 'configured': {
       if (msg.id !== configId) break; // a newer configuration is on its way
       applied = msg.config;
+      epochHistory = [];
+      if (importing) {
+        importing = false;
+        draft = cloneConfig(applied);
+        showConfig(draft);
+        setPreset(null);
+      }
       everConfigured = true;
       writeLink();
       runsView.render(applied.runs, applied.runs.length > 1);
@@ -146,6 +156,8 @@ function receive(msg: FromWorker) {
       if (msg.seq === seq) playing = msg.playing; // older frames were in flight before the latest command
       charts.addSteps(msg.firstStep, msg.losses);
       charts.addEpochs(msg.epochs);
+      epochHistory.push(...msg.epochs);
+      if (msg.step === 0) epochHistory = [];
       runsView.setStats(msg.runs);
       if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs.map((r) => r.name));
       if (msg.boundary) {
@@ -170,13 +182,14 @@ function receive(msg: FromWorker) {
       $('btn-measure').textContent = s.measure;
       break;
     }
-    case 'export': {
-      const blob = new Blob([pytorchScript(msg.payload)], { type: 'text/x-python' });
-      const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'normlab_lab.py' });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    case 'export':
+      if (msg.format === 'pytorch') download('normlab_lab.py', pytorchScript(msg.payload), 'text/x-python');
+      else download('normlab_model.json', modelFileJson(msg.payload), 'application/json');
       break;
-    }
+    case 'import-error':
+      importing = false;
+      if (msg.id === configId) showNotice(msg.message);
+      break;
     case 'fatal':
       showNotice(msg.message);
       document.body.dataset.state = 'fatal';
@@ -349,7 +362,23 @@ function initButtons() {
   window.addEventListener('hashchange', () => {
     if (location.hash !== encodeHash(applied, lang, preset)) loadLink(location.hash);
   });
-  $('btn-export').addEventListener('click', () => send({ type: 'export' }));
+  $('btn-export').addEventListener('click', () => send({ type: 'export', format: 'pytorch' }));
+  $('btn-export-model').addEventListener('click', () => send({ type: 'export', format: 'model' }));
+  $('btn-export-csv').addEventListener('click', () => download('normlab_losses.csv', lossCsv(applied.runs.map((r) => r.name), epochHistory), 'text/csv'));
+  $<HTMLInputElement>('import-model').addEventListener('change', async (e) => {
+    const input = e.target as HTMLInputElement;
+    const text = await input.files?.[0]?.text();
+    input.value = '';
+    if (text === undefined) return;
+    const parsed = parseModelFile(text);
+    if ('error' in parsed) {
+      showNotice(parsed.error); // nothing changes
+      return;
+    }
+    importing = true;
+    playing = false;
+    send({ type: 'import', config: parsed.file.config, states: parsed.file.runs.map((r) => r.state), id: ++configId });
+  });
   $('btn-measure').addEventListener('click', () => {
     playing = false;
     $<HTMLButtonElement>('btn-measure').disabled = true;
@@ -357,6 +386,12 @@ function initButtons() {
     send({ type: 'benchmark' });
     updateButtons();
   });
+}
+
+function download(name: string, text: string, type: string) {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
 // The URL hash always holds the running configuration and the language (replaceState: no history flood).

@@ -84,6 +84,7 @@ export interface NormlabLab extends EmbindObject {
   lastBatch(): Int32Array;
   parameterNames(index: number): string[];
   getParameter(index: number, name: string): Float32Array;
+  setParameter(index: number, name: string, values: ArrayLike<number>): void;
   modelSpec(index: number): string;
   logits(index: number, x: ArrayLike<number>): Float32Array;
   diagnostics(index: number): Diagnostics;

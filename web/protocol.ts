@@ -26,7 +26,8 @@ export type ToWorker = { seq: number } & (
   | { type: 'boundary'; trainBatch: boolean }
   | { type: 'crash' } // test hook: makes the worker die, to test the page's recovery
   | { type: 'benchmark' } // the Performance panel: measured on a lab of its own, the current one untouched
-  | { type: 'export' } // everything "Export PyTorch" writes into its script
+  | { type: 'export'; format: 'pytorch' | 'model' } // what the Export PyTorch / Export model files hold
+  | { type: 'import'; config: LabConfig; states: Record<string, number[]>[]; id: number } // a model file
 );
 
 export interface BenchmarkResult {
@@ -45,7 +46,7 @@ export interface RunFrame {
   loss: number;          // the last step's loss (NaN before the first)
   trainAccuracy: number; // of the last completed epoch's batches (NaN before)
   testAccuracy: number;  // eval mode on the test set, at the last evaluation (NaN without a test set)
-  stepMs: number;
+  stepMs: number;        // mean wall time of one training step over the steps since the last frame
   stopped: boolean;
   error: string;
 }
@@ -86,5 +87,6 @@ export type FromWorker =
       boundary: Boundary | null;
     }
   | { type: 'benchmark'; result: BenchmarkResult }
-  | { type: 'export'; payload: ExportPayload }
+  | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }
+  | { type: 'import-error'; id: number; message: string }
   | { type: 'fatal'; message: string };

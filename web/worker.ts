@@ -23,6 +23,9 @@ let trainBatchBoundary = false;
 let pendingLosses: number[][] = [];
 let pendingFirstStep = 0;
 let pendingEpochs: EpochPoint[] = [];
+// Step times summed since the last frame: browsers coarsen the clock (to 0.1 ms), so one step's time is
+// noise and the page shows the mean over the frame.
+let stepTime = { seconds: [] as number[], steps: 0, last: [] as number[] };
 let lastEval: { trainAccuracy: number[]; testAccuracy: number[] } = { trainAccuracy: [], testAccuracy: [] };
 let lastBoundaryAt = 0;
 let ticking = false;
@@ -103,10 +106,35 @@ function dataExtent(xs: Float32Array[]): [number, number, number, number] {
 
 function clearPending() {
   const n = config ? config.runs.length : 0;
+  stepTime = { seconds: [], steps: 0, last: [] };
   pendingLosses = Array.from({ length: n }, () => []);
   pendingFirstStep = lab ? lab.stepCount() + 1 : 1;
   pendingEpochs = [];
   lastEval = { trainAccuracy: new Array(n).fill(NaN), testAccuracy: new Array(n).fill(NaN) };
+}
+
+// A model file: its settings, then its weights, into a new lab; any problem leaves the current lab running.
+function importModel(c: LabConfig, states: Record<string, number[]>[], id: number) {
+  const { lab: next, errors } = buildLab(c);
+  if (!next) {
+    post({ type: 'import-error', id, message: `model file: ${errors.map((e) => e.message).join('; ')}` });
+    return;
+  }
+  try {
+    c.runs.forEach((run, r) => {
+      const names = next.parameterNames(r);
+      for (const name of names)
+        if (!(name in states[r])) throw new Error(`run ${r + 1} (${run.name}): ${name} is missing from the file`);
+      for (const name of Object.keys(states[r]))
+        if (!names.includes(name)) throw new Error(`run ${r + 1} (${run.name}): ${name} is not a parameter of this model`);
+      for (const name of names) next.setParameter(r, name, states[r][name]);
+    });
+  } catch (e) {
+    next.delete();
+    post({ type: 'import-error', id, message: `model file: ${messageOf(e)}` });
+    return;
+  }
+  install(next, c, id);
 }
 
 function configure(c: LabConfig, id: number) {
@@ -115,6 +143,10 @@ function configure(c: LabConfig, id: number) {
     post({ type: 'config-error', id, errors });
     return;
   }
+  install(next, c, id);
+}
+
+function install(next: NormlabLab, c: LabConfig, id: number) {
   lab?.delete();
   lab = next;
   config = c;
@@ -143,7 +175,9 @@ function stepOnce() {
   for (let r = 0; r < lab.runCount(); r++) {
     const s = lab.runState(r);
     pendingLosses[r].push(s.stopped ? NaN : s.loss);
+    stepTime.seconds[r] = (stepTime.seconds[r] ?? 0) + s.stepSeconds;
   }
+  stepTime.steps++;
   if (lab.epochEnded()) {
     const summary = lab.epochSummary();
     const n = lab.runCount();
@@ -180,11 +214,13 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? LIVE_GRID : STILL
   const runs: RunFrame[] = [];
   for (let r = 0; r < lab.runCount(); r++) {
     const s = lab.runState(r);
+    if (stepTime.steps > 0) stepTime.last[r] = (stepTime.seconds[r] ?? 0) / stepTime.steps;
     runs.push({
       loss: s.stopped ? NaN : s.loss, trainAccuracy: lastEval.trainAccuracy[r], testAccuracy: lastEval.testAccuracy[r],
-      stepMs: s.stepSeconds * 1000, stopped: s.stopped, error: s.error,
+      stepMs: (stepTime.last[r] ?? 0) * 1000, stopped: s.stopped, error: s.error,
     });
   }
+  if (stepTime.steps > 0) stepTime = { seconds: [], steps: 0, last: stepTime.last };
   const b = withBoundary ? boundary(gridSize) : null;
   if (b) lastBoundaryAt = performance.now();
   post({
@@ -299,9 +335,12 @@ function handle(msg: ToWorker) {
       break;
     case 'export': {
       const payload = exportPayload();
-      if (payload) post({ type: 'export', payload });
+      if (payload) post({ type: 'export', format: msg.format, payload });
       break;
     }
+    case 'import':
+      importModel(msg.config, msg.states, msg.id);
+      break;
     case 'crash':
       setTimeout(() => { throw new Error('worker crash requested'); });
       break;

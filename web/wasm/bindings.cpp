@@ -395,6 +395,26 @@ class LabHandle {
     }());
     return float_array(t.value(id), t.entries()[id].size);
   }
+  // Writes a parameter or buffer of run `index` (e.g. from an imported model file); names the problem if the
+  // name is unknown, the length wrong or a value not finite, and then changes nothing.
+  void setParameter(int index, val name, val values) {
+    check_index(index);
+    TensorTable& t = lab_.run(index).model->tensors();
+    NL_TRY([&] {
+      const std::string key = name.isString() ? name.as<std::string>() : std::string("?");
+      const int id = t.find(key);
+      if (id < 0) return Status::Error(key + ": no such parameter or buffer in run " + std::to_string(index + 1));
+      size_t n = 0;
+      Status s = copy_in(values, key.c_str(), &x_, &n);
+      if (!s.ok()) return s;
+      const auto& e = t.entries()[id];
+      if (n != e.size) return Status::Error(key + ": expected " + std::to_string(e.size) + " values, got " + std::to_string(n));
+      for (size_t k = 0; k < n; ++k)
+        if (!std::isfinite(x_[k])) return Status::Error(key + "[" + std::to_string(k) + "]: not a finite number");
+      std::copy(x_.begin(), x_.begin() + n, t.value(id));
+      return Status::Ok();
+    }());
+  }
   // Eval-mode logits of run `index` for rows of x (side-effect free): what the exported PyTorch model must give.
   val logits(int index, val x) {
     check_index(index);
@@ -548,6 +568,7 @@ EMSCRIPTEN_BINDINGS(normlab) {
       .function("lastBatch", &LabHandle::lastBatch)
       .function("parameterNames", &LabHandle::parameterNames)
       .function("getParameter", &LabHandle::getParameter)
+      .function("setParameter", &LabHandle::setParameter)
       .function("modelSpec", &LabHandle::modelSpec)
       .function("logits", &LabHandle::logits)
       .function("diagnostics", &LabHandle::diagnostics);
