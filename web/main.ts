@@ -38,14 +38,14 @@ const runsView = new RunsView($('runs'), {
   change(index, patch) {
     leavePreset();
     draft.runs[index] = { ...draft.runs[index], ...patch };
-    if (patch.norm !== undefined) runsView.render(draft.runs, draft.runs.length > 1); // show/hide groups, placement
+    if (patch.norm !== undefined) runsView.render(draft.runs); // show/hide groups, placement
     submit();
   },
   remove(index) {
     if (draft.runs.length <= 1) return;
     leavePreset();
     draft.runs.splice(index, 1);
-    runsView.render(draft.runs, draft.runs.length > 1);
+    runsView.render(draft.runs);
     updateButtons();
     submit();
   },
@@ -69,8 +69,7 @@ function startWorker() {
     worker.terminate();
     playing = false;
     startWorker();
-    draft = cloneConfig(applied);
-    submit();
+    applyDraft(applied);
   };
 }
 
@@ -92,10 +91,14 @@ function showCaption() {
 function choosePreset(id: string) {
   const p = findPreset(id);
   setPreset(p ? id : null);
-  if (!p) return;
-  draft = cloneConfig(p.config);
+  if (p) applyDraft(p.config);
+}
+
+// Shows a whole new configuration in the controls and asks the worker to run it.
+function applyDraft(config: LabConfig) {
+  draft = cloneConfig(config);
   showConfig(draft);
-  runsView.render(draft.runs, draft.runs.length > 1);
+  runsView.render(draft.runs);
   updateButtons();
   submit();
 }
@@ -127,7 +130,7 @@ function receive(msg: FromWorker) {
       }
       everConfigured = true;
       writeLink();
-      runsView.render(applied.runs, applied.runs.length > 1);
+      runsView.render(applied.runs);
       const boundaries = runsView.boundaries;
       boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
       charts.reset(applied.runs.map((r) => r.name));
@@ -142,10 +145,7 @@ function receive(msg: FromWorker) {
         // A link the engine cannot run (e.g. groups that do not divide the width): say why, start from the
         // defaults instead.
         reportRejected(msg.errors.map((e) => ({ field: 'link', reason: e.message })));
-        draft = defaultConfig();
-        showConfig(draft);
-        runsView.render(draft.runs, draft.runs.length > 1);
-        submit();
+        applyDraft(defaultConfig());
         break;
       }
       showErrors(msg.errors);
@@ -253,7 +253,7 @@ function initControls() {
     const name = { none: 'No norm', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm' }[norm];
     leavePreset();
     draft.runs.push({ name, norm, placement: 'before', groups: 8 });
-    runsView.render(draft.runs, true);
+    runsView.render(draft.runs);
     updateButtons();
     submit();
   });
@@ -456,10 +456,7 @@ function loadLink(hash: string) {
   reportRejected(d.rejected);
   if (d.lang && d.lang !== lang) setLang(d.lang);
   setPreset(d.preset);
-  draft = d.config;
-  showConfig(draft);
-  runsView.render(draft.runs, draft.runs.length > 1);
-  submit();
+  applyDraft(d.config);
 }
 
 function showPerf() {
@@ -492,7 +489,7 @@ listen(embed, (command, config) => {
 initControls();
 setPreset(preset);
 initButtons();
-runsView.render(draft.runs, draft.runs.length > 1);
+runsView.render(draft.runs);
 $('lang-en').addEventListener('click', () => setLang('en'));
 $('lang-ja').addEventListener('click', () => setLang('ja'));
 applyStrings();

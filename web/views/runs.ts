@@ -45,7 +45,9 @@ export class RunsView {
     return this.cards.map((c) => c.boundary);
   }
 
-  render(runs: RunConfig[], canRemove: boolean) {
+  // One card per run; a run can be removed while it is not the last.
+  render(runs: RunConfig[]) {
+    const canRemove = runs.length > 1;
     this.runs = runs;
     this.container.replaceChildren();
     this.cards = runs.map((run, i) => this.card(run, i, canRemove));
