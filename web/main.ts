@@ -9,7 +9,7 @@ import { applyLayout, embedOptions, listen, toParent } from './embed';
 import { pytorchScript } from './export/pytorch';
 import { lossCsv, modelFileJson, parseModelFile } from './export/modelfile';
 import { Charts } from './views/charts';
-import { RunsView } from './views/runs';
+import { RunsView, savePng } from './views/runs';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -363,6 +363,8 @@ function initButtons() {
     if (location.hash !== encodeHash(applied, lang, preset)) loadLink(location.hash);
   });
   $('btn-export').addEventListener('click', () => send({ type: 'export', format: 'pytorch' }));
+  $('png-loss').addEventListener('click', () => savePng($<HTMLCanvasElement>('loss-chart'), 'normlab_loss.png'));
+  $('png-accuracy').addEventListener('click', () => savePng($<HTMLCanvasElement>('accuracy-chart'), 'normlab_accuracy.png'));
   $('btn-export-model').addEventListener('click', () => send({ type: 'export', format: 'model' }));
   $('btn-export-csv').addEventListener('click', () => download('normlab_losses.csv', lossCsv(applied.runs.map((r) => r.name), epochHistory), 'text/csv'));
   $<HTMLInputElement>('import-model').addEventListener('change', async (e) => {
@@ -430,6 +432,8 @@ function applyStrings() {
     o.textContent = o.value ? findPreset(o.value)!.name[lang] : s.customSettings;
   });
   showCaption();
+  $('png-loss').setAttribute('aria-label', `${s.savePng}: ${s.loss}`);
+  $('png-accuracy').setAttribute('aria-label', `${s.savePng}: ${s.accuracy}`);
   $('loss-chart').setAttribute('aria-label', s.lossChart);
   $('accuracy-chart').setAttribute('aria-label', s.accuracyChart);
   $('lang-en').setAttribute('aria-pressed', String(lang === 'en'));

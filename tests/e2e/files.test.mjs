@@ -77,3 +77,19 @@ test('the loss history downloads as CSV, one row per epoch', async () => {
   assert.match(csv[2], /^2,50(,0\.\d+){8}$/);
   await page.close();
 });
+
+test('the boundaries and the charts save as PNG images', async () => {
+  const { page } = await openLab(env);
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
+  for (const [button, file] of [['Save PNG: BatchNorm', 'normlab_boundary_BatchNorm.png'], ['Save PNG: Loss', 'normlab_loss.png'], ['Save PNG: Accuracy', 'normlab_accuracy.png']]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+    assert.equal(download.suggestedFilename(), file);
+    const path = join(dir, file);
+    await download.saveAs(path);
+    const bytes = await readFile(path);
+    assert.deepEqual([...bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], `${file} is a PNG`);
+    assert.ok(bytes.length > 2000, `${file} has content`);
+  }
+  await page.close();
+});

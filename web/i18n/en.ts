@@ -80,6 +80,7 @@ export const en = {
   importModel: 'Import model',
   exportCsv: 'Export losses (CSV)',
   shareExport: 'Share and export',
+  savePng: 'Save PNG',
   copyLink: 'Copy link',
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',

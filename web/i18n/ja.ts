@@ -83,6 +83,7 @@ export const ja: Strings = {
   importModel: 'モデルを読み込む',
   exportCsv: '損失を CSV で書き出す',
   shareExport: '共有と書き出し',
+  savePng: 'PNG で保存',
   copyLink: 'リンクをコピー',
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',

@@ -20,6 +20,7 @@ interface Card {
   groups: HTMLInputElement;
   groupsField: HTMLElement;
   remove: HTMLButtonElement;
+  png: HTMLButtonElement;
   stats: HTMLElement;
   badge: HTMLElement;
   errors: Record<'name' | 'norm' | 'placement' | 'groups', HTMLElement>;
@@ -31,6 +32,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text) e.textContent = text;
   return e;
+}
+
+// Downloads a canvas as a PNG file (the boundary as drawn, at the screen's pixel density).
+export function savePng(canvas: HTMLCanvasElement, name: string) {
+  canvas.toBlob((blob) => {
+    if (!blob) return;
+    const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }, 'image/png');
 }
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
@@ -99,10 +110,12 @@ export class RunsView {
     const canvas = el('canvas', { class: 'boundary' });
     const badge = el('p', { class: 'badge', hidden: '' });
     const stats = el('p', { class: 'run-stats' });
-    root.append(fs, canvas, badge, stats);
+    const png = el('button', { type: 'button', class: 'png' });
+    png.addEventListener('click', () => savePng(canvas, `normlab_boundary_${run.name.replace(/[^\w-]+/g, '_')}.png`));
+    root.append(fs, canvas, badge, stats, png);
     this.container.append(root);
     return {
-      root, legend, name, norm, placement, groups, groupsField: fGroups.wrap, remove, stats, badge,
+      root, legend, name, norm, placement, groups, groupsField: fGroups.wrap, remove, png, stats, badge,
       errors: { name: fName.error, norm: fNorm.error, placement: fPlacement.error, groups: fGroups.error },
       boundary: new BoundaryView(canvas),
     };
@@ -119,6 +132,8 @@ export class RunsView {
       Array.from(c.norm.options).forEach((o) => { o.textContent = s[o.value as 'none']; });
       Array.from(c.placement.options).forEach((o) => { o.textContent = s[o.value as 'before']; });
       c.remove.textContent = s.removeRun;
+      c.png.textContent = s.savePng;
+      c.png.setAttribute('aria-label', `${s.savePng}: ${run.name}`);
       c.remove.setAttribute('aria-label', `${s.removeRun}: ${run.name}`);
       c.boundary.canvas.setAttribute('aria-label', s.boundaryLabel(run.name));
       if (!c.badge.hidden) c.badge.textContent = c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped;
