@@ -8,6 +8,7 @@ import { PRESETS, findPreset } from './presets.js';
 import { applyLayout, embedOptions, listen, toParent } from './embed';
 import { pytorchScript } from './export/pytorch';
 import { lossCsv, modelFileJson, parseModelFile } from './export/modelfile';
+import { explainedCode } from './export/explain';
 import { Charts } from './views/charts';
 import { RunsView, savePng } from './views/runs';
 
@@ -122,6 +123,7 @@ function receive(msg: FromWorker) {
       if (msg.id !== configId) break; // a newer configuration is on its way
       applied = msg.config;
       epochHistory = [];
+      showCode();
       if (importing) {
         importing = false;
         draft = cloneConfig(applied);
@@ -390,6 +392,16 @@ function initButtons() {
   });
 }
 
+// The PyTorch code panel, for the running configuration in the page's language.
+function showCode() {
+  const rows = explainedCode(applied, lang).map(({ code, note }) => {
+    const tr = document.createElement('tr');
+    tr.append(Object.assign(document.createElement('td'), { textContent: code }), Object.assign(document.createElement('td'), { textContent: note }));
+    return tr;
+  });
+  $('code-table').querySelector('tbody')!.replaceChildren(...rows);
+}
+
 function download(name: string, text: string, type: string) {
   const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(new Blob([text], { type })), download: name });
   a.click();
@@ -440,6 +452,7 @@ function applyStrings() {
   $('lang-ja').setAttribute('aria-pressed', String(lang === 'ja'));
   runsView.applyStrings(s);
   charts.setStrings(s);
+  if (everConfigured) showCode();
   updateButtons();
   updateStatus();
 }

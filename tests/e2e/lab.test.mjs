@@ -270,3 +270,23 @@ test('Preset: sets every control, resets the runs, shows its caption, travels in
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('PyTorch code panel: the running configuration line by line, explained in the page\'s language', async () => {
+  const { page, errors } = await openLab(env);
+  const rows = () => page.locator('#code-table tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  await page.waitForFunction(() => document.querySelectorAll('#code-table tr').length > 10);
+  let table = await rows();
+  assert.deepEqual(table[2], ['X, y = make_moons(n_samples=2000, noise=0.2, random_state=0)', table[2][1]]);
+  const bn = table.find(([code]) => code.trim().startsWith('nn.BatchNorm1d(64'));
+  assert.match(bn[1], /Normalizes each feature over the batch/);
+  assert.ok(table.some(([code]) => code === 'model_batchnorm = nn.Sequential('));
+  assert.ok(table.some(([code]) => code.includes('torch.optim.Adam(m.parameters(), lr=0.01)')));
+  await page.locator('article.run').nth(1).getByRole('combobox', { name: 'Normalization' }).selectOption('layernorm');
+  await page.waitForFunction(() => [...document.querySelectorAll('#code-table td')].some((td) => td.textContent.includes('nn.LayerNorm(64')));
+  await page.getByRole('button', { name: '日本語' }).click();
+  table = await rows();
+  assert.match(table.find(([code]) => code.trim().startsWith('nn.LayerNorm(64'))[1], /各サンプルを自分の特徴量だけで正規化します/);
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

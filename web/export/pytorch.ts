@@ -11,7 +11,7 @@ export interface ExportedRun {
   logits: number[];            // eval-mode logits of checkX, as the page computed them
 }
 
-interface Layer {
+export interface Layer {
   type: string;
   out?: number;
   eps?: number;
@@ -36,7 +36,7 @@ const py = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v)); // float
 const floats = (a: ArrayLike<number>) => `[${Array.from(a, (v) => Number(Math.fround(v).toPrecision(9))).join(', ')}]`;
 const str = (s: string) => JSON.stringify(s); // a valid Python string literal for any run name
 
-function layerCode(l: Layer, width: number): [string, number] {
+export function layerCode(l: Layer, width: number): [string, number] {
   switch (l.type) {
     case 'linear': return [`nn.Linear(${width}, ${l.out}${l.bias === false ? ', bias=False' : ''})`, l.out!];
     case 'batchnorm': return [`nn.BatchNorm1d(${width}, eps=${py(l.eps ?? 1e-5)}, momentum=${py(l.momentum ?? 0.1)})`, width];

@@ -81,6 +81,8 @@ export const en = {
   exportCsv: 'Export losses (CSV)',
   shareExport: 'Share and export',
   savePng: 'Save PNG',
+  pytorchCode: 'PyTorch code',
+  codeWhat: 'The code that trains this lab in PyTorch, line by line. Export PyTorch downloads it, runnable, with the current weights.',
   copyLink: 'Copy link',
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',

@@ -84,6 +84,8 @@ export const ja: Strings = {
   exportCsv: '損失を CSV で書き出す',
   shareExport: '共有と書き出し',
   savePng: 'PNG で保存',
+  pytorchCode: 'PyTorch のコード',
+  codeWhat: 'このラボを PyTorch で学習させるコードを 1 行ずつ解説します。「PyTorch に書き出す」で、現在の重み付きのまま実行できる形でダウンロードできます。',
   copyLink: 'リンクをコピー',
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',
