@@ -18,6 +18,7 @@ export interface RunConfig {
   norm: Norm;
   placement: Placement; // the norm before or after the activation
   groups: number;       // groupnorm only
+  dropout: number;      // dropout probability after every hidden layer's activation (0: none)
 }
 
 export interface LabConfig {
@@ -32,8 +33,8 @@ export function defaultConfig(): LabConfig {
     data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0, scale: 1, shift: 0 },
     model: { hiddenLayers: 2, width: 64, activation: 'relu' },
     runs: [
-      { name: 'No norm', norm: 'none', placement: 'before', groups: 8 },
-      { name: 'BatchNorm', norm: 'batchnorm', placement: 'before', groups: 8 },
+      { name: 'No norm', norm: 'none', placement: 'before', groups: 8, dropout: 0 },
+      { name: 'BatchNorm', norm: 'batchnorm', placement: 'before', groups: 8, dropout: 0 },
     ],
     training: { optimizer: 'adam', lr: 0.01, batchSize: 64, epochs: 50, weightDecay: 0, seed: 0 },
   };
@@ -43,8 +44,8 @@ export function cloneConfig(c: LabConfig): LabConfig {
   return JSON.parse(JSON.stringify(c)) as LabConfig;
 }
 
-// Linear(2, w) → [norm] → act → … → Linear(w, 2): the norm goes before the activation (as the lesson
-// places BatchNorm) or after it.
+// Linear(2, w) → [norm] → act → [dropout] → … → Linear(w, 2): the norm goes before the activation (as the
+// lesson places BatchNorm) or after it; dropout, if any, ends each hidden layer.
 export function modelJson(c: LabConfig, run: RunConfig): string {
   const layers: object[] = [];
   const norm = run.norm === 'none' ? null : run.norm === 'groupnorm' ? { type: 'groupnorm', groups: run.groups } : { type: run.norm };
@@ -54,6 +55,7 @@ export function modelJson(c: LabConfig, run: RunConfig): string {
     if (norm && run.placement === 'before') layers.push(norm);
     layers.push(act);
     if (norm && run.placement === 'after') layers.push(norm);
+    if (run.dropout > 0) layers.push({ type: 'dropout', p: run.dropout });
   }
   layers.push({ type: 'linear', out: 2 });
   return JSON.stringify({ input: 2, layers });

@@ -254,7 +254,7 @@ function initControls() {
     const norm = norms.find((n) => !draft.runs.some((r) => r.norm === n)) ?? 'layernorm';
     const name = { none: 'No norm', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm' }[norm];
     leavePreset();
-    draft.runs.push({ name, norm, placement: 'before', groups: 8 });
+    draft.runs.push({ name, norm, placement: 'before', groups: 8, dropout: 0 });
     runsView.render(draft.runs);
     updateButtons();
     submit();

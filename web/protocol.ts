@@ -6,7 +6,7 @@ import type { ExportPayload } from './export/pytorch';
 export type ErrorTarget =
   | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' | 'scale' | 'shift' }
   | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' }
-  | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' }
+  | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' | 'dropout' }
   | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' }
   | { kind: 'page' };
 

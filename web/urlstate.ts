@@ -1,6 +1,6 @@
 // The configuration in the URL hash, so a link restores the lab exactly (same seed, same curves):
 //   #v=1&data=moons&points=2000&noise=0.2&test=0.2&dseed=0&scale=1&shift=0&layers=2&width=64&act=relu&opt=adam&lr=0.01
-//    &batch=64&epochs=50&wd=0&seed=0&run=No+norm~none~before~8&run=BatchNorm~batchnorm~before~8&lang=en
+//    &batch=64&epochs=50&wd=0&seed=0&run=No+norm~none~before~8~0&run=BatchNorm~batchnorm~before~8~0&lang=en
 // decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
 // whatever is valid is applied. Ranges here are the page's; the engine checks the rest (e.g. groups that do
 // not divide the width) and the page reports that too.
@@ -58,7 +58,7 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
   if (preset) p.set('preset', preset);
   for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   for (const f of NUMBERS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
-  for (const r of c.runs) p.append('run', [r.name, r.norm, r.placement, r.groups].join('~'));
+  for (const r of c.runs) p.append('run', [r.name, r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
   return `#${p.toString()}`;
 }
@@ -66,17 +66,19 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
 function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig | null {
   const parts = text.split('~');
   const field = `run ${index + 1}`;
-  if (parts.length !== 4) {
-    rejected.push({ field, reason: 'expected name~normalization~placement~groups' });
+  if (parts.length !== 4 && parts.length !== 5) {
+    rejected.push({ field, reason: 'expected name~normalization~placement~groups~dropout' });
     return null;
   }
-  const [name, norm, placement, groupsText] = parts;
+  const [name, norm, placement, groupsText, dropoutText = '0'] = parts; // links before dropout had 4 parts
   const groups = Number(groupsText);
+  const dropout = dropoutText.trim() === '' ? NaN : Number(dropoutText);
   if (!name.trim() || name.length > 40) rejected.push({ field, reason: 'the name must have 1 to 40 characters' });
   else if (!(NORMS as readonly string[]).includes(norm)) rejected.push({ field, reason: `unknown normalization "${norm}"` });
   else if (!(PLACEMENTS as readonly string[]).includes(placement)) rejected.push({ field, reason: `unknown placement "${placement}"` });
   else if (!Number.isInteger(groups) || groups < 1 || groups > 256) rejected.push({ field, reason: `groups must be an integer in [1, 256], got "${groupsText}"` });
-  else return { name, norm: norm as RunConfig['norm'], placement: placement as RunConfig['placement'], groups };
+  else if (!(dropout >= 0 && dropout <= 0.9)) rejected.push({ field, reason: `dropout must be a number in [0, 0.9], got "${dropoutText}"` });
+  else return { name, norm: norm as RunConfig['norm'], placement: placement as RunConfig['placement'], groups, dropout };
   return null;
 }
 

@@ -49,6 +49,7 @@ function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 
   if (/^lr:/.test(message)) return { kind: 'training', field: 'lr' };
   if (/^(weight_decay|momentum):/.test(message)) return { kind: 'training', field: 'weightDecay' };
   if (/^layers\[\d+\]\.groups/.test(message)) return { kind: 'run', index: run, field: 'groups' };
+  if (/^layers\[\d+\]\.p:/.test(message)) return { kind: 'run', index: run, field: 'dropout' };
   if (/^layers\[\d+\]\.out/.test(message)) return { kind: 'model', field: 'width' };
   if (/^layers: \d+ (linear )?layers/.test(message)) return { kind: 'model', field: 'hiddenLayers' };
   return { kind: 'run', index: run, field: 'norm' };
@@ -67,6 +68,7 @@ function pageErrors(c: LabConfig): ConfigError[] {
   if (c.runs.length < 1 || c.runs.length > MAX_RUNS) errors.push({ target: { kind: 'page' }, message: `runs: between 1 and ${MAX_RUNS}` });
   c.runs.forEach((r, i) => {
     if (!r.name.trim()) errors.push({ target: { kind: 'run', index: i, field: 'name' }, message: 'name: must not be empty' });
+    if (!(r.dropout >= 0 && r.dropout <= 0.9)) errors.push({ target: { kind: 'run', index: i, field: 'dropout' }, message: `dropout: must be a number in [0, 0.9], got ${r.dropout}` });
   });
   return errors;
 }

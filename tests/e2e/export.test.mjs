@@ -61,3 +61,14 @@ test('a preset with scaled and shifted inputs (×5 + 20) exports the same points
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('dropout runs export as nn.Dropout and still match in eval mode', async () => {
+  const { page, errors } = await openLab(env, '#v=1&width=32&run=D~none~before~8~0.3&run=BND~batchnorm~after~8~0.5');
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
+  assert.equal(await page.locator('#run-1-dropout').inputValue(), '0.5');
+  const { check } = await exportAndRun(page);
+  assert.match(check, /ok: PyTorch gives the page's logits/, check);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

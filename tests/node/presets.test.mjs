@@ -29,6 +29,7 @@ function train(config, seed) {
       return {
         loss: state.stopped ? Infinity : summary.meanLoss[r], // a stopped run counts as an infinite loss
         testAccuracy: lab.evaluate(r, true, false).accuracy,
+        testLoss: lab.evaluate(r, true, false).loss,
         error: state.stopped ? state.error : '',
       };
     });
@@ -46,12 +47,15 @@ function check(claim, runs) {
     case 'lossClose': return Math.abs(a.loss - runs[claim.to].loss) < claim.within;
     case 'testAccuracyAbove': return a.testAccuracy > claim.value;
     case 'stops': return a.error.startsWith(claim.message);
+    case 'testLossAbove': return a.testLoss > claim.value;
+    case 'testLossBelow': return a.testLoss < claim.value;
+    case 'testLossLess': return a.testLoss < runs[claim.than].testLoss;
     default: throw new Error(`unknown claim ${claim.kind}`);
   }
 }
 
 test('there are presets, each with a caption in English and Japanese and claims to check', () => {
-  assert.ok(PRESETS.length >= 8);
+  assert.ok(PRESETS.length >= 9);
   for (const p of PRESETS) {
     assert.ok(p.caption.en.length > 80 && p.caption.ja.length > 40 && p.name.en && p.name.ja, p.id);
     assert.ok(p.claims.length >= 1, p.id);
@@ -63,7 +67,7 @@ for (const preset of PRESETS) {
     for (const seed of [0, 1, 2]) {
       const runs = train(preset.config, seed);
       const names = preset.config.runs.map((r) => r.name);
-      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%`).join('; ');
+      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%`).join('; ');
       for (const claim of preset.claims) assert.ok(check(claim, runs), `seed ${seed}: ${JSON.stringify(claim)} fails — ${measured}`);
     }
   });

@@ -23,7 +23,7 @@ function randomConfig(r) {
     scale: pick(r, [1, 5, -2.5, 0.1]), shift: pick(r, [0, 20, -3.25]) };
   c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS) };
   const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
-  c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names).replace('~', '-'), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256) }));
+  c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names).replace('~', '-'), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256), dropout: pick(r, [0, 0.1, 0.5, 0.9]) }));
   c.training = { optimizer: pick(r, OPTIMIZERS), lr: r() * 10 + 1e-6, batchSize: int(r, 1, 4096), epochs: int(r, 1, 10000), weightDecay: r() * 0.1, seed: int(r, 0, 4294967295) };
   return c;
 }
@@ -51,6 +51,7 @@ function assertPageValid(c, context) {
     assert.ok(run.name.trim().length > 0 && run.name.length <= 40, context);
     assert.ok(NORMS.includes(run.norm) && PLACEMENTS.includes(run.placement), context);
     assert.ok(inRange(run.groups, 1, 256, true), context);
+    assert.ok(inRange(run.dropout, 0, 0.9, false), context);
   }
 }
 
@@ -80,7 +81,7 @@ test('bad fields are named, the rest applied, defaults fill in', () => {
   assert.equal(d.config.data.type, 'spiral');
   assert.equal(d.config.data.points, defaultConfig().data.points);
   assert.equal(d.config.model.activation, 'relu');
-  assert.deepEqual(d.config.runs, [{ name: 'A', norm: 'layernorm', placement: 'after', groups: 4 }]);
+  assert.deepEqual(d.config.runs, [{ name: 'A', norm: 'layernorm', placement: 'after', groups: 4, dropout: 0 }]);
   assert.deepEqual(d.rejected.map((x) => x.field).sort(), ['act', 'color', 'lang', 'noise', 'points', 'run 2'].sort());
   assert.match(d.rejected.find((x) => x.field === 'points').reason, /"abc" is not an integer in \[4, 100000\]/);
 });

@@ -19,6 +19,7 @@ export const en = {
   normalization: 'Normalization',
   placement: 'Placement',
   groups: 'Groups',
+  dropout: 'Dropout',
   before: 'before the activation',
   after: 'after the activation',
   addRun: 'Add run',

@@ -22,6 +22,7 @@ export const ja: Strings = {
   normalization: '正規化',
   placement: '挿入位置',
   groups: 'グループ数',
+  dropout: 'ドロップアウト率',
   before: '活性化関数の前',
   after: '活性化関数の後',
   addRun: 'モデルを追加',

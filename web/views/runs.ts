@@ -23,7 +23,8 @@ interface Card {
   png: HTMLButtonElement;
   stats: HTMLElement;
   badge: HTMLElement;
-  errors: Record<'name' | 'norm' | 'placement' | 'groups', HTMLElement>;
+  errors: Record<'name' | 'norm' | 'placement' | 'groups' | 'dropout', HTMLElement>;
+  dropout: HTMLInputElement;
   boundary: BoundaryView;
 }
 
@@ -91,10 +92,13 @@ export class RunsView {
     placement.value = run.placement;
     const groups = el('input', { type: 'number', min: '1', max: '256', step: '1' });
     groups.value = String(run.groups);
+    const dropout = el('input', { type: 'number', min: '0', max: '0.9', step: '0.05' });
+    dropout.value = String(run.dropout);
     const fName = field(`run-${i}-name`, name, 'name');
     const fNorm = field(`run-${i}-norm`, norm, 'norm');
     const fPlacement = field(`run-${i}-placement`, placement, 'placement');
     const fGroups = field(`run-${i}-groups`, groups, 'groups');
+    const fDropout = field(`run-${i}-dropout`, dropout, 'dropout');
     fGroups.wrap.hidden = run.norm !== 'groupnorm';
     fPlacement.wrap.hidden = run.norm === 'none';
     const remove = el('button', { type: 'button', class: 'remove' });
@@ -105,6 +109,7 @@ export class RunsView {
     norm.addEventListener('change', () => this.callbacks.change(i, { norm: norm.value as RunConfig['norm'] }));
     placement.addEventListener('change', () => this.callbacks.change(i, { placement: placement.value as RunConfig['placement'] }));
     groups.addEventListener('change', () => this.callbacks.change(i, { groups: Number(groups.value) }));
+    dropout.addEventListener('change', () => this.callbacks.change(i, { dropout: dropout.value.trim() === '' ? NaN : Number(dropout.value) }));
     remove.addEventListener('click', () => this.callbacks.remove(i));
 
     const canvas = el('canvas', { class: 'boundary' });
@@ -116,7 +121,8 @@ export class RunsView {
     this.container.append(root);
     return {
       root, legend, name, norm, placement, groups, groupsField: fGroups.wrap, remove, png, stats, badge,
-      errors: { name: fName.error, norm: fNorm.error, placement: fPlacement.error, groups: fGroups.error },
+      errors: { name: fName.error, norm: fNorm.error, placement: fPlacement.error, groups: fGroups.error, dropout: fDropout.error },
+      dropout,
       boundary: new BoundaryView(canvas),
     };
   }
@@ -126,8 +132,8 @@ export class RunsView {
     this.cards.forEach((c, i) => {
       const run = this.runs[i];
       c.root.querySelectorAll<HTMLLabelElement>('label[data-run-label]').forEach((label) => {
-        const key = label.dataset.runLabel as 'name' | 'norm' | 'placement' | 'groups';
-        label.textContent = { name: s.runName, norm: s.normalization, placement: s.placement, groups: s.groups }[key];
+        const key = label.dataset.runLabel as 'name' | 'norm' | 'placement' | 'groups' | 'dropout';
+        label.textContent = { name: s.runName, norm: s.normalization, placement: s.placement, groups: s.groups, dropout: s.dropout }[key];
       });
       Array.from(c.norm.options).forEach((o) => { o.textContent = s[o.value as 'none']; });
       Array.from(c.placement.options).forEach((o) => { o.textContent = s[o.value as 'before']; });
@@ -160,7 +166,7 @@ export class RunsView {
     const c = this.cards[index];
     if (!c) return;
     const error = c.errors[field];
-    const control = { name: c.name, norm: c.norm, placement: c.placement, groups: c.groups }[field];
+    const control = { name: c.name, norm: c.norm, placement: c.placement, groups: c.groups, dropout: c.dropout }[field];
     error.hidden = !message;
     error.textContent = message ?? '';
     if (message) control.setAttribute('aria-invalid', 'true');
@@ -168,6 +174,6 @@ export class RunsView {
   }
 
   clearErrors() {
-    this.cards.forEach((_, i) => (['name', 'norm', 'placement', 'groups'] as const).forEach((f) => this.setError(i, f, null)));
+    this.cards.forEach((_, i) => (['name', 'norm', 'placement', 'groups', 'dropout'] as const).forEach((f) => this.setError(i, f, null)));
   }
 }
