@@ -1,5 +1,5 @@
 // Embedding: index.html?embed=1&show=boundary,loss&origins=https://a.example,https://b.example
-//  - a compact layout with only the panels in `show` (header, toolbar, controls, boundary, loss, accuracy,
+//  - a compact layout with only the panels in `show` (header, toolbar, controls, boundary, loss, accuracy, code,
 //    performance; default: toolbar, boundary, loss);
 //  - the page reports its height to the parent, {normlab: 'height', height}, so the frame can fit it;
 //  - the parent drives it with {normlab: 'play' | 'pause' | 'step' | 'reset'} and {normlab: 'load', config}
@@ -7,7 +7,6 @@
 //  - it reports {normlab: 'state', step, epoch, loss} (loss: per run) after every frame it draws.
 // Messages are accepted only from the page's own origin and the origins listed in `origins`; everything the
 // page sends is public training progress, posted to the parent whatever its origin.
-export const PANELS = ['header', 'toolbar', 'controls', 'boundary', 'loss', 'accuracy', 'performance'] as const;
 const DEFAULT_SHOW = ['toolbar', 'boundary', 'loss'];
 
 export type Command = 'play' | 'pause' | 'step' | 'reset';
