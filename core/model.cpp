@@ -141,4 +141,48 @@ std::vector<ActivationStats> Model::activation_stats(int rows) const {
   return out;
 }
 
+Status Model::batchnorm_trace(int layer, int feature, int rows, BatchNormTrace* out) const {
+  if (layer < 0 || layer >= static_cast<int>(net_.size()) || net_.layer(layer).kind() != LayerKind::BatchNorm)
+    return Status::Error("layer: " + std::to_string(layer) + " is not a BatchNorm layer of this model");
+  const Layer& bn = net_.layer(layer);
+  const int C = bn.out_features();
+  if (feature < 0 || feature >= C)
+    return Status::Error("feature: must be in [0, " + std::to_string(C - 1) + "], got " + std::to_string(feature));
+  const NormStats* st = bn.norm_stats();
+  if (rows < 2 || st->used_running) return Status::Error("batchnorm: no training batch yet (take a step first)");
+  const float* x = net_.input_of(layer);
+  const float* y = net_.output_of(layer);
+  const std::string prefix = std::to_string(layer) + ".";
+  const float* gamma = table_.value(table_.find(prefix + "weight"));
+  const float* beta = table_.value(table_.find(prefix + "bias"));
+  const float* rmean = table_.value(table_.find(prefix + "running_mean"));
+  const float* rvar = table_.value(table_.find(prefix + "running_var"));
+  BatchNormTrace& t = *out;
+  t.rows = rows;
+  t.x.resize(rows), t.xhat.resize(rows), t.y.resize(rows), t.eval_y.resize(rows);
+  for (int n = 0; n < rows; ++n) {
+    t.x[n] = x[static_cast<size_t>(n) * C + feature];
+    t.y[n] = y[static_cast<size_t>(n) * C + feature];
+  }
+  t.mean = st->mean[feature];
+  t.var = st->var[feature];
+  // The layer's own double sums, in the same order, for the unbiased variance that went into running_var.
+  double sum = 0, sq = 0;
+  for (int n = 0; n < rows; ++n) sum += t.x[n];
+  const double mean = sum / rows;
+  for (int n = 0; n < rows; ++n) sq += (t.x[n] - mean) * (t.x[n] - mean);
+  t.var_unbiased = static_cast<float>(sq / (rows - 1));
+  t.eps = st->eps, t.momentum = st->momentum;
+  t.rstd = static_cast<float>(1.0 / std::sqrt(static_cast<double>(t.var) + t.eps));
+  t.gamma = st->gamma[feature], t.beta = st->beta[feature];  // as this batch used them (the optimizer has moved on)
+  t.running_mean_before = st->running_mean_before[feature], t.running_var_before = st->running_var_before[feature];
+  t.running_mean = rmean[feature], t.running_var = rvar[feature];
+  const float eval_rstd = static_cast<float>(1.0 / std::sqrt(static_cast<double>(t.running_var) + t.eps));
+  for (int n = 0; n < rows; ++n) {
+    t.xhat[n] = (t.x[n] - t.mean) * t.rstd;
+    t.eval_y[n] = (t.x[n] - t.running_mean) * eval_rstd * gamma[feature] + beta[feature];
+  }
+  return Status::Ok();
+}
+
 }  // namespace normlab

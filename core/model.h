@@ -15,6 +15,19 @@ struct ActivationStats {
   float saturated = 0;       // tanh/sigmoid outputs: fraction of units with |y| > 0.95 (tanh) / y ∉ [0.05, 0.95]
 };
 
+// One feature of one BatchNorm layer on the last training batch, every intermediate (the lessons' "BatchNorm
+// step by step"): its inputs, μ, σ² (biased, normalizes) and the unbiased σ² (goes into running_var), x̂,
+// γ x̂ + β (γ, β as the batch used them, before the optimizer's update), and the running statistics before
+// and after the update; eval_y is what eval mode would output now for the same inputs (running statistics,
+// current γ and β).
+struct BatchNormTrace {
+  int rows = 0;
+  std::vector<float> x, xhat, y, eval_y;
+  float mean = 0, var = 0, var_unbiased = 0, rstd = 0, gamma = 1, beta = 0;
+  float running_mean_before = 0, running_var_before = 1, running_mean = 0, running_var = 1;
+  double eps = 0, momentum = 0;
+};
+
 class Model {
  public:
   // Initializes from a fresh generator seeded with `seed` (its draws then continue for dropout).
@@ -52,6 +65,8 @@ class Model {
 
   // Statistics of every layer's output on the last forward batch (top-level layers, in order).
   std::vector<ActivationStats> activation_stats(int rows) const;
+  // Top-level layer `layer` must be a BatchNorm that saw a training batch of `rows` rows.
+  Status batchnorm_trace(int layer, int feature, int rows, BatchNormTrace* out) const;
   Status check_labels(const int* y, int rows) const;
 
  private:

@@ -47,7 +47,10 @@ class MT19937 {
 class TorchGenerator {
  public:
   explicit TorchGenerator(uint64_t seed = 0) : engine_(seed) {}
-  void manual_seed(uint64_t seed) { engine_.seed_with(seed); }
+  void manual_seed(uint64_t seed) {
+    engine_.seed_with(seed);
+    has_normal_ = false;
+  }
   uint32_t random() { return engine_.next_u32(); }
   // CPUGeneratorImpl::random64: two 32-bit draws, the first is the high word.
   uint64_t random64() {
@@ -70,8 +73,54 @@ class TorchGenerator {
   // torch.empty((), dtype=torch.int64).random_(): random64 reduced to [0, 2^63).
   int64_t random_int64() { return static_cast<int64_t>(random64() % (uint64_t{1} << 63)); }
 
+  // torch.randn(n) (normal_(0, 1) on a contiguous float tensor), drawn as ATen's CPU kernel draws it.
+  // n >= 16 (normal_fill): n 24-bit uniforms first, then Box-Muller over blocks of 16 (u1 = 1 - u[j],
+  // u2 = u[j + 8]); a partial last block is redrawn over the last 16 slots. n < 16: one double-precision
+  // normal_distribution per value, which caches the second value of each pair in the generator.
+  // The float path computes log/cos/sin correctly rounded; PyTorch's AVX2 build uses SLEEF's 1-ulp
+  // versions, so a value can differ from PyTorch's in its last bit (tests/node/inspect.test.mjs).
+  void randn(float* out, int n) {
+    if (n >= 16) {
+      for (int i = 0; i < n; ++i) out[i] = uniform_float(0.0f, 1.0f);
+      for (int i = 0; i + 16 <= n; i += 16) normal_fill_16(out + i);
+      if (n % 16 != 0) {
+        float* tail = out + n - 16;
+        for (int i = 0; i < 16; ++i) tail[i] = uniform_float(0.0f, 1.0f);
+        normal_fill_16(tail);
+      }
+      return;
+    }
+    for (int i = 0; i < n; ++i) out[i] = static_cast<float>(normal_double());
+  }
+
  private:
+  static void normal_fill_16(float* d) {
+    const float two_pi = static_cast<float>(2.0 * 3.14159265358979323846);
+    for (int j = 0; j < 8; ++j) {
+      const float u1 = 1.0f - d[j], u2 = d[j + 8];
+      const float radius = std::sqrt(-2.0f * static_cast<float>(det::log(u1)));
+      const float theta = two_pi * u2;
+      d[j] = radius * static_cast<float>(det::cos(theta));
+      d[j + 8] = radius * static_cast<float>(det::sin(theta));
+    }
+  }
+  // at::normal_distribution<double>(0, 1): two 53-bit uniforms, r·cos θ returned, r·sin θ kept for the next.
+  double normal_double() {
+    if (has_normal_) {
+      has_normal_ = false;
+      return next_normal_;
+    }
+    const double u1 = static_cast<double>(random64() & ((uint64_t{1} << 53) - 1)) * (1.0 / 9007199254740992.0);
+    const double u2 = static_cast<double>(random64() & ((uint64_t{1} << 53) - 1)) * (1.0 / 9007199254740992.0);
+    const double r = std::sqrt(-2.0 * det::log(1.0 - u2));
+    const double theta = 2.0 * 3.14159265358979323846 * u1;
+    next_normal_ = r * det::sin(theta);
+    has_normal_ = true;
+    return r * det::cos(theta);
+  }
   MT19937 engine_;
+  bool has_normal_ = false;
+  double next_normal_ = 0;
 };
 
 // numpy.random.RandomState(seed) (the legacy generator scikit-learn's random_state=int uses).

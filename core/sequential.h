@@ -27,6 +27,7 @@ class Sequential {
 
   const float* output() const { return outputs_.back().data(); }
   const float* output_of(size_t i) const { return outputs_[i].data(); }
+  const float* input_of(size_t i) const { return i == 0 ? input_ : outputs_[i - 1].data(); }
   int in_features() const { return in_; }
   int out_features() const { return layers_.empty() ? in_ : layers_.back()->out_features(); }
   size_t size() const { return layers_.size(); }

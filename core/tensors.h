@@ -40,6 +40,10 @@ class TensorTable {
     const TensorEntry& e = entries_[id];
     return (e.role == TensorRole::Parameter ? params_.data() : buffers_.data()) + e.offset;
   }
+  const float* value(int id) const {
+    const TensorEntry& e = entries_[id];
+    return (e.role == TensorRole::Parameter ? params_.data() : buffers_.data()) + e.offset;
+  }
   float* grad(int id) {
     const TensorEntry& e = entries_[id];
     return e.role == TensorRole::Parameter ? grads_.data() + e.offset : nullptr;

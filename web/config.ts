@@ -5,6 +5,8 @@ export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu'] as 
 export const NORMS = ['none', 'batchnorm', 'layernorm', 'rmsnorm', 'groupnorm'] as const;
 export const PLACEMENTS = ['before', 'after'] as const;
 export const OPTIMIZERS = ['sgd', 'sgd+momentum', 'adam', 'adamw'] as const;
+export const ARCHITECTURES = ['mlp', 'residual'] as const;
+export const MAX_RESIDUAL_BLOCKS = 7; // 2 linear layers per block + stem + head ≤ the engine's 16
 export const MAX_RUNS = 4;
 
 export type Dataset = (typeof DATASETS)[number];
@@ -12,18 +14,19 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export type Norm = (typeof NORMS)[number];
 export type Placement = (typeof PLACEMENTS)[number];
 export type OptimizerChoice = (typeof OPTIMIZERS)[number];
+export type Architecture = (typeof ARCHITECTURES)[number];
 
 export interface RunConfig {
   name: string;
   norm: Norm;
-  placement: Placement; // the norm before or after the activation
+  placement: Placement; // the norm before or after the activation (residual blocks: pre-norm or post-norm)
   groups: number;       // groupnorm only
   dropout: number;      // dropout probability after every hidden layer's activation (0: none)
 }
 
 export interface LabConfig {
   data: { type: Dataset; points: number; noise: number; testFraction: number; seed: number; scale: number; shift: number };
-  model: { hiddenLayers: number; width: number; activation: Activation };
+  model: { hiddenLayers: number; width: number; activation: Activation; architecture: Architecture }; // residual: hiddenLayers blocks
   runs: RunConfig[];
   training: { optimizer: OptimizerChoice; lr: number; batchSize: number; epochs: number; weightDecay: number; seed: number };
 }
@@ -31,7 +34,7 @@ export interface LabConfig {
 export function defaultConfig(): LabConfig {
   return {
     data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0, scale: 1, shift: 0 },
-    model: { hiddenLayers: 2, width: 64, activation: 'relu' },
+    model: { hiddenLayers: 2, width: 64, activation: 'relu', architecture: 'mlp' },
     runs: [
       { name: 'No norm', norm: 'none', placement: 'before', groups: 8, dropout: 0 },
       { name: 'BatchNorm', norm: 'batchnorm', placement: 'before', groups: 8, dropout: 0 },
@@ -44,12 +47,27 @@ export function cloneConfig(c: LabConfig): LabConfig {
   return JSON.parse(JSON.stringify(c)) as LabConfig;
 }
 
-// Linear(2, w) → [norm] → act → [dropout] → … → Linear(w, 2): the norm goes before the activation (as the
-// lesson places BatchNorm) or after it; dropout, if any, ends each hidden layer.
+// mlp: Linear(2, w) → [norm] → act → [dropout] → … → Linear(w, 2): the norm goes before the activation (as
+// the lesson places BatchNorm) or after it; dropout, if any, ends each hidden layer.
+// residual: Linear(2, w) → blocks → Linear(w, 2), each block f = Linear → act → [dropout] → Linear around a
+// skip connection: pre-norm ("before") x + f(norm(x)), the lesson's Transformer form, or post-norm
+// ("after") norm(x + f(x)), the original Transformer's.
 export function modelJson(c: LabConfig, run: RunConfig): string {
   const layers: object[] = [];
   const norm = run.norm === 'none' ? null : run.norm === 'groupnorm' ? { type: 'groupnorm', groups: run.groups } : { type: run.norm };
   const act = c.model.activation === 'leaky_relu' ? { type: 'leaky_relu', slope: 0.01 } : { type: c.model.activation };
+  if (c.model.architecture === 'residual') {
+    const w = c.model.width;
+    layers.push({ type: 'linear', out: w });
+    for (let i = 0; i < c.model.hiddenLayers; i++) {
+      const f: object[] = [{ type: 'linear', out: w }, act, ...(run.dropout > 0 ? [{ type: 'dropout', p: run.dropout }] : []), { type: 'linear', out: w }];
+      if (norm && run.placement === 'before') f.unshift(norm);
+      layers.push({ type: 'residual', layers: f });
+      if (norm && run.placement === 'after') layers.push(norm);
+    }
+    layers.push({ type: 'linear', out: 2 });
+    return JSON.stringify({ input: 2, layers });
+  }
   for (let i = 0; i < c.model.hiddenLayers; i++) {
     layers.push({ type: 'linear', out: c.model.width });
     if (norm && run.placement === 'before') layers.push(norm);

@@ -1,6 +1,6 @@
 // Wires the page: one configuration object, the worker that trains, and the views that draw. The main
 // thread never trains: it sends settings and commands, and draws what the worker posts, once per frame.
-import { ACTIVATIONS, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config';
 import type { ConfigError, EpochPoint, FromWorker, ToWorker } from './protocol';
 import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
 import { decodeHash, encodeHash, type Rejected } from './urlstate.js';
@@ -11,6 +11,9 @@ import { lossCsv, modelFileJson, parseModelFile } from './export/modelfile';
 import { explainedCode } from './export/explain';
 import { Charts } from './views/charts';
 import { RunsView, savePng } from './views/runs';
+import { Lessons } from './lessons';
+import type { BnWatch } from './protocol';
+import type { Section } from './urlstate';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -33,24 +36,31 @@ let perfResults: [string, string][] = [];
 let epochHistory: EpochPoint[] = []; // every completed epoch of the running lab, for the CSV
 let importing = false; // the next 'configured' comes from a model file
 let firstPaintMs: number | null = null; // when the first boundary was painted, after navigation start
+let bnWatch: BnWatch | null = null; // the BatchNorm feature the open lesson traces
+let section: Section | null = fromLink.section; // the lesson section the link opened (null: the first)
 
 const charts = new Charts($<HTMLCanvasElement>('loss-chart'), $<HTMLCanvasElement>('accuracy-chart'), s);
 const runsView = new RunsView($('runs'), {
   change(index, patch) {
     leavePreset();
     draft.runs[index] = { ...draft.runs[index], ...patch };
-    if (patch.norm !== undefined) runsView.render(draft.runs); // show/hide groups, placement
+    if (patch.norm !== undefined) renderRuns(draft); // show/hide groups, placement
     submit();
   },
   remove(index) {
     if (draft.runs.length <= 1) return;
     leavePreset();
     draft.runs.splice(index, 1);
-    runsView.render(draft.runs);
+    renderRuns(draft);
     updateButtons();
     submit();
   },
 }, s);
+
+function renderRuns(c: LabConfig) {
+  runsView.residual = c.model.architecture === 'residual';
+  runsView.render(c.runs);
+}
 
 // ---------------------------------------------------------------------------------------------- worker
 
@@ -99,7 +109,7 @@ function choosePreset(id: string) {
 function applyDraft(config: LabConfig) {
   draft = cloneConfig(config);
   showConfig(draft);
-  runsView.render(draft.runs);
+  renderRuns(draft);
   updateButtons();
   submit();
 }
@@ -117,6 +127,7 @@ function receive(msg: FromWorker) {
   switch (msg.type) {
     case 'ready':
       workerReady = true;
+      if (bnWatch) send({ type: 'watch', bn: bnWatch }); // a restarted worker
       document.body.dataset.state = 'ready';
       break;
     case 'configured': {
@@ -132,10 +143,11 @@ function receive(msg: FromWorker) {
       }
       everConfigured = true;
       writeLink();
-      runsView.render(applied.runs);
+      renderRuns(applied);
       const boundaries = runsView.boundaries;
       boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
       charts.reset(applied.runs.map((r) => r.name));
+      lessons.configured(applied);
       done = false;
       updateButtons();
       if (playing) send({ type: 'play' }); // a new configuration keeps playing
@@ -166,6 +178,7 @@ function receive(msg: FromWorker) {
         const b = msg.boundary;
         runsView.boundaries.forEach((view, r) => { if (b.probs[r]) view.setProbabilities(b.probs[r], b.w, b.h, b.extent); });
       }
+      lessons.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
       updateStatus();
       updateButtons();
       toParent({ normlab: 'state', step: msg.step, epoch: msg.epoch, loss: msg.runs.map((r) => (Number.isFinite(r.loss) ? r.loss : null)) });
@@ -233,6 +246,7 @@ function initControls() {
   fillSelect('dataset', DATASETS);
   fillSelect('activation', ACTIVATIONS);
   fillSelect('optimizer', OPTIMIZERS);
+  fillSelect('architecture', ARCHITECTURES);
   showConfig(draft);
   for (const el of controls()) {
     el.addEventListener('change', () => {
@@ -255,7 +269,7 @@ function initControls() {
     const name = { none: 'No norm', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm' }[norm];
     leavePreset();
     draft.runs.push({ name, norm, placement: 'before', groups: 8, dropout: 0 });
-    runsView.render(draft.runs);
+    renderRuns(draft);
     updateButtons();
     submit();
   });
@@ -362,7 +376,7 @@ function initButtons() {
   });
   // A pasted or edited link: apply it like a new visit, without reloading.
   window.addEventListener('hashchange', () => {
-    if (location.hash !== encodeHash(applied, lang, preset)) loadLink(location.hash);
+    if (location.hash !== encodeHash(applied, lang, preset, section)) loadLink(location.hash);
   });
   $('btn-export').addEventListener('click', () => send({ type: 'export', format: 'pytorch' }));
   $('png-loss').addEventListener('click', () => savePng($<HTMLCanvasElement>('loss-chart'), 'normlab_loss.png'));
@@ -410,7 +424,7 @@ function download(name: string, text: string, type: string) {
 
 // The URL hash always holds the running configuration and the language (replaceState: no history flood).
 function writeLink() {
-  const hash = encodeHash(applied, lang, preset);
+  const hash = encodeHash(applied, lang, preset, section);
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
@@ -440,6 +454,7 @@ function applyStrings() {
   label('dataset', (v) => v as keyof Strings);
   label('activation', (v) => v as keyof Strings);
   label('optimizer', (v) => v as keyof Strings);
+  label('architecture', (v) => (v === 'mlp' ? 'archMlp' : 'archResidual'));
   Array.from($<HTMLSelectElement>('preset').options).forEach((o) => {
     o.textContent = o.value ? findPreset(o.value)!.name[lang] : s.customSettings;
   });
@@ -452,6 +467,7 @@ function applyStrings() {
   $('lang-ja').setAttribute('aria-pressed', String(lang === 'ja'));
   runsView.applyStrings(s);
   charts.setStrings(s);
+  lessons.applyStrings(lang);
   if (everConfigured) showCode();
   updateButtons();
   updateStatus();
@@ -472,6 +488,7 @@ function loadLink(hash: string) {
   const d = decodeHash(hash);
   reportRejected(d.rejected);
   if (d.lang && d.lang !== lang) setLang(d.lang);
+  if (d.section) { section = d.section; lessons.open(d.section, false); }
   setPreset(d.preset);
   applyDraft(d.config);
 }
@@ -485,6 +502,7 @@ function showPerf() {
 
 function frame() {
   charts.draw();
+  lessons.draw();
   for (const b of runsView.boundaries) b.draw();
   if (firstPaintMs === null && runsView.boundaries.some((b) => b.paintedBoundary)) {
     firstPaintMs = performance.now();
@@ -493,6 +511,23 @@ function frame() {
   }
   requestAnimationFrame(frame);
 }
+
+const lessons = new Lessons($('lessons'), {
+  config: () => cloneConfig(applied),
+  choosePreset: (id) => {
+    choosePreset(id);
+    $('preset').scrollIntoView({ block: 'nearest' });
+  },
+  watch: (bn) => {
+    bnWatch = bn;
+    if (workerReady) send({ type: 'watch', bn });
+  },
+  sectionChanged: (id) => {
+    section = id;
+    if (everConfigured) writeLink();
+  },
+}, lang);
+if (section) lessons.open(section, false);
 
 const embed = embedOptions(location.search);
 applyLayout(embed);
@@ -506,7 +541,7 @@ listen(embed, (command, config) => {
 initControls();
 setPreset(preset);
 initButtons();
-runsView.render(draft.runs);
+renderRuns(draft);
 $('lang-en').addEventListener('click', () => setLang('en'));
 $('lang-ja').addEventListener('click', () => setLang('ja'));
 applyStrings();

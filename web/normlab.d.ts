@@ -88,12 +88,61 @@ export interface NormlabLab extends EmbindObject {
   modelSpec(index: number): string;
   logits(index: number, x: ArrayLike<number>): Float32Array;
   diagnostics(index: number): Diagnostics;
+  batchNormTrace(index: number, layer: number, feature: number): BatchNormTrace;
+}
+
+export interface BatchNormTrace {
+  rows: number;
+  x: Float32Array;
+  xhat: Float32Array;
+  y: Float32Array;
+  evalY: Float32Array;
+  mean: number;
+  var: number;
+  varUnbiased: number;
+  rstd: number;
+  gamma: number;
+  beta: number;
+  eps: number;
+  momentum: number;
+  runningMeanBefore: number;
+  runningVarBefore: number;
+  runningMean: number;
+  runningVar: number;
+}
+
+export interface InspectSpec {
+  norm: 'batchnorm' | 'layernorm' | 'instancenorm' | 'groupnorm' | 'rmsnorm';
+  shape: number[];
+  groups?: number;
+  eps?: number;
+  x: ArrayLike<number>;
+  gamma?: ArrayLike<number>;
+  beta?: ArrayLike<number>;
+}
+
+export interface InspectResult {
+  stats: number;
+  groupOf: Int32Array;
+  mean: Float32Array;
+  var: Float32Array;
+  rstd: Float32Array;
+  rstdOutside: Float32Array;
+  xhat: Float32Array;
+  y: Float32Array;
+  rowMeanX: Float32Array;
+  rowVarX: Float32Array;
+  rowMeanY: Float32Array;
+  rowVarY: Float32Array;
+  rowVarYBiased: Float32Array;
 }
 
 export interface NormlabModule {
   Model: { new (modelJson: string, seed?: number): NormlabModel };
   Optimizer: { new (model: NormlabModel, optimizerJson: string): NormlabOptimizer };
   Lab: { new (): NormlabLab };
+  inspectNorm(spec: InspectSpec): InspectResult;
+  randn(seed: number, n: number): Float32Array;
   heapSize(): number;
   heapUsed(): number;
 }

@@ -50,7 +50,7 @@ export const PRESETS: Preset[] = [
       ja: 'シグモイドの隠れ層 8 層、素の SGD（学習率 0.1）、30 エポック。正規化なしでは勾配が消失し、損失は当てずっぽうの水準（0.65 超、ln 2 ≈ 0.69）から下がりません。BatchNorm はバッチの統計で各層の入力を中心に戻すため、0.2 未満まで学習が進みます。サンプルごとに正規化する LayerNorm と RMSNorm はこの設定では効かず、やはり 0.65 を超えたままです。',
     },
     (c) => {
-      c.model = { hiddenLayers: 8, width: 64, activation: 'sigmoid' };
+      c.model = { ...c.model, hiddenLayers: 8, width: 64, activation: 'sigmoid' };
       c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm'), run('RMSNorm', 'rmsnorm')];
       c.training = { ...c.training, optimizer: 'sgd', lr: 0.1, epochs: 30 };
     },
@@ -64,7 +64,7 @@ export const PRESETS: Preset[] = [
       ja: 'tanh の隠れ層 8 層、SGD（学習率 0.05）、わずか 5 エポック。どの正規化も学習を速めますが、効き方は同じではありません。どのシードでも、損失は LayerNorm が最も低く、BatchNorm がその次、正規化なしが最も高くなります。平均を引かない RMSNorm も BatchNorm より低い損失で終わります。',
     },
     (c) => {
-      c.model = { hiddenLayers: 8, width: 64, activation: 'tanh' };
+      c.model = { ...c.model, hiddenLayers: 8, width: 64, activation: 'tanh' };
       c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm'), run('RMSNorm', 'rmsnorm')];
       c.training = { ...c.training, optimizer: 'sgd', lr: 0.05, epochs: 5 };
     },
@@ -102,7 +102,7 @@ export const PRESETS: Preset[] = [
       ja: 'もう一度、深いシグモイド網です。BatchNorm を活性化関数の前（講義の配置）に置いた場合と後に置いた場合を比べます。どちらも学習でき、この設定では位置の違いはほとんど効きません。最終的な損失の差は 0.02 未満です。',
     },
     (c) => {
-      c.model = { hiddenLayers: 8, width: 64, activation: 'sigmoid' };
+      c.model = { ...c.model, hiddenLayers: 8, width: 64, activation: 'sigmoid' };
       c.runs = [run('BN before', 'batchnorm', 'before'), run('BN after', 'batchnorm', 'after')];
       c.training = { ...c.training, optimizer: 'sgd', lr: 0.1, epochs: 30 };
     },
@@ -118,7 +118,7 @@ PRESETS.push(
     },
     (c) => {
       c.data = { ...c.data, scale: 5, shift: 20 };
-      c.model = { hiddenLayers: 6, width: 64, activation: 'relu' };
+      c.model = { ...c.model, hiddenLayers: 6, width: 64, activation: 'relu' };
       c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm')];
       c.training = { ...c.training, optimizer: 'sgd', lr: 0.05, epochs: 30 };
     },
@@ -132,7 +132,7 @@ PRESETS.push(
     },
     (c) => {
       c.data = { ...c.data, points: 300, noise: 0.35, testFraction: 0.5 };
-      c.model = { hiddenLayers: 3, width: 128, activation: 'relu' };
+      c.model = { ...c.model, hiddenLayers: 3, width: 128, activation: 'relu' };
       c.runs = [run('No norm', 'none'), run('Dropout 0.3', 'none', 'before', 0.3), run('BatchNorm', 'batchnorm'), run('BN + dropout', 'batchnorm', 'before', 0.3)];
       c.training = { ...c.training, batchSize: 32, epochs: 200 };
     },
@@ -150,6 +150,34 @@ PRESETS.push(
       c.training = { ...c.training, lr: 0.001, batchSize: 1, epochs: 2 };
     },
     [{ kind: 'stops', run: 0, message: 'batchnorm: expected more than 1 value per channel when training' }, { kind: 'lossBelow', run: 1, value: 0.15 }]),
+);
+
+PRESETS.push(
+  preset('residual',
+    { en: 'Deep residual net: pre-norm vs post-norm', ja: '深い残差ネットワーク：Pre-norm と Post-norm' },
+    {
+      en: '7 residual blocks (Linear → ReLU → Linear, width 64), Adam at a high learning rate, 0.05, 10 epochs. Pre-norm — x + f(LayerNorm(x)), the lesson’s Transformer form — trains to below 0.15. Post-norm — LayerNorm(x + f(x)) — stays stuck at chance (loss above 0.65), and the same blocks without normalization end in between: worse than pre-norm for every seed.',
+      ja: '残差ブロック 7 個（Linear → ReLU → Linear、幅 64）を、Adam の高めの学習率 0.05 で 10 エポック学習します。講義の Transformer と同じ Pre-norm（x + f(LayerNorm(x))）は損失 0.15 未満まで学習できます。一方 Post-norm（LayerNorm(x + f(x))）は当てずっぽうの水準（0.65 超）から動かず、正規化なしの同じブロックはその中間で、どのシードでも Pre-norm より悪い結果に終わります。',
+    },
+    (c) => {
+      c.model = { ...c.model, architecture: 'residual', hiddenLayers: 7, width: 64, activation: 'relu' };
+      c.runs = [run('No norm', 'none'), run('Pre-norm (LN)', 'layernorm', 'before'), run('Post-norm (LN)', 'layernorm', 'after')];
+      c.training = { ...c.training, optimizer: 'adam', lr: 0.05, epochs: 10 };
+    },
+    [{ kind: 'lossBelow', run: 1, value: 0.15 }, { kind: 'lossAbove', run: 2, value: 0.65 }, { kind: 'lossLess', run: 1, than: 0 }, { kind: 'lossLess', run: 0, than: 2 }]),
+
+  preset('residual-sgd',
+    { en: 'Residual net with SGD 0.5: post-norm survives', ja: '残差ネットワークを SGD 0.5 で：生き残るのは Post-norm' },
+    {
+      en: 'The same 7 residual blocks, plain SGD at learning rate 0.5, 10 epochs — and the verdict flips. In pre-norm nothing normalizes the skip path, so the residual stream grows block after block; here it blows up: pre-norm and no normalization both diverge. Post-norm renormalizes after every block and trains to below 0.2.',
+      ja: '同じ残差ブロック 7 個を、素の SGD・学習率 0.5 で 10 エポック学習すると、結果は逆転します。Pre-norm ではスキップ経路を正規化するものがないため、残差の流れがブロックごとに大きくなり、ここでは発散してしまいます（正規化なしも同様に発散）。Post-norm はブロックごとに正規化し直すので、損失 0.2 未満まで学習できます。',
+    },
+    (c) => {
+      c.model = { ...c.model, architecture: 'residual', hiddenLayers: 7, width: 64, activation: 'relu' };
+      c.runs = [run('No norm', 'none'), run('Pre-norm (LN)', 'layernorm', 'before'), run('Post-norm (LN)', 'layernorm', 'after')];
+      c.training = { ...c.training, optimizer: 'sgd', lr: 0.5, epochs: 10 };
+    },
+    [{ kind: 'stops', run: 0, message: 'diverged' }, { kind: 'stops', run: 1, message: 'diverged' }, { kind: 'lossBelow', run: 2, value: 0.2 }]),
 );
 
 export function findPreset(id: string | null): Preset | undefined {

@@ -5,7 +5,7 @@ import type { ExportPayload } from './export/pytorch';
 // Which control an error belongs to: the page shows the core's message next to it.
 export type ErrorTarget =
   | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' | 'scale' | 'shift' }
-  | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' }
+  | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' | 'architecture' }
   | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' | 'dropout' }
   | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' }
   | { kind: 'page' };
@@ -28,7 +28,50 @@ export type ToWorker = { seq: number } & (
   | { type: 'benchmark' } // the Performance panel: measured on a lab of its own, the current one untouched
   | { type: 'export'; format: 'pytorch' | 'model' } // what the Export PyTorch / Export model files hold
   | { type: 'import'; config: LabConfig; states: Record<string, number[]>[]; id: number } // a model file
+  | { type: 'watch'; bn: BnWatch | null } // BatchNorm step by step: which feature's trace frames carry
 );
+
+// BatchNorm step by step: one feature of one top-level BatchNorm layer of one run.
+export interface BnWatch {
+  run: number;
+  layer: number;
+  feature: number;
+}
+
+// What that feature went through on the last training batch (see core/model.h BatchNormTrace).
+export interface BnTrace extends BnWatch {
+  step: number;
+  error: string; // why there is no trace (no step taken yet, not a BatchNorm layer …); '' when there is
+  rows: number;
+  x: Float32Array;
+  xhat: Float32Array;
+  y: Float32Array;
+  evalY: Float32Array;
+  mean: number;
+  var: number;
+  varUnbiased: number;
+  rstd: number;
+  gamma: number;
+  beta: number;
+  eps: number;
+  momentum: number;
+  runningMeanBefore: number;
+  runningVarBefore: number;
+  runningMean: number;
+  runningVar: number;
+}
+
+// Layer statistics and gradient flow: one sample of every run, taken after a training step.
+export interface RunDiagnostics {
+  acts: { layer: number; type: string; mean: number; std: number; saturated: number }[]; // every top-level layer's output
+  grads: { layer: number; norm: number }[];  // ‖∂L/∂W‖ of every linear layer's weight, in order
+  affine: { layer: number; type: string; gammaMean: number; gammaStd: number; betaMean: number; betaStd: number }[]; // norm layers
+}
+
+export interface DiagnosticsPoint {
+  step: number;
+  runs: (RunDiagnostics | null)[]; // null: the run has stopped
+}
 
 export interface BenchmarkResult {
   experimentSeconds: number; // the lesson's whole experiment: 2 runs × 50 epochs × 32 steps
@@ -85,6 +128,8 @@ export type FromWorker =
       epochs: EpochPoint[];
       runs: RunFrame[];
       boundary: Boundary | null;
+      diagnostics: DiagnosticsPoint[]; // samples taken since the last frame
+      bnTrace: BnTrace | null;          // the watched BatchNorm feature, if any
     }
   | { type: 'benchmark'; result: BenchmarkResult }
   | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }

@@ -4,10 +4,13 @@
 // decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
 // whatever is valid is applied. Ranges here are the page's; the engine checks the rest (e.g. groups that do
 // not divide the width) and the page reports that too.
-import { ACTIVATIONS, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig, type LabConfig, type RunConfig } from './config.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig, type LabConfig, type RunConfig } from './config.js';
 import { findPreset } from './presets.js';
 
 export const URL_VERSION = 1;
+// The lessons' sections, in page order (section=… in the link opens one).
+export const SECTIONS = ['inspector', 'bnstep', 'compare', 'layerstats', 'gradflow', 'dropout', 'residual'] as const;
+export type Section = (typeof SECTIONS)[number];
 export type Lang = 'en' | 'ja';
 
 export interface Rejected {
@@ -19,6 +22,7 @@ export interface Decoded {
   config: LabConfig;
   lang: Lang | null;
   preset: string | null; // the preset the settings came from (its caption is shown)
+  section: Section | null; // the open lesson section
   rejected: Rejected[];
   version: number | null;
 }
@@ -46,13 +50,14 @@ const ENUMS: EnumField[] = [
   { key: 'data', path: ['data', 'type'], values: DATASETS },
   { key: 'act', path: ['model', 'activation'], values: ACTIVATIONS },
   { key: 'opt', path: ['training', 'optimizer'], values: OPTIMIZERS },
+  { key: 'arch', path: ['model', 'architecture'], values: ARCHITECTURES },
 ];
 
-const KNOWN = new Set(['v', 'run', 'lang', 'preset', ...NUMBERS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
+const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', ...NUMBERS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
 
 const group = (c: LabConfig, g: keyof LabConfig) => c[g] as unknown as Record<string, unknown>;
 
-export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = null): string {
+export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = null, section: Section | null = null): string {
   const p = new URLSearchParams();
   p.set('v', String(URL_VERSION));
   if (preset) p.set('preset', preset);
@@ -60,6 +65,7 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
   for (const f of NUMBERS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   for (const r of c.runs) p.append('run', [r.name, r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
+  if (section) p.set('section', section);
   return `#${p.toString()}`;
 }
 
@@ -88,13 +94,14 @@ export function decodeHash(hash: string): Decoded {
   let lang: Lang | null = null;
   let version: number | null = null;
   let preset: string | null = null;
+  let section: Section | null = null;
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (!text) return { config, lang, preset, rejected, version };
+  if (!text) return { config, lang, preset, section, rejected, version };
   let p: URLSearchParams;
   try {
     p = new URLSearchParams(text);
   } catch {
-    return { config, lang, preset, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
+    return { config, lang, preset, section, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
   }
   const seen = new Set<string>();
   for (const key of p.keys()) {
@@ -132,8 +139,13 @@ export function decodeHash(hash: string): Decoded {
     if (findPreset(id)) preset = id;
     else rejected.push({ field: 'preset', reason: `unknown preset "${id}"` });
   }
+  const sec = p.get('section');
+  if (sec !== null) {
+    if ((SECTIONS as readonly string[]).includes(sec)) section = sec as Section;
+    else rejected.push({ field: 'section', reason: `unknown section "${sec}" (expected ${SECTIONS.join(', ')})` });
+  }
   const l = p.get('lang');
   if (l === 'en' || l === 'ja') lang = l;
   else if (l !== null) rejected.push({ field: 'lang', reason: `unknown language "${l}"` });
-  return { config, lang, preset, rejected, version };
+  return { config, lang, preset, section, rejected, version };
 }

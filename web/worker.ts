@@ -3,14 +3,15 @@
 // at most every BOUNDARY_INTERVAL_MS, the decision-boundary probabilities (transferred, never shared views).
 import createNormlab from '@normlab';
 import type { NormlabLab, NormlabModule } from './normlab';
-import { type LabConfig, dataJson, modelJson, optimizerJson, MAX_RUNS } from './config';
+import { type LabConfig, dataJson, modelJson, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
 import type { ExportPayload } from './export/pytorch';
-import type { BenchmarkResult, Boundary, ConfigError, EpochPoint, ErrorTarget, FromWorker, RunFrame, ToWorker } from './protocol';
+import type { BenchmarkResult, BnTrace, BnWatch, Boundary, ConfigError, DiagnosticsPoint, EpochPoint, ErrorTarget, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 
 const SLICE_MS = 12;               // training time per slice while playing
 const BOUNDARY_INTERVAL_MS = 100;  // boundary repaint period while playing
 const LIVE_GRID = 96;              // boundary resolution while playing
 const STILL_GRID = 200;            // ... when paused (the lesson's 200 × 200)
+const DIAGNOSTICS_PER_EPOCH = 8;   // layer statistics / gradient flow samples per epoch (and at every epoch end)
 
 const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
 
@@ -30,6 +31,8 @@ let lastEval: { trainAccuracy: number[]; testAccuracy: number[] } = { trainAccur
 let lastBoundaryAt = 0;
 let ticking = false;
 let seq = 0; // the last command processed, echoed in frames
+let pendingDiagnostics: DiagnosticsPoint[] = [];
+let bnWatch: BnWatch | null = null;
 
 function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 0): ErrorTarget {
   if (scope === 'data') {
@@ -62,6 +65,7 @@ function pageErrors(c: LabConfig): ConfigError[] {
   const errors: ConfigError[] = [];
   const intIn = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
   if (!intIn(c.model.hiddenLayers, 1, 10)) errors.push({ target: { kind: 'model', field: 'hiddenLayers' }, message: `hidden layers: must be an integer in [1, 10], got ${c.model.hiddenLayers}` });
+  if (c.model.architecture === 'residual' && c.model.hiddenLayers > MAX_RESIDUAL_BLOCKS) errors.push({ target: { kind: 'model', field: 'hiddenLayers' }, message: `hidden layers: a residual model has at most ${MAX_RESIDUAL_BLOCKS} blocks (2 linear layers each), got ${c.model.hiddenLayers}` });
   if (!intIn(c.model.width, 2, 256)) errors.push({ target: { kind: 'model', field: 'width' }, message: `width: must be an integer in [2, 256], got ${c.model.width}` });
   if (!intIn(c.training.epochs, 1, 10000)) errors.push({ target: { kind: 'training', field: 'epochs' }, message: `epochs: must be an integer in [1, 10000], got ${c.training.epochs}` });
   if (!(c.training.weightDecay >= 0 && Number.isFinite(c.training.weightDecay))) errors.push({ target: { kind: 'training', field: 'weightDecay' }, message: `weight_decay: must be a finite number ≥ 0, got ${c.training.weightDecay}` });
@@ -112,6 +116,7 @@ function clearPending() {
   pendingLosses = Array.from({ length: n }, () => []);
   pendingFirstStep = lab ? lab.stepCount() + 1 : 1;
   pendingEpochs = [];
+  pendingDiagnostics = [];
   lastEval = { trainAccuracy: new Array(n).fill(NaN), testAccuracy: new Array(n).fill(NaN) };
 }
 
@@ -180,6 +185,8 @@ function stepOnce() {
     stepTime.seconds[r] = (stepTime.seconds[r] ?? 0) + s.stepSeconds;
   }
   stepTime.steps++;
+  const every = Math.max(1, Math.floor(lab.stepsPerEpoch() / DIAGNOSTICS_PER_EPOCH));
+  if (lab.stepInEpoch() % every === 0 || lab.epochEnded()) pendingDiagnostics.push(diagnostics());
   if (lab.epochEnded()) {
     const summary = lab.epochSummary();
     const n = lab.runCount();
@@ -195,6 +202,45 @@ function stepOnce() {
     }
     lastEval = { trainAccuracy: point.trainAccuracy, testAccuracy: point.testAccuracy };
     pendingEpochs.push(point);
+  }
+}
+
+// One sample of every run's layer statistics and gradient norms, for the lessons.
+function diagnostics(): DiagnosticsPoint {
+  const runs: (RunDiagnostics | null)[] = [];
+  for (let r = 0; r < lab!.runCount(); r++) {
+    if (lab!.runState(r).stopped) { runs.push(null); continue; }
+    const d = lab!.diagnostics(r);
+    const grads = d.gradNorms.filter((g) => /^\d+\.weight$/.test(g.name) && d.activations[Number(g.name.split('.')[0])]?.type === 'linear')
+      .map((g) => ({ layer: Number(g.name.split('.')[0]), norm: g.norm }));
+    const moments = (v: Float32Array) => {
+      let m = 0, q = 0;
+      for (const x of v) m += x;
+      m /= v.length;
+      for (const x of v) q += (x - m) * (x - m);
+      return [m, Math.sqrt(q / v.length)];
+    };
+    const affine = d.norms.map((n) => {
+      const [gammaMean, gammaStd] = moments(lab!.getParameter(r, `${n.layer}.weight`));
+      const [betaMean, betaStd] = n.type === 'rmsnorm' ? [0, 0] : moments(lab!.getParameter(r, `${n.layer}.bias`));
+      return { layer: n.layer, type: n.type, gammaMean, gammaStd, betaMean, betaStd };
+    });
+    runs.push({ acts: d.activations.map((a) => ({ layer: a.layer, type: a.type, mean: a.mean, std: a.std, saturated: a.saturated })), grads, affine });
+  }
+  return { step: lab!.stepCount(), runs };
+}
+
+function bnTrace(): BnTrace | null {
+  if (!lab || !bnWatch) return null;
+  const w = bnWatch;
+  const empty = new Float32Array(0);
+  const base = { ...w, step: lab.stepCount(), rows: 0, x: empty, xhat: empty, y: empty, evalY: empty, mean: NaN, var: NaN, varUnbiased: NaN, rstd: NaN,
+    gamma: NaN, beta: NaN, eps: NaN, momentum: NaN, runningMeanBefore: NaN, runningVarBefore: NaN, runningMean: NaN, runningVar: NaN };
+  if (w.run < 0 || w.run >= lab.runCount()) return { ...base, error: `run: no run ${w.run + 1}` };
+  try {
+    return { ...base, ...lab.batchNormTrace(w.run, w.layer, w.feature), error: '' };
+  } catch (e) {
+    return { ...base, error: messageOf(e) };
   }
 }
 
@@ -228,8 +274,10 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? LIVE_GRID : STILL
   post({
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
     playing, done: done(), losses: pendingLosses, firstStep: pendingFirstStep, epochs: pendingEpochs, runs, boundary: b,
+    diagnostics: pendingDiagnostics, bnTrace: bnTrace(),
   }, b ? b.probs.map((p) => p.buffer) : []);
   pendingLosses = pendingLosses.map(() => []);
+  pendingDiagnostics = [];
   pendingFirstStep = lab.stepCount() + 1;
   pendingEpochs = [];
 }
@@ -342,6 +390,10 @@ function handle(msg: ToWorker) {
     }
     case 'import':
       importModel(msg.config, msg.states, msg.id);
+      break;
+    case 'watch':
+      bnWatch = msg.bn;
+      sendFrame(false);
       break;
     case 'crash':
       setTimeout(() => { throw new Error('worker crash requested'); });

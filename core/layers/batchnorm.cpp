@@ -22,6 +22,12 @@ class BatchNorm final : public Layer {
     stats_.groups = width;
     stats_.mean.assign(width, 0.0f);
     stats_.var.assign(width, 0.0f);
+    stats_.running_mean_before.assign(width, 0.0f);
+    stats_.running_var_before.assign(width, 1.0f);
+    stats_.gamma.assign(width, 1.0f);
+    stats_.beta.assign(width, 0.0f);
+    stats_.eps = eps_;
+    stats_.momentum = momentum_;
   }
   LayerKind kind() const override { return LayerKind::BatchNorm; }
 
@@ -71,6 +77,10 @@ class BatchNorm final : public Layer {
         stats_.mean[c] = static_cast<float>(mean);
         stats_.var[c] = static_cast<float>(var);
         const double unbiased = var_sum[c] / (rows - 1);  // unbiased: what running_var tracks
+        stats_.running_mean_before[c] = running_mean_[c];
+        stats_.running_var_before[c] = running_var_[c];
+        stats_.gamma[c] = affine_.gamma[c];
+        stats_.beta[c] = affine_.beta[c];
         running_mean_[c] = static_cast<float>(momentum_ * mean + (1.0 - momentum_) * running_mean_[c]);
         running_var_[c] = static_cast<float>(momentum_ * unbiased + (1.0 - momentum_) * running_var_[c]);
       }

@@ -28,6 +28,10 @@ struct NormStats {
   std::vector<float> mean;   // batch (BN) or per-row/group mean; RMSNorm: zeros
   std::vector<float> var;    // biased variance (RMSNorm: mean of squares)
   bool used_running = false; // BatchNorm in eval mode normalized with running statistics
+  // BatchNorm only: the running statistics as they were before the last training batch updated them.
+  std::vector<float> running_mean_before, running_var_before;
+  std::vector<float> gamma, beta;  // BatchNorm only: γ and β as the last training batch used them (before its update)
+  double eps = 0, momentum = 0;
 };
 
 inline constexpr int kInferChunk = 256;  // rows per inference chunk: bounded scratch memory for any grid size

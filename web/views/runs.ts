@@ -50,6 +50,7 @@ const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : 'â
 export class RunsView {
   private cards: Card[] = [];
   private runs: RunConfig[] = [];
+  residual = false; // residual model: the placement is pre-norm or post-norm
 
   constructor(private container: HTMLElement, private callbacks: RunCallbacks, private s: Strings) {}
 
@@ -136,7 +137,9 @@ export class RunsView {
         label.textContent = { name: s.runName, norm: s.normalization, placement: s.placement, groups: s.groups, dropout: s.dropout }[key];
       });
       Array.from(c.norm.options).forEach((o) => { o.textContent = s[o.value as 'none']; });
-      Array.from(c.placement.options).forEach((o) => { o.textContent = s[o.value as 'before']; });
+      Array.from(c.placement.options).forEach((o) => {
+        o.textContent = this.residual ? (o.value === 'before' ? s.preNorm : s.postNorm) : s[o.value as 'before'];
+      });
       c.remove.textContent = s.removeRun;
       c.png.textContent = s.savePng;
       c.png.setAttribute('aria-label', `${s.savePng}: ${run.name}`);

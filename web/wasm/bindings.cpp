@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "inspect.h"
 #include "lab.h"
 #include "loss.h"
 #include "model.h"
@@ -436,6 +437,33 @@ class LabHandle {
     return model_spec_to_json(lab_.run(index).model_spec);
   }
 
+  // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` on the last training batch.
+  val batchNormTrace(int index, int layer, int feature) {
+    check_index(index);
+    Run& r = lab_.run(index);
+    NL_TRY(r.model->batchnorm_trace(layer, feature, r.rows, &trace_));
+    const BatchNormTrace& t = trace_;
+    val o = val::object();
+    o.set("rows", t.rows);
+    o.set("x", float_array(t.x.data(), t.x.size()));
+    o.set("xhat", float_array(t.xhat.data(), t.xhat.size()));
+    o.set("y", float_array(t.y.data(), t.y.size()));
+    o.set("evalY", float_array(t.eval_y.data(), t.eval_y.size()));
+    o.set("mean", t.mean);
+    o.set("var", t.var);
+    o.set("varUnbiased", t.var_unbiased);
+    o.set("rstd", t.rstd);
+    o.set("gamma", t.gamma);
+    o.set("beta", t.beta);
+    o.set("eps", t.eps);
+    o.set("momentum", t.momentum);
+    o.set("runningMeanBefore", t.running_mean_before);
+    o.set("runningVarBefore", t.running_var_before);
+    o.set("runningMean", t.running_mean);
+    o.set("runningVar", t.running_var);
+    return o;
+  }
+
   // What the lessons draw, for the last training batch:
   // {activations: [{layer, type, mean, std, saturated}], gradNorms: [{name, norm}],
   //  norms: [{layer, type, mean: Float32Array, var: Float32Array, usedRunning}]}
@@ -507,7 +535,73 @@ class LabHandle {
   EpochSummary summary_;
   bool epoch_ended_ = false;
   std::vector<float> grid_, x_;
+  BatchNormTrace trace_;
 };
+
+// The normalization inspector: spec = {norm, shape, groups, eps, x, gamma, beta} (see core/inspect.h).
+static InspectResult g_inspect;
+static val inspect_norm_js(val spec) {
+  auto run = [&] {
+    InspectInput in;
+    if (!spec["norm"].isString()) return Status::Error("norm: expected a string");
+    in.norm = spec["norm"].as<std::string>();
+    size_t n = 0;
+    std::vector<double> shape;
+    Status s = copy_in(spec["shape"], "shape", &shape, &n);
+    if (!s.ok()) return s;
+    for (size_t i = 0; i < n; ++i) {
+      if (!(shape[i] >= 0 && shape[i] <= 1e6 && shape[i] == std::floor(shape[i]))) return Status::Error("shape: every dimension must be a whole number");
+      in.shape.push_back(static_cast<int>(shape[i]));
+    }
+    const val groups = spec["groups"], eps = spec["eps"];
+    if (!groups.isUndefined()) {
+      if (!groups.isNumber() || groups.as<double>() != std::floor(groups.as<double>()) || std::fabs(groups.as<double>()) > 1e6)
+        return Status::Error("groups: expected a whole number");
+      in.groups = groups.as<int>();
+    }
+    if (!eps.isUndefined()) {
+      if (!eps.isNumber()) return Status::Error("eps: expected a number");
+      in.eps = eps.as<double>();
+    }
+    if (!(s = copy_in(spec["x"], "x", &in.x, &n)).ok()) return s;
+    in.x.resize(n);
+    for (const char* key : {"gamma", "beta"}) {
+      const val v = spec[key];
+      if (v.isUndefined() || v.isNull()) continue;
+      std::vector<float>& dst = key[0] == 'g' ? in.gamma : in.beta;
+      if (!(s = copy_in(v, key, &dst, &n)).ok()) return s;
+      dst.resize(n);
+      for (float f : dst)
+        if (!std::isfinite(f)) return Status::Error(std::string(key) + ": every value must be a finite number");
+    }
+    return inspect_norm(in, &g_inspect);
+  };
+  NL_TRY(run());
+  const InspectResult& r = g_inspect;
+  val o = val::object();
+  o.set("stats", r.stats);
+  o.set("groupOf", val::global("Int32Array").new_(emscripten::typed_memory_view(r.group_of.size(), r.group_of.data())));
+  for (auto [name, v] : {std::pair<const char*, const std::vector<float>*>{"mean", &r.mean}, {"var", &r.var}, {"rstd", &r.rstd},
+                         {"rstdOutside", &r.rstd_outside}, {"xhat", &r.xhat}, {"y", &r.y}, {"rowMeanX", &r.row_mean_x},
+                         {"rowVarX", &r.row_var_x}, {"rowMeanY", &r.row_mean_y}, {"rowVarY", &r.row_var_y},
+                         {"rowVarYBiased", &r.row_var_y_biased}})
+    o.set(name, float_array(v->data(), v->size()));
+  return o;
+}
+
+// torch.manual_seed(seed); torch.randn(n)
+static val randn_js(double seed, int n) {
+  NL_TRY([&] {
+    if (!(seed >= 0 && seed <= 4294967295.0 && seed == std::floor(seed))) return Status::Error("seed: must be an integer in [0, 4294967295]");
+    if (n < 1 || n > 4096) return Status::Error("n: must be in [1, 4096]");
+    return Status::Ok();
+  }());
+  static std::vector<float> buf;
+  buf.resize(n);
+  TorchGenerator gen(static_cast<uint64_t>(seed));
+  gen.randn(buf.data(), n);
+  return float_array(buf.data(), buf.size());
+}
 
 // Memory, for the tests that keep it flat: the wasm memory size, and the bytes malloc has handed out.
 static double heap_size() { return val::module_property("HEAPU8")["length"].as<double>(); }
@@ -571,7 +665,10 @@ EMSCRIPTEN_BINDINGS(normlab) {
       .function("setParameter", &LabHandle::setParameter)
       .function("modelSpec", &LabHandle::modelSpec)
       .function("logits", &LabHandle::logits)
-      .function("diagnostics", &LabHandle::diagnostics);
+      .function("diagnostics", &LabHandle::diagnostics)
+      .function("batchNormTrace", &LabHandle::batchNormTrace);
+  function("inspectNorm", &inspect_norm_js);
+  function("randn", &randn_js);
   function("heapSize", &heap_size);
   function("heapUsed", &heap_used);
 }

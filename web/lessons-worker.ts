@@ -1,0 +1,63 @@
+// The lessons' own worker, beside the trainer: it owns a second instance of the wasm module for the
+// normalization inspector (small tensors, answered at once) and the batch-size sweep (seconds of training,
+// one batch size at a time so a newer request cancels an older one). The lab's runs are never touched.
+import createNormlab from '@normlab';
+import type { NormlabModule } from './normlab';
+import type { LessonsRequest, LessonsReply } from './lessons/protocol';
+import { sweepPoint } from './sweep';
+
+let M: NormlabModule;
+let sweepId = 0; // the sweep in progress; a new request (or 'cancel') bumps it and the old one stops
+const post = (msg: LessonsReply) => (self as unknown as Worker).postMessage(msg);
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function handle(msg: LessonsRequest) {
+  switch (msg.type) {
+    case 'inspect':
+      try {
+        post({ type: 'inspect', id: msg.id, result: M.inspectNorm(msg.spec) });
+      } catch (e) {
+        post({ type: 'inspect', id: msg.id, error: messageOf(e) });
+      }
+      break;
+    case 'randn':
+      try {
+        post({ type: 'randn', id: msg.id, values: M.randn(msg.seed, msg.n) });
+      } catch (e) {
+        post({ type: 'randn', id: msg.id, error: messageOf(e) });
+      }
+      break;
+    case 'sweep': {
+      const id = (sweepId = msg.id);
+      const batches = [...msg.batches];
+      const next = () => {
+        if (sweepId !== id) return; // superseded
+        const batch = batches.shift();
+        if (batch === undefined) { post({ type: 'sweep-done', id }); return; }
+        try {
+          post({ type: 'sweep-point', id, point: sweepPoint(() => new M.Lab(), msg.config, batch, msg.epochs) });
+        } catch (e) {
+          post({ type: 'sweep-error', id, message: messageOf(e) });
+          return;
+        }
+        setTimeout(next, 0); // lets a cancel in
+      };
+      next();
+      break;
+    }
+    case 'cancel':
+      sweepId = -1;
+      break;
+  }
+}
+
+const queue: LessonsRequest[] = [];
+self.onmessage = (e: MessageEvent<LessonsRequest>) => {
+  if (M) handle(e.data);
+  else queue.push(e.data);
+};
+
+createNormlab().then((module) => {
+  M = module as unknown as NormlabModule;
+  for (const msg of queue.splice(0)) handle(msg);
+}).catch((e: unknown) => post({ type: 'fatal', message: `the WebAssembly module failed to load: ${messageOf(e)}` }));

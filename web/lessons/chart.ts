@@ -1,0 +1,39 @@
+// Line charts for the lessons (Chart.js, animation off, colours of the page).
+import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type ChartOptions } from 'chart.js';
+import { isDark } from '../views/palette';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+
+export type XY = { x: number; y: number };
+export type Series = ChartDataset<'line', XY[]>;
+
+export function lineChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTitle: string; logX?: boolean; logY?: boolean; xTicks?: (v: number) => string }): Chart<'line', XY[]> {
+  const c = isDark() ? { grid: 'rgba(255,255,255,0.08)', text: '#b8bcc4' } : { grid: 'rgba(0,0,0,0.07)', text: '#555a63' };
+  return new Chart<'line', XY[]>(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: {
+        legend: { labels: { color: c.text, boxWidth: 14 } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${Number(ctx.parsed.y).toPrecision(4)}` } },
+      },
+      scales: ({
+        x: { type: opts.logX ? 'logarithmic' : 'linear', title: { display: true, text: opts.xTitle, color: c.text }, grid: { color: c.grid },
+          ticks: { color: c.text, precision: 0, ...(opts.xTicks ? { callback: (v: string | number) => opts.xTicks!(Number(v)) } : {}) } },
+        y: { type: opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: opts.yTitle, color: c.text }, grid: { color: c.grid }, ticks: { color: c.text } },
+      }) as ChartOptions<'line'>['scales'],
+    },
+  });
+}
+
+export function setTitles(chart: Chart<'line', XY[]>, xTitle: string, yTitle: string) {
+  const scales = chart.options.scales as Record<string, { title?: { text?: string } }>;
+  if (scales.x.title) scales.x.title.text = xTitle;
+  if (scales.y.title) scales.y.title.text = yTitle;
+}

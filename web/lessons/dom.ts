@@ -1,0 +1,34 @@
+// Small DOM helpers for the lessons' views.
+let uid = 0;
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', props: Record<string, unknown> = {}): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'scope' || k === 'type' || k === 'min' || k === 'max' || k === 'step') e.setAttribute(k, String(v));
+    else (e as unknown as Record<string, unknown>)[k] = v;
+  }
+  return e;
+}
+
+// A labelled control: <div class="field"><label for=id>text</label>control</div>
+export function field(control: HTMLElement, text: string): { wrap: HTMLElement; label: HTMLLabelElement } {
+  if (!control.id) control.id = `lesson-control-${++uid}`;
+  const wrap = el('div', 'field');
+  const label = el('label', '', { htmlFor: control.id, textContent: text });
+  wrap.append(label, control);
+  return { wrap, label };
+}
+
+export function select(id: string, options: [string, string][], value: string): HTMLSelectElement {
+  const s = el('select', '', { id });
+  for (const [v, text] of options) s.append(el('option', '', { value: v, textContent: text }));
+  s.value = value;
+  return s;
+}
+
+export function numberInput(id: string, value: number, attrs: { min?: number; max?: number; step?: number | 'any' } = {}): HTMLInputElement {
+  const i = el('input', '', { id, type: 'number', ...attrs });
+  i.value = String(value);
+  return i;
+}

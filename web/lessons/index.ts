@@ -1,0 +1,247 @@
+// The lessons: one tab per part of the normalization lesson, below the lab. Each section is computed live:
+// the inspector and the batch-size sweep by the lessons worker, the others from the lab's own runs (the
+// trainer worker's frames). Only the open section draws; the open section is part of the link.
+import type { LabConfig } from '../config';
+import type { BnWatch, DiagnosticsPoint, EpochPoint, BnTrace } from '../protocol';
+import type { Lang } from '../i18n';
+import { lessonStrings } from '../i18n/lessons';
+import type { LessonStrings } from '../i18n/lessons-en';
+import { SECTIONS, type Section } from '../urlstate';
+import { LessonsClient } from './protocol';
+import { Inspector } from './inspector';
+import { BnStep } from './bnstep';
+import { SweepView } from './sweepview';
+import { GradientFlow, History, LayerStats } from './layerstats';
+import { el } from './dom';
+import { tex } from './math';
+
+export interface LessonsHost {
+  config(): LabConfig;              // the configuration the lab is running
+  choosePreset(id: string): void;   // load a preset into the lab
+  watch(bn: BnWatch | null): void;  // which BatchNorm feature the trainer should trace
+  sectionChanged(section: Section): void;
+}
+
+// Final train and test loss of each run at the last completed epoch (Dropout, Residual blocks).
+class RunTable {
+  readonly root = el('div');
+  private table = el('table', 'numbers run-table');
+  private empty = el('p', 'why');
+  private last: EpochPoint | null = null;
+  private names: string[] = [];
+  constructor(private t: LessonStrings) { this.root.append(this.empty, this.table); }
+  setRuns(names: string[]) { this.names = names; this.last = null; this.render(); }
+  setEpoch(p: EpochPoint | null) { this.last = p; this.render(); }
+  applyStrings(t: LessonStrings) { this.t = t; this.render(); }
+  private render() {
+    const t = this.t, p = this.last;
+    this.empty.textContent = p ? `${t.dropoutTable} (${p.epoch})` : t.dropoutEmpty;
+    const head = el('tr');
+    for (const h of [t.dropoutRun, t.dropoutTrainLoss, t.dropoutTestLoss, t.dropoutGap]) head.append(el('th', '', { scope: 'col', textContent: h }));
+    const thead = el('thead');
+    thead.append(head);
+    const body = el('tbody');
+    if (p) this.names.forEach((name, r) => {
+      const tr = el('tr');
+      const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '—');
+      tr.append(el('th', '', { scope: 'row', textContent: name }), el('td', '', { textContent: f(p.trainLoss[r]) }),
+        el('td', '', { textContent: f(p.testLoss[r]) }), el('td', '', { textContent: f(p.testLoss[r] - p.trainLoss[r]) }));
+      body.append(tr);
+    });
+    this.table.replaceChildren(thead, body);
+    this.table.hidden = !p;
+  }
+}
+
+export class Lessons {
+  private t: LessonStrings;
+  private client = new LessonsClient();
+  private tabs = new Map<Section, HTMLButtonElement>();
+  private panels = new Map<Section, HTMLElement>();
+  private headings = new Map<Section, HTMLElement>();
+  private texts: { el: HTMLElement; key: keyof LessonStrings }[] = [];
+  private formulas: { el: HTMLElement; tex: string }[] = [];
+  private buttons: { el: HTMLButtonElement; key: keyof LessonStrings }[] = [];
+  private current: Section = 'inspector';
+  private history = new History();
+  private inspector: Inspector;
+  private bnstep: BnStep;
+  private sweep: SweepView;
+  private stats: LayerStats;
+  private grads: GradientFlow;
+  private dropoutTable: RunTable;
+  private residualTable: RunTable;
+  private heading: HTMLElement;
+  private intro: HTMLElement;
+  private tablist: HTMLElement;
+
+  constructor(private root: HTMLElement, private host: LessonsHost, lang: Lang) {
+    this.t = lessonStrings(lang);
+    const t = this.t;
+    this.heading = el('h2', '', { id: 'lessons-heading' });
+    this.intro = el('p', 'why');
+    this.tablist = el('div', 'tabs', { role: 'tablist' });
+    this.tablist.setAttribute('role', 'tablist');
+    this.root.append(this.heading, this.intro, this.tablist);
+    this.client.onFatal = (m) => { this.intro.textContent = m; };
+
+    this.inspector = new Inspector(this.client, t);
+    this.bnstep = new BnStep(t, (w) => this.host.watch(this.current === 'bnstep' ? w : null), () => this.host.choosePreset('lesson'));
+    this.sweep = new SweepView(t, this.client, () => this.host.config());
+    const deepSigmoid = () => this.host.choosePreset('deep-sigmoid');
+    this.stats = new LayerStats(t, this.history, deepSigmoid);
+    this.grads = new GradientFlow(t, this.history, deepSigmoid);
+    this.dropoutTable = new RunTable(t);
+    this.residualTable = new RunTable(t);
+
+    const content: Record<Section, HTMLElement[]> = {
+      inspector: [this.text('p', 'inspectorIntro'), this.inspector.root],
+      bnstep: [this.bnstep.root],
+      compare: [this.text('p', 'compareIntro'), this.sweep.root],
+      layerstats: [this.stats.root],
+      gradflow: [this.grads.root],
+      dropout: [
+        this.text('p', 'dropoutIntro'),
+        this.formula('\\text{train: } y_i = \\frac{m_i\\,x_i}{1-p},\\; m_i \\sim \\mathrm{Bernoulli}(1-p) \\qquad \\text{eval: } y_i = x_i \\qquad \\mathbb{E}[y_i] = x_i'),
+        this.button('dropoutLoad', () => this.host.choosePreset('dropout')),
+        this.dropoutTable.root,
+        this.text('p', 'dropoutNote'),
+      ],
+      residual: [
+        this.text('p', 'residualIntro'),
+        this.formula('\\text{pre-norm: } x \\leftarrow x + f(\\mathrm{LN}(x)) \\qquad \\text{post-norm: } x \\leftarrow \\mathrm{LN}(x + f(x)) \\qquad f = \\mathrm{Linear}\\circ\\mathrm{ReLU}\\circ\\mathrm{Linear}'),
+        this.button('residualLoad', () => this.host.choosePreset('residual')),
+        this.button('residualLoadSgd', () => this.host.choosePreset('residual-sgd')),
+        this.residualTable.root,
+        this.text('p', 'residualNote'),
+      ],
+    };
+
+    for (const id of SECTIONS) {
+      const tab = el('button', '', { type: 'button', id: `tab-${id}` });
+      tab.setAttribute('role', 'tab');
+      tab.setAttribute('aria-controls', `panel-${id}`);
+      tab.addEventListener('click', () => this.open(id, true));
+      tab.addEventListener('keydown', (e) => this.tabKey(e, id));
+      this.tablist.append(tab);
+      this.tabs.set(id, tab);
+      const panel = el('section', 'lesson-panel', { id: `panel-${id}` });
+      panel.setAttribute('role', 'tabpanel');
+      panel.setAttribute('aria-labelledby', `tab-${id}`);
+      panel.tabIndex = 0;
+      const h = el('h3');
+      this.headings.set(id, h);
+      panel.append(h, ...content[id]);
+      this.root.append(panel);
+      this.panels.set(id, panel);
+    }
+    this.applyStrings(lang);
+    this.open('inspector', false);
+  }
+
+  private text(tag: 'p', key: keyof LessonStrings): HTMLElement {
+    const e = el(tag, 'lesson-text');
+    this.texts.push({ el: e, key });
+    return e;
+  }
+
+  private formula(expression: string): HTMLElement {
+    const e = el('div', 'formula');
+    this.formulas.push({ el: e, tex: expression });
+    return e;
+  }
+
+  private button(key: keyof LessonStrings, onClick: () => void): HTMLElement {
+    const b = el('button', '', { type: 'button' });
+    b.addEventListener('click', onClick);
+    this.buttons.push({ el: b, key });
+    return b;
+  }
+
+  // Arrow keys move between tabs (the WAI-ARIA tabs pattern); Home/End jump.
+  private tabKey(e: KeyboardEvent, id: Section) {
+    const i = SECTIONS.indexOf(id);
+    const next = e.key === 'ArrowRight' ? (i + 1) % SECTIONS.length : e.key === 'ArrowLeft' ? (i - 1 + SECTIONS.length) % SECTIONS.length
+      : e.key === 'Home' ? 0 : e.key === 'End' ? SECTIONS.length - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    this.open(SECTIONS[next], true);
+    this.tabs.get(SECTIONS[next])!.focus();
+  }
+
+  get section(): Section { return this.current; }
+
+  open(id: Section, byUser: boolean) {
+    this.current = id;
+    for (const s of SECTIONS) {
+      const selected = s === id;
+      const tab = this.tabs.get(s)!;
+      tab.setAttribute('aria-selected', String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      this.panels.get(s)!.hidden = !selected;
+    }
+    this.root.dataset.section = id;
+    if (id === 'inspector') this.inspector.update();
+    this.host.watch(id === 'bnstep' ? this.bnstep.watch : null);
+    this.stats.changed();
+    this.grads.changed();
+    if (byUser) this.host.sectionChanged(id);
+  }
+
+  applyStrings(lang: Lang) {
+    const t = (this.t = lessonStrings(lang));
+    this.heading.textContent = t.lessons;
+    this.intro.textContent = t.lessonsIntro;
+    this.tablist.setAttribute('aria-label', t.lessons);
+    for (const id of SECTIONS) {
+      this.tabs.get(id)!.textContent = t[id];
+      this.headings.get(id)!.textContent = t[id];
+    }
+    for (const { el: e, key } of this.texts) e.textContent = String(t[key]);
+    for (const { el: e, key } of this.buttons) e.textContent = String(t[key]);
+    for (const f of this.formulas) tex(f.el, f.tex);
+    this.inspector.applyStrings(t);
+    this.bnstep.applyStrings(t);
+    this.sweep.applyStrings(t);
+    this.stats.applyStrings(t);
+    this.grads.applyStrings(t);
+    this.dropoutTable.applyStrings(t);
+    this.residualTable.applyStrings(t);
+  }
+
+  // The lab has a new configuration (its runs start over).
+  configured(c: LabConfig) {
+    this.history.clear();
+    this.bnstep.setConfig(c);
+    this.stats.setConfig(c);
+    this.grads.setConfig(c);
+    const names = c.runs.map((r) => r.name);
+    this.dropoutTable.setRuns(names);
+    this.residualTable.setRuns(names);
+  }
+
+  // Everything a trainer frame brings.
+  frame(step: number, diagnostics: DiagnosticsPoint[], epochs: EpochPoint[], trace: BnTrace | null) {
+    if (step === 0) {
+      this.history.clear();
+      this.dropoutTable.setEpoch(null);
+      this.residualTable.setEpoch(null);
+    }
+    if (diagnostics.length) {
+      this.history.add(diagnostics);
+      this.stats.changed();
+      this.grads.changed();
+    }
+    if (epochs.length) {
+      this.dropoutTable.setEpoch(epochs[epochs.length - 1]);
+      this.residualTable.setEpoch(epochs[epochs.length - 1]);
+    }
+    if (trace) this.bnstep.setTrace(trace);
+  }
+
+  // Once per animation frame: the open section's charts redraw if their data changed.
+  draw() {
+    if (this.current === 'layerstats') this.stats.draw();
+    else if (this.current === 'gradflow') this.grads.draw();
+  }
+}

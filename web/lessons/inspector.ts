@@ -1,0 +1,434 @@
+// Normalization inspector: a small tensor, one normalization, every intermediate. The numbers come from the
+// lessons worker (core/inspect.cpp); this file only draws them. An invalid edit shows its error and keeps the
+// last good result on screen.
+import type { InspectResult, InspectSpec } from '../normlab';
+import type { LessonStrings } from '../i18n/lessons-en';
+import type { LessonsClient } from './protocol';
+import { LESSON_X } from './lesson-tensor';
+import { tex } from './math';
+import { CLASS_RGB, RUN_COLORS, isDark, rgb } from '../views/palette';
+import { el, field, numberInput, select } from './dom';
+
+export const INSPECT_NORMS = ['batchnorm', 'layernorm', 'instancenorm', 'groupnorm', 'rmsnorm'] as const;
+type InspectNorm = (typeof INSPECT_NORMS)[number];
+const SHAPES = { '2d': [4, 10], '4d': [2, 4, 3, 3] } as const;
+type ShapeId = keyof typeof SHAPES;
+
+interface State {
+  norm: InspectNorm;
+  shape: ShapeId;
+  groups: number;
+  eps: number;
+  seed: number;
+  scale: number;
+  shift: number;
+  x: number[];
+  gamma: number[];
+  beta: number[];
+}
+
+const f32 = Math.fround;
+const fmt = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d).replace(/^-(0\.0+)$/, '$1') : '—');
+
+// The formulas for each norm, indices as the statistics run.
+const FORMULAS: Record<InspectNorm, string> = {
+  batchnorm: '\\mu_c = \\frac{1}{NHW}\\sum_{n,h,w} x_{nchw},\\quad \\sigma_c^2 = \\frac{1}{NHW}\\sum_{n,h,w} (x_{nchw}-\\mu_c)^2,\\quad \\hat x_{nchw} = \\frac{x_{nchw}-\\mu_c}{\\sqrt{\\sigma_c^2+\\varepsilon}},\\quad y = \\gamma_c \\hat x + \\beta_c',
+  layernorm: '\\mu_n = \\frac{1}{CHW}\\sum_{c,h,w} x_{nchw},\\quad \\sigma_n^2 = \\frac{1}{CHW}\\sum_{c,h,w} (x_{nchw}-\\mu_n)^2,\\quad \\hat x_{nchw} = \\frac{x_{nchw}-\\mu_n}{\\sqrt{\\sigma_n^2+\\varepsilon}},\\quad y = \\gamma_c \\hat x + \\beta_c',
+  instancenorm: '\\mu_{nc} = \\frac{1}{HW}\\sum_{h,w} x_{nchw},\\quad \\sigma_{nc}^2 = \\frac{1}{HW}\\sum_{h,w} (x_{nchw}-\\mu_{nc})^2,\\quad \\hat x_{nchw} = \\frac{x_{nchw}-\\mu_{nc}}{\\sqrt{\\sigma_{nc}^2+\\varepsilon}},\\quad y = \\gamma_c \\hat x + \\beta_c',
+  groupnorm: '\\mu_{ng} = \\frac{G}{CHW}\\sum_{c \\in g,\\,h,w} x_{nchw},\\quad \\sigma_{ng}^2 = \\frac{G}{CHW}\\sum_{c \\in g,\\,h,w} (x_{nchw}-\\mu_{ng})^2,\\quad \\hat x_{nchw} = \\frac{x_{nchw}-\\mu_{ng}}{\\sqrt{\\sigma_{ng}^2+\\varepsilon}},\\quad y = \\gamma_c \\hat x + \\beta_c',
+  rmsnorm: '\\mathrm{ms}_n = \\frac{1}{CHW}\\sum_{c,h,w} x_{nchw}^2,\\quad \\hat x_{nchw} = \\frac{x_{nchw}}{\\sqrt{\\mathrm{ms}_n+\\varepsilon}},\\quad y = \\gamma_c \\hat x',
+};
+
+export class Inspector {
+  readonly root: HTMLElement;
+  private t: LessonStrings;
+  private state: State;
+  private result: InspectResult | null = null;
+  private request = 0;
+  private controls: Record<string, HTMLElement> = {};
+  private error: HTMLElement;
+  private body: HTMLElement;
+  private labels: HTMLElement[] = [];
+
+  constructor(private client: LessonsClient, t: LessonStrings) {
+    this.t = t;
+    this.state = { norm: 'layernorm', shape: '2d', groups: 2, eps: 1e-5, seed: 0, scale: 5, shift: 20, x: [...LESSON_X], gamma: Array(10).fill(1), beta: Array(10).fill(0) };
+    this.root = el('div', 'inspector');
+    this.error = el('p', 'error');
+    this.error.setAttribute('role', 'alert');
+    this.error.hidden = true;
+    this.body = el('div', 'inspector-body');
+    this.build();
+  }
+
+  private build() {
+    const t = this.t;
+    const normSel = select('inspect-norm', INSPECT_NORMS.map((n) => [n, n]), this.state.norm);
+    const shapeSel = select('inspect-shape', Object.keys(SHAPES).map((s) => [s, s]), this.state.shape);
+    const groups = numberInput('inspect-groups', this.state.groups, { min: 1, max: 64, step: 1 });
+    const eps = numberInput('inspect-eps', this.state.eps, { min: 0, step: 'any' });
+    const seed = numberInput('inspect-seed', this.state.seed, { min: 0, step: 1 });
+    const scale = numberInput('inspect-scale', this.state.scale, { step: 'any' });
+    const shift = numberInput('inspect-shift', this.state.shift, { step: 'any' });
+    const resample = el('button', '', { type: 'button', id: 'inspect-resample' });
+    const lesson = el('button', '', { type: 'button', id: 'inspect-lesson' });
+    const flat = el('button', '', { type: 'button', id: 'inspect-flat' });
+    this.controls = { normSel, shapeSel, groups, eps, seed, scale, shift, resample, lesson, flat };
+    normSel.addEventListener('change', () => { this.state.norm = (normSel as HTMLSelectElement).value as InspectNorm; this.update(); });
+    shapeSel.addEventListener('change', () => { this.setShape((shapeSel as HTMLSelectElement).value as ShapeId); });
+    groups.addEventListener('change', () => { this.state.groups = Number((groups as HTMLInputElement).value); this.update(); });
+    eps.addEventListener('change', () => { this.state.eps = Number((eps as HTMLInputElement).value); this.update(); });
+    const redraw = () => this.resample();
+    for (const c of [seed, scale, shift]) c.addEventListener('change', redraw);
+    resample.addEventListener('click', redraw);
+    lesson.addEventListener('click', () => {
+      Object.assign(this.state, { norm: 'layernorm', shape: '2d', eps: 1e-5, seed: 0, scale: 5, shift: 20, x: [...LESSON_X], gamma: Array(10).fill(1), beta: Array(10).fill(0) });
+      this.syncControls();
+      this.update();
+    });
+    flat.addEventListener('click', () => {
+      const per = this.perSample();
+      for (let k = 0; k < per; k++) this.state.x[k] = f32(3 + 1e-4 * (k % 10));
+      this.update();
+    });
+    const row = el('div', 'inspector-controls');
+    this.labels = [];
+    const add = (key: keyof LessonStrings, control: HTMLElement) => {
+      const f = field(control, String(this.t[key]));
+      this.labels.push(f.label);
+      f.label.dataset.key = key;
+      row.append(f.wrap);
+    };
+    add('normKind', normSel); add('shape', shapeSel); add('groupsLabel', groups); add('eps', eps);
+    add('tensorSeed', seed); add('tensorScale', scale); add('tensorShift', shift);
+    row.append(resample, lesson, flat);
+    this.root.append(row, this.error, this.body);
+    this.applyStrings(t);
+  }
+
+  private shape(): number[] { return [...SHAPES[this.state.shape]]; }
+  private perSample(): number { return this.shape().slice(1).reduce((a, b) => a * b, 1); }
+  private channels(): number { return this.shape()[1]; }
+
+  private setShape(id: ShapeId) {
+    this.state.shape = id;
+    const C = this.channels();
+    this.state.gamma = Array(C).fill(1);
+    this.state.beta = Array(C).fill(0);
+    if (id === '2d') Object.assign(this.state, { seed: 0, scale: 5, shift: 20, x: [...LESSON_X] });
+    else Object.assign(this.state, { seed: 1, scale: 2, shift: 1 });
+    if (this.state.norm === 'instancenorm' && id === '2d') this.state.norm = 'layernorm';
+    if (id === '4d' && this.state.norm === 'layernorm') this.state.norm = 'batchnorm';
+    this.syncControls();
+    if (id === '4d') this.resample();
+    else this.update();
+  }
+
+  private syncControls() {
+    const s = this.state, c = this.controls;
+    (c.normSel as HTMLSelectElement).value = s.norm;
+    (c.shapeSel as HTMLSelectElement).value = s.shape;
+    (c.groups as HTMLInputElement).value = String(s.groups);
+    (c.eps as HTMLInputElement).value = String(s.eps);
+    (c.seed as HTMLInputElement).value = String(s.seed);
+    (c.scale as HTMLInputElement).value = String(s.scale);
+    (c.shift as HTMLInputElement).value = String(s.shift);
+    (c.groups.closest('.field') as HTMLElement).hidden = s.norm !== 'groupnorm';
+  }
+
+  // torch.manual_seed(seed); x = torch.randn(shape) * scale + shift (float arithmetic, as PyTorch does it)
+  private async resample() {
+    const c = this.controls;
+    const seed = Number((c.seed as HTMLInputElement).value), scale = Number((c.scale as HTMLInputElement).value), shift = Number((c.shift as HTMLInputElement).value);
+    if (!Number.isFinite(scale) || !Number.isFinite(shift)) return this.showError(`scale, shift: ${this.t.tensorScale} / ${this.t.tensorShift} must be numbers`);
+    const count = this.shape().reduce((a, b) => a * b, 1);
+    const reply = await this.client.randn(seed, count);
+    if (!reply.values) return this.showError(reply.error ?? 'randn failed');
+    Object.assign(this.state, { seed, scale, shift, x: Array.from(reply.values, (v) => f32(f32(v * f32(scale)) + f32(shift))) });
+    this.update();
+  }
+
+  private showError(message: string) {
+    this.error.textContent = message;
+    this.error.hidden = false;
+  }
+
+  async update() {
+    const s = this.state;
+    (this.controls.groups.closest('.field') as HTMLElement).hidden = s.norm !== 'groupnorm';
+    const spec: InspectSpec = { norm: s.norm, shape: this.shape(), groups: s.groups, eps: s.eps, x: s.x, gamma: s.gamma, beta: s.beta };
+    const id = ++this.request;
+    const reply = await this.client.inspect(spec);
+    if (id !== this.request) return; // a newer request is on its way
+    if (!reply.result) {
+      this.showError(reply.error ?? 'error');
+      return;
+    }
+    this.error.hidden = true;
+    this.result = reply.result;
+    this.render();
+  }
+
+  applyStrings(t: LessonStrings) {
+    this.t = t;
+    for (const l of this.labels) {
+      const v = (t as Record<string, unknown>)[l.dataset.key!];
+      l.textContent = typeof v === 'string' ? v : '';
+    }
+    const opts = (sel: HTMLElement, text: (v: string) => string) => Array.from((sel as HTMLSelectElement).options).forEach((o) => { o.textContent = text(o.value); });
+    opts(this.controls.normSel, (v) => ({ batchnorm: 'BatchNorm', layernorm: 'LayerNorm', instancenorm: t.instancenorm, groupnorm: 'GroupNorm', rmsnorm: 'RMSNorm' })[v as InspectNorm]);
+    opts(this.controls.shapeSel, (v) => (v === '2d' ? t.shape2d : t.shape4d));
+    this.controls.resample.textContent = t.resample;
+    this.controls.lesson.textContent = t.lessonTensor;
+    this.controls.flat.textContent = t.nearlyConstant;
+    if (this.result) this.render();
+  }
+
+  // ------------------------------------------------------------------------------------------ drawing
+
+  private render() {
+    const r = this.result!, s = this.state, t = this.t;
+    const shape = this.shape(), [N, C] = shape, per = this.perSample(), HW = per / C;
+    const shapeText = `(${shape.join(', ')})`;
+    const normName = ({ batchnorm: 'BatchNorm', layernorm: 'LayerNorm', instancenorm: t.instancenorm, groupnorm: 'GroupNorm', rmsnorm: 'RMSNorm' })[s.norm];
+    const parts: HTMLElement[] = [];
+
+    // The code that makes this tensor and layer in PyTorch.
+    const code = el('pre', 'inspect-code');
+    code.textContent = `${t.resampleCode(s.seed, shape.join(', '), s.scale, s.shift)}\n${this.moduleCode()}\ny = layer(x)`;
+    parts.push(code);
+
+    // Input tensor (editable), γ and β.
+    parts.push(el('h4', '', { textContent: t.inputTensor }), this.tensorTable(s.x, true, 'x'));
+    parts.push(el('h4', '', { textContent: t.affineRow }), this.affineTable());
+
+    // Which elements share statistics.
+    const diagram = el('canvas', 'sharing') as HTMLCanvasElement;
+    diagram.setAttribute('role', 'img');
+    diagram.setAttribute('aria-label', t.sharingLabel(normName, shapeText, r.stats));
+    parts.push(el('h4', '', { textContent: t.sharing }), diagram, el('p', 'why', { textContent: t.sharingText[s.norm] }));
+
+    // The formula and ε.
+    const formula = el('div', 'formula');
+    tex(formula, FORMULAS[s.norm]);
+    parts.push(el('h4', '', { textContent: t.formulaTitle }), formula, el('p', 'why', { textContent: t.epsNote }));
+
+    // Statistics.
+    parts.push(el('h4', '', { textContent: t.statsTable }), this.statsTable(C));
+
+    // x̂ and y.
+    parts.push(el('h4', '', { textContent: t.xhatTable }), this.tensorTable(Array.from(r.xhat), false, 'xhat'));
+    parts.push(el('h4', '', { textContent: t.yTable }), this.tensorTable(Array.from(r.y), false, 'y'));
+
+    // Per-sample summary and the 1.1111 note.
+    const rows = el('table', 'numbers rows-table');
+    const head = el('tr');
+    for (const h of [t.rowSample, t.rowMeanX, t.rowVarX, t.rowMeanY, t.rowVarY, t.rowVarYBiased]) head.append(el('th', '', { textContent: h, scope: 'col' }));
+    rows.append(el('thead'), el('tbody'));
+    rows.tHead!.append(head);
+    for (let n = 0; n < N; n++) {
+      const tr = el('tr');
+      tr.append(el('th', '', { textContent: String(n), scope: 'row' }));
+      for (const v of [r.rowMeanX[n], r.rowVarX[n], r.rowMeanY[n], r.rowVarY[n], r.rowVarYBiased[n]]) tr.append(el('td', '', { textContent: fmt(v) }));
+      rows.tBodies[0].append(tr);
+    }
+    parts.push(el('h4', '', { textContent: t.rowsTable }), rows, el('p', 'why', { textContent: t.varNote }));
+
+    // Histograms.
+    const hists = el('div', 'histograms');
+    for (let n = 0; n < N; n++) {
+      const cv = el('canvas', 'histogram') as HTMLCanvasElement;
+      cv.setAttribute('role', 'img');
+      cv.setAttribute('aria-label', t.histogramLabel(n));
+      hists.append(cv);
+    }
+    parts.push(el('h4', '', { textContent: t.histograms }), hists);
+    this.body.replaceChildren(...parts);
+
+    this.drawSharing(diagram, N, C, HW);
+    Array.from(hists.children).forEach((cv, n) =>
+      this.drawHistogram(cv as HTMLCanvasElement, s.x.slice(n * per, (n + 1) * per), Array.from(r.y.subarray(n * per, (n + 1) * per))));
+  }
+
+  private moduleCode(): string {
+    const s = this.state, shape = this.shape(), C = shape[1], is4d = shape.length === 4;
+    const eps = `eps=${s.eps}`;
+    switch (s.norm) {
+      case 'batchnorm': return `layer = nn.BatchNorm${is4d ? '2' : '1'}d(${C}, ${eps})  # training mode`;
+      case 'layernorm': return `layer = nn.LayerNorm(${is4d ? `[${shape.slice(1).join(', ')}]` : C}, ${eps})`;
+      case 'instancenorm': return `layer = nn.InstanceNorm2d(${C}, ${eps}, affine=True)`;
+      case 'groupnorm': return `layer = nn.GroupNorm(${s.groups}, ${C}, ${eps})`;
+      case 'rmsnorm': return `layer = nn.RMSNorm(${is4d ? `[${shape.slice(1).join(', ')}]` : C}, ${eps})  # PyTorch ≥ 2.4`;
+    }
+  }
+
+  // Rows: samples (2-D) or (sample, channel) pairs (4-D); columns: channels or pixels.
+  private tensorTable(values: number[], editable: boolean, kind: string): HTMLElement {
+    const shape = this.shape(), [N, C] = shape, per = this.perSample(), HW = per / C, is4d = shape.length === 4;
+    const table = el('table', `numbers tensor ${editable ? 'editable' : ''}`);
+    const body = el('tbody');
+    const groupOf = this.result?.groupOf;
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < (is4d ? C : 1); c++) {
+        const tr = el('tr');
+        tr.append(el('th', '', { scope: 'row', textContent: is4d ? `${n}, ${c}` : String(n) }));
+        const cols = is4d ? HW : C;
+        for (let j = 0; j < cols; j++) {
+          const k = is4d ? (n * C + c) * HW + j : n * C + j;
+          const td = el('td');
+          if (groupOf) td.dataset.group = String(groupOf[k] % 8);
+          if (editable) {
+            const idx = is4d ? `${n}, ${c}, ${Math.floor(j / shape[3])}, ${j % shape[3]}` : `${n}, ${j}`;
+            const input = el('input', 'cell', { type: 'number', step: 'any', value: String(values[k]) }) as HTMLInputElement;
+            input.setAttribute('aria-label', this.t.cell(idx));
+            input.addEventListener('change', () => {
+              const v = input.value.trim() === '' ? NaN : Number(input.value);
+              if (!Number.isFinite(v)) {
+                this.showError(`x[${idx}]: “${input.value}” is not a number`);
+                input.setAttribute('aria-invalid', 'true');
+                return;
+              }
+              input.removeAttribute('aria-invalid');
+              this.state.x[k] = f32(v);
+              this.update();
+            });
+            td.append(input);
+          } else {
+            td.textContent = fmt(values[k]);
+          }
+          tr.append(td);
+        }
+        body.append(tr);
+      }
+    }
+    table.append(body);
+    table.dataset.kind = kind;
+    return table;
+  }
+
+  private affineTable(): HTMLElement {
+    const C = this.channels();
+    const table = el('table', 'numbers tensor editable');
+    const body = el('tbody');
+    for (const which of ['gamma', 'beta'] as const) {
+      if (which === 'beta' && this.state.norm === 'rmsnorm') continue;
+      const tr = el('tr');
+      tr.append(el('th', '', { scope: 'row', textContent: which === 'gamma' ? 'γ' : 'β' }));
+      for (let c = 0; c < C; c++) {
+        const input = el('input', 'cell', { type: 'number', step: 'any', value: String(this.state[which][c]) }) as HTMLInputElement;
+        input.setAttribute('aria-label', which === 'gamma' ? this.t.gammaCell(c) : this.t.betaCell(c));
+        input.addEventListener('change', () => {
+          const v = input.value.trim() === '' ? NaN : Number(input.value);
+          if (!Number.isFinite(v)) { this.showError(`${which}[${c}]: “${input.value}” is not a number`); return; }
+          this.state[which][c] = f32(v);
+          this.update();
+        });
+        const td = el('td');
+        td.append(input);
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    table.append(body);
+    return table;
+  }
+
+  private statsTable(C: number): HTMLElement {
+    const r = this.result!, t = this.t, s = this.state;
+    const table = el('table', 'numbers stats-table');
+    const head = el('tr');
+    for (const h of [t.statIndex, t.statOver, s.norm === 'rmsnorm' ? '—' : t.statMean, s.norm === 'rmsnorm' ? 'mean(x²)' : t.statVar, t.statRstd, t.statRstdOutside]) head.append(el('th', '', { scope: 'col', textContent: h }));
+    const thead = el('thead');
+    thead.append(head);
+    const body = el('tbody');
+    const shown = Math.min(r.stats, 16);
+    for (let i = 0; i < shown; i++) {
+      const over = s.norm === 'batchnorm' ? t.overChannel(i) : s.norm === 'instancenorm' ? t.overSampleChannel(Math.floor(i / C), i % C)
+        : s.norm === 'groupnorm' ? t.overSampleGroup(Math.floor(i / s.groups), i % s.groups) : t.overSample(i);
+      const tr = el('tr');
+      tr.dataset.group = String(i % 8);
+      tr.append(el('th', '', { scope: 'row', textContent: String(i) }), el('td', '', { textContent: over }));
+      for (const v of [r.mean[i], r.var[i], r.rstd[i], r.rstdOutside[i]]) tr.append(el('td', '', { textContent: fmt(v, 5) }));
+      body.append(tr);
+    }
+    if (r.stats > shown) {
+      const tr = el('tr');
+      tr.append(el('td', '', { colSpan: 6, textContent: t.moreStats(r.stats - shown) }));
+      body.append(tr);
+    }
+    table.append(thead, body);
+    return table;
+  }
+
+  private drawSharing(canvas: HTMLCanvasElement, N: number, C: number, HW: number) {
+    const r = this.result!, is4d = HW > 1, side = is4d ? Math.round(Math.sqrt(HW)) : 1;
+    const cell = is4d ? 10 : 22, gap = is4d ? 6 : 2;
+    const blockW = side * cell, pad = 24;
+    const width = pad + C * (blockW + gap), height = pad + N * (side * cell + (is4d ? gap * 2 : gap));
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = width * dpr, canvas.height = height * dpr;
+    canvas.style.width = `${width}px`, canvas.style.height = `${height}px`;
+    const ctx = canvas.getContext('2d')!;
+    ctx.scale(dpr, dpr);
+    const text = isDark() ? '#b8bcc4' : '#555a63';
+    ctx.fillStyle = text;
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillText('C →', pad, 10);
+    ctx.save();
+    ctx.translate(9, pad + 14);
+    ctx.rotate(Math.PI / 2);
+    ctx.fillText('N →', 0, 0);
+    ctx.restore();
+    const palette = [...RUN_COLORS, rgb(CLASS_RGB[1]), '#66ccee', '#ccbb44', '#bbbbbb'];
+    for (let n = 0; n < N; n++)
+      for (let c = 0; c < C; c++)
+        for (let p = 0; p < HW; p++) {
+          const k = (n * C + c) * HW + p;
+          const x = pad + c * (blockW + gap) + (p % side) * cell;
+          const y = pad + n * (side * cell + (is4d ? gap * 2 : gap)) + Math.floor(p / side) * cell;
+          ctx.fillStyle = palette[r.groupOf[k] % palette.length];
+          ctx.globalAlpha = 0.45 + 0.55 * ((r.groupOf[k] >> 3) % 2 ? 0.5 : 1);
+          ctx.fillRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
+        }
+    ctx.globalAlpha = 1;
+  }
+
+  private drawHistogram(canvas: HTMLCanvasElement, before: number[], after: number[]) {
+    const width = 220, height = 120, dpr = window.devicePixelRatio || 1;
+    canvas.width = width * dpr, canvas.height = height * dpr;
+    canvas.style.width = `${width}px`, canvas.style.height = `${height}px`;
+    const ctx = canvas.getContext('2d')!;
+    ctx.scale(dpr, dpr);
+    const lo = Math.min(...before, ...after), hi = Math.max(...before, ...after);
+    const span = hi - lo || 1;
+    const bins = (v: number[]) => {
+      const a = Math.min(...v), b = Math.max(...v), w = (b - a) / 8 || 1;
+      const counts = Array(8).fill(0);
+      for (const x of v) counts[Math.min(7, Math.floor((x - a) / w))]++;
+      return { a, w: b > a ? w : span / 80, counts };
+    };
+    const hb = bins(before), ha = bins(after);
+    const maxCount = Math.max(...hb.counts, ...ha.counts);
+    const plotH = height - 28, X = (v: number) => 6 + ((v - lo) / span) * (width - 12);
+    const draw = (h: ReturnType<typeof bins>, color: string) => {
+      ctx.fillStyle = color;
+      h.counts.forEach((count, i) => {
+        const x0 = X(h.a + i * h.w), x1 = X(h.a + (i + 1) * h.w);
+        const bh = (count / maxCount) * plotH;
+        ctx.fillRect(x0, 6 + plotH - bh, Math.max(1, x1 - x0 - 0.5), bh);
+      });
+    };
+    draw(hb, rgb(CLASS_RGB[0], 0.55));
+    draw(ha, rgb(CLASS_RGB[1], 0.55));
+    const text = isDark() ? '#b8bcc4' : '#555a63';
+    ctx.fillStyle = text;
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.fillText(fmt(lo, 1), 4, height - 6);
+    const hiText = fmt(hi, 1);
+    ctx.fillText(hiText, width - 4 - ctx.measureText(hiText).width, height - 6);
+    ctx.fillStyle = rgb(CLASS_RGB[0]);
+    ctx.fillText(`■ ${this.t.before}`, width / 2 - 50, height - 6);
+    ctx.fillStyle = rgb(CLASS_RGB[1]);
+    ctx.fillText(`■ ${this.t.after}`, width / 2 + 5, height - 6);
+  }
+}

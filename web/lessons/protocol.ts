@@ -1,0 +1,65 @@
+// Messages between the page and the lessons worker (web/lessons-worker.ts).
+import type { LabConfig } from '../config';
+import type { InspectResult, InspectSpec } from '../normlab';
+import type { SweepPoint } from '../sweep';
+
+export type LessonsRequest =
+  | { type: 'inspect'; id: number; spec: InspectSpec }
+  | { type: 'randn'; id: number; seed: number; n: number }
+  | { type: 'sweep'; id: number; config: LabConfig; epochs: number; batches: number[] }
+  | { type: 'cancel' };
+
+export type LessonsReply =
+  | { type: 'inspect'; id: number; result?: InspectResult; error?: string }
+  | { type: 'randn'; id: number; values?: Float32Array; error?: string }
+  | { type: 'sweep-point'; id: number; point: SweepPoint }
+  | { type: 'sweep-done'; id: number }
+  | { type: 'sweep-error'; id: number; message: string }
+  | { type: 'fatal'; message: string };
+
+// A promise-based client: one worker, requests matched to replies by id.
+export class LessonsClient {
+  private worker: Worker;
+  private nextId = 1;
+  private waiting = new Map<number, (reply: LessonsReply) => void>();
+  onSweep: ((reply: LessonsReply) => void) | null = null;
+  onFatal: ((message: string) => void) | null = null;
+
+  constructor() {
+    this.worker = new Worker(new URL('../lessons-worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e: MessageEvent<LessonsReply>) => {
+      const m = e.data;
+      if (m.type === 'fatal') { this.onFatal?.(m.message); return; }
+      if (m.type === 'sweep-point' || m.type === 'sweep-done' || m.type === 'sweep-error') { this.onSweep?.(m); return; }
+      const resolve = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      resolve?.(m);
+    };
+  }
+
+  inspect(spec: InspectSpec): Promise<{ result?: InspectResult; error?: string }> {
+    return this.request({ type: 'inspect', id: 0, spec }) as Promise<{ result?: InspectResult; error?: string }>;
+  }
+
+  randn(seed: number, n: number): Promise<{ values?: Float32Array; error?: string }> {
+    return this.request({ type: 'randn', id: 0, seed, n }) as Promise<{ values?: Float32Array; error?: string }>;
+  }
+
+  sweep(config: LabConfig, epochs: number, batches: number[]): number {
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'sweep', id, config, epochs, batches } satisfies LessonsRequest);
+    return id;
+  }
+
+  cancel() {
+    this.worker.postMessage({ type: 'cancel' } satisfies LessonsRequest);
+  }
+
+  private request(msg: LessonsRequest & { id: number }): Promise<LessonsReply> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ ...msg, id });
+    });
+  }
+}
