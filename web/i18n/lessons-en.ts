@@ -162,6 +162,13 @@ export const lessonsEn = {
   residualPre: 'pre-norm',
   residualPost: 'post-norm',
   residualNote: 'In pre-norm the skip path x → x + … never passes through a normalization: the input’s signal and the gradient reach every block unchanged. In post-norm every block’s output, skip path included, is normalized again.',
+  // Formulas (TeX; the words inside \text{} are the page's language).
+  fxCompare: '\\text{BatchNorm: } \\mu_c = \\frac{1}{B}\\sum_{i=1}^{B} x_{ic} \\;\\text{(per feature, over the batch)} \\qquad \\text{LayerNorm: } \\mu_i = \\frac{1}{C}\\sum_{c=1}^{C} x_{ic} \\;\\text{(per sample, over its features)}',
+  fxStats: '\\bar a_l = \\frac{1}{BC}\\sum_{i,c} a_{l,ic}, \\qquad s_l = \\sqrt{\\frac{1}{BC}\\sum_{i,c} (a_{l,ic}-\\bar a_l)^2}, \\qquad \\text{saturated: } |\\tanh z| > 0.95 \\;\\text{or}\\; \\sigma(z) \\notin [0.05, 0.95]',
+  fxGrad: '\\frac{\\partial L}{\\partial W_1} \\propto \\prod_{l=2}^{L} W_l^{\\top}\\,\\mathrm{diag}\\big(\\sigma\'(z_l)\\big), \\qquad \\sigma\'(z) = \\sigma(z)\\,(1-\\sigma(z)) \\le \\tfrac14',
+  fxDropout: '\\text{training: } y_i = \\frac{m_i\\,x_i}{1-p},\\; m_i \\sim \\mathrm{Bernoulli}(1-p) \\qquad \\text{eval: } y_i = x_i \\qquad \\mathbb{E}[y_i] = x_i',
+  fxResidual: '\\text{pre-norm: } x \\leftarrow x + f(\\mathrm{LN}(x)) \\qquad \\text{post-norm: } x \\leftarrow \\mathrm{LN}(x + f(x)) \\qquad f = \\mathrm{Linear}\\circ\\mathrm{ReLU}\\circ\\mathrm{Linear}',
 };
+
 
 export type LessonStrings = typeof lessonsEn;

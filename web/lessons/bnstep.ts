@@ -9,6 +9,7 @@ import { num, tex } from './math';
 import { CLASS_RGB, RUN_COLORS, isDark, rgb } from '../views/palette';
 
 const SHOWN_ROWS = 32;
+const paren = (v: number) => (v < 0 ? `(${num(v)})` : num(v)); // a negative factor in a product
 
 // Top-level indices of a run's BatchNorm layers, as the engine numbers them.
 export function batchNormLayers(c: LabConfig, run: number): number[] {
@@ -110,9 +111,9 @@ export class BnStep {
     const steps: [string, string][] = [
       [t.bnStepMean, `\\mu = \\frac{1}{${n}}\\sum_{i=1}^{${n}} x_i = ${num(tr.mean)}`],
       [t.bnStepVar, `\\sigma^2 = \\frac{1}{${n}}\\sum_{i=1}^{${n}} (x_i-\\mu)^2 = ${num(tr.var)}`],
-      [t.bnStepNormalize, `\\hat x_i = \\frac{x_i-\\mu}{\\sqrt{\\sigma^2+\\varepsilon}} = (x_i - ${num(tr.mean)}) \\times ${num(tr.rstd)} \\qquad (\\varepsilon = ${num(tr.eps, 6)})`],
+      [t.bnStepNormalize, `\\hat x_i = \\frac{x_i-\\mu}{\\sqrt{\\sigma^2+\\varepsilon}} = (x_i ${tr.mean < 0 ? '+' : '-'} ${num(Math.abs(tr.mean))}) \\times ${num(tr.rstd)} \\qquad (\\varepsilon = ${num(tr.eps, 6)})`],
       [t.bnStepAffine, `y_i = \\gamma\\,\\hat x_i + \\beta = ${num(tr.gamma)}\\,\\hat x_i ${tr.beta < 0 ? '-' : '+'} ${num(Math.abs(tr.beta))}`],
-      [t.bnStepRunning, `\\begin{aligned}\\text{running\\_mean} &\\leftarrow (1-${m})\\cdot ${num(tr.runningMeanBefore)} + ${m}\\cdot ${num(tr.mean)} = ${num(tr.runningMean)}\\\\ \\text{running\\_var} &\\leftarrow (1-${m})\\cdot ${num(tr.runningVarBefore)} + ${m}\\cdot \\underbrace{${num(tr.varUnbiased)}}_{\\sigma^2 \\cdot ${n}/${n - 1}} = ${num(tr.runningVar)}\\end{aligned}`],
+      [t.bnStepRunning, `\\begin{aligned}\\text{running\\_mean} &\\leftarrow (1-${m})\\cdot ${paren(tr.runningMeanBefore)} + ${m}\\cdot ${paren(tr.mean)} = ${num(tr.runningMean)}\\\\ \\text{running\\_var} &\\leftarrow (1-${m})\\cdot ${num(tr.runningVarBefore)} + ${m}\\cdot \\underbrace{${num(tr.varUnbiased)}}_{\\sigma^2 \\cdot ${n}/${n - 1}} = ${num(tr.runningVar)}\\end{aligned}`],
     ];
     const parts: HTMLElement[] = [el('h4', '', { textContent: t.bnBatch(n, tr.step) })];
     const ol = el('ol', 'bn-steps');

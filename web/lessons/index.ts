@@ -15,6 +15,8 @@ import { GradientFlow, History, LayerStats } from './layerstats';
 import { el } from './dom';
 import { tex } from './math';
 
+type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';
+
 export interface LessonsHost {
   config(): LabConfig;              // the configuration the lab is running
   choosePreset(id: string): void;   // load a preset into the lab
@@ -60,7 +62,7 @@ export class Lessons {
   private panels = new Map<Section, HTMLElement>();
   private headings = new Map<Section, HTMLElement>();
   private texts: { el: HTMLElement; key: keyof LessonStrings }[] = [];
-  private formulas: { el: HTMLElement; tex: string }[] = [];
+  private formulas: { el: HTMLElement; key: FormulaKey }[] = [];
   private buttons: { el: HTMLButtonElement; key: keyof LessonStrings }[] = [];
   private current: Section = 'inspector';
   private history = new History();
@@ -97,19 +99,29 @@ export class Lessons {
     const content: Record<Section, HTMLElement[]> = {
       inspector: [this.text('p', 'inspectorIntro'), this.inspector.root],
       bnstep: [this.bnstep.root],
-      compare: [this.text('p', 'compareIntro'), this.sweep.root],
-      layerstats: [this.stats.root],
-      gradflow: [this.grads.root],
+      compare: [
+        this.text('p', 'compareIntro'),
+        this.formula('fxCompare'),
+        this.sweep.root,
+      ],
+      layerstats: [
+        this.formula('fxStats'),
+        this.stats.root,
+      ],
+      gradflow: [
+        this.formula('fxGrad'),
+        this.grads.root,
+      ],
       dropout: [
         this.text('p', 'dropoutIntro'),
-        this.formula('\\text{train: } y_i = \\frac{m_i\\,x_i}{1-p},\\; m_i \\sim \\mathrm{Bernoulli}(1-p) \\qquad \\text{eval: } y_i = x_i \\qquad \\mathbb{E}[y_i] = x_i'),
+        this.formula('fxDropout'),
         this.button('dropoutLoad', () => this.host.choosePreset('dropout')),
         this.dropoutTable.root,
         this.text('p', 'dropoutNote'),
       ],
       residual: [
         this.text('p', 'residualIntro'),
-        this.formula('\\text{pre-norm: } x \\leftarrow x + f(\\mathrm{LN}(x)) \\qquad \\text{post-norm: } x \\leftarrow \\mathrm{LN}(x + f(x)) \\qquad f = \\mathrm{Linear}\\circ\\mathrm{ReLU}\\circ\\mathrm{Linear}'),
+        this.formula('fxResidual'),
         this.button('residualLoad', () => this.host.choosePreset('residual')),
         this.button('residualLoadSgd', () => this.host.choosePreset('residual-sgd')),
         this.residualTable.root,
@@ -145,9 +157,9 @@ export class Lessons {
     return e;
   }
 
-  private formula(expression: string): HTMLElement {
+  private formula(key: FormulaKey): HTMLElement {
     const e = el('div', 'formula');
-    this.formulas.push({ el: e, tex: expression });
+    this.formulas.push({ el: e, key });
     return e;
   }
 
@@ -199,7 +211,7 @@ export class Lessons {
     }
     for (const { el: e, key } of this.texts) e.textContent = String(t[key]);
     for (const { el: e, key } of this.buttons) e.textContent = String(t[key]);
-    for (const f of this.formulas) tex(f.el, f.tex);
+    for (const f of this.formulas) tex(f.el, t[f.key]);
     this.inspector.applyStrings(t);
     this.bnstep.applyStrings(t);
     this.sweep.applyStrings(t);

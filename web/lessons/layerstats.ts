@@ -71,7 +71,7 @@ export class LayerStats {
     this.config = c;
     const previous = this.runSel.value;
     this.runSel.replaceChildren(...c.runs.map((r, i) => el('option', '', { value: String(i), textContent: r.name })));
-    if (Number(previous) < c.runs.length) this.runSel.value = previous;
+    if (previous !== '' && Number(previous) < c.runs.length) this.runSel.value = previous;
     this.dirty = true;
   }
 

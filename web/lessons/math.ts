@@ -4,7 +4,7 @@ import katex from 'katex';
 import 'katex/dist/katex.min.css';
 
 export function tex(el: HTMLElement, expression: string, display = true) {
-  katex.render(expression, el, { displayMode: display, throwOnError: false, output: 'htmlAndMathml' });
+  katex.render(expression, el, { displayMode: display, throwOnError: false, output: 'htmlAndMathml', strict: false });
 }
 
 export function texElement(expression: string, display = true, className = 'formula'): HTMLElement {
