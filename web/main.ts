@@ -289,7 +289,7 @@ function showErrors(errors: ConfigError[]) {
     if (t.kind === 'page') {
       const p = $('page-error');
       p.hidden = false;
-      p.textContent = e.message;
+      p.textContent = s.err(e.message);
       continue;
     }
     const control = document.querySelector<HTMLElement>(`#controls [data-key="${t.kind}.${t.field}"]`);
@@ -300,7 +300,7 @@ function showErrors(errors: ConfigError[]) {
       control.parentElement!.append(error);
     }
     error.hidden = false;
-    error.textContent = e.message;
+    error.textContent = s.err(e.message);
     control.setAttribute('aria-invalid', 'true');
     control.setAttribute('aria-describedby', error.id);
   }

@@ -1,5 +1,6 @@
 // Every string of the page, in English. ja.ts has the same keys.
 export const en = {
+  err: (message: string) => message, // engine and page errors (ja.ts rewrites the common forms)
   title: 'normlab',
   tagline: 'How normalization changes training — live, in your browser, with PyTorch’s numbers.',
   language: 'Language',

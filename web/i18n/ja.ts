@@ -1,8 +1,10 @@
 // ページの全文字列（日本語）。キーは en.ts と同じ。
 // 用語: training は「学習」に統一（学習データ・学習モード・学習損失）。層の名前（BatchNorm など）はラテン文字のまま。
 import type { Strings } from './en';
+import { localizeError } from './errors';
 
 export const ja: Strings = {
+  err: (message: string) => localizeError(message, 'ja'),
   title: 'normlab',
   tagline: '正規化で学習はどう変わるのか。PyTorch と同じ数値が出る実装を、ブラウザ上で動かして確かめます。',
   language: '言語',

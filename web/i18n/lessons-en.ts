@@ -1,5 +1,6 @@
 // The lessons' text, in English. lessons-ja.ts has the same keys. Formulas are TeX (rendered by KaTeX).
 export const lessonsEn = {
+  err: (message: string) => message, // engine errors (lessons-ja.ts rewrites the common forms)
   lessons: 'Lessons',
   axisStep: 'step',
   lessonsIntro: 'Each part of the normalization lesson, live: every number below is computed by the same WebAssembly core that trains the runs above.',

@@ -1,6 +1,8 @@
 // 講義セクションの文字列（日本語）。キーは lessons-en.ts と同じ。
 import type { LessonStrings } from './lessons-en';
+import { localizeError } from './errors';
 export const lessonsJa: LessonStrings = {
+  err: (message: string) => localizeError(message, 'ja'),
   lessons: '講義',
   axisStep: 'ステップ',
   lessonsIntro: '正規化の講義の各パートを、実際に動かしながら確かめます。以下の数値はすべて、上のモデルの学習に使っているのと同じ WebAssembly のコアで計算しています。',

@@ -102,7 +102,7 @@ export class BnStep {
       return;
     }
     if (!tr || tr.error) {
-      this.message.textContent = tr && !tr.error.startsWith('batchnorm: no training batch') ? tr.error : t.bnNoStep;
+      this.message.textContent = tr && !tr.error.startsWith('batchnorm: no training batch') ? t.err(tr.error) : t.bnNoStep;
       this.body.replaceChildren();
       return;
     }

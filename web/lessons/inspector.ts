@@ -149,7 +149,7 @@ export class Inspector {
   }
 
   private showError(message: string) {
-    this.error.textContent = message;
+    this.error.textContent = this.t.err(message);
     this.error.hidden = false;
   }
 

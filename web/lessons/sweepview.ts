@@ -92,7 +92,7 @@ export class SweepView {
       this.root.dataset.done = 'true';
     } else if (m.type === 'sweep-error') {
       this.running = false;
-      this.error.textContent = m.message;
+      this.error.textContent = this.t.err(m.message);
       this.error.hidden = false;
     }
     this.render();
@@ -142,7 +142,7 @@ export class SweepView {
       const tr = el('tr');
       tr.append(el('th', '', { scope: 'row', textContent: String(p.batch) }));
       for (const r of p.runs) {
-        if (r.error) tr.append(el('td', 'error-cell', { colSpan: 2, textContent: `${t.sweepError}: ${r.error}` }));
+        if (r.error) tr.append(el('td', 'error-cell', { colSpan: 2, textContent: `${t.sweepError}: ${t.err(r.error)}` }));
         else tr.append(el('td', '', { textContent: r.finalLoss.toFixed(4) }), el('td', '', { textContent: `${(100 * r.gap).toFixed(1)} %` }));
       }
       body.append(tr);

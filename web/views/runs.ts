@@ -160,7 +160,7 @@ export class RunsView {
       c.badge.hidden = !f.stopped;
       if (f.stopped) {
         c.badge.dataset.kind = f.error.startsWith('diverged') ? 'diverged' : 'stopped';
-        c.badge.textContent = `${c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped} — ${f.error}`;
+        c.badge.textContent = `${c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped} — ${s.err(f.error)}`;
       }
     });
   }
@@ -171,7 +171,7 @@ export class RunsView {
     const error = c.errors[field];
     const control = { name: c.name, norm: c.norm, placement: c.placement, groups: c.groups, dropout: c.dropout }[field];
     error.hidden = !message;
-    error.textContent = message ?? '';
+    error.textContent = message === null ? '' : this.s.err(message);
     if (message) control.setAttribute('aria-invalid', 'true');
     else control.removeAttribute('aria-invalid');
   }

@@ -1,0 +1,41 @@
+// The engine's and the page's error messages in the page's language. Messages are made in English (they name
+// the field, as the engine's API documents); in Japanese the common forms are rewritten, keeping the field
+// name and the values, and PyTorch's own wording is kept beside its translation. Unknown forms stay English.
+import type { Lang } from './index';
+
+type Rule = [RegExp, (...groups: string[]) => string];
+
+const JA: Rule[] = [
+  [/^(.+?): must be an integer in \[([^,]+), ([^\]]+)\], got (.+)$/, (f, lo, hi, v) => `${f}：${lo} 以上 ${hi} 以下の整数を指定してください（入力：${v}）`],
+  [/^(.+?): must be a number in \[([^,]+), ([^\]]+)\], got (.+)$/, (f, lo, hi, v) => `${f}：${lo} 以上 ${hi} 以下の数を指定してください（入力：${v}）`],
+  [/^(.+?): must be in ([[(])([^,]+), ([^\])]+)([\])]), got (.+)$/, (f, open, lo, hi, close, v) =>
+    `${f}：${lo} ${open === '[' ? '以上' : 'より大きく'} ${hi === 'inf' ? '' : `${hi} ${close === ']' ? '以下' : '未満'}の`}値を指定してください（入力：${v}）`],
+  [/^(.+?): must be a finite number ≥ 0, got (.+)$/, (f, v) => `${f}：0 以上の有限の数を指定してください（入力：${v}）`],
+  [/^(.+?): must be a finite number ≥ 0$/, (f) => `${f}：0 以上の有限の数を指定してください`],
+  [/^(.+?): must be finite, got (.+)$/, (f, v) => `${f}：有限の数を指定してください（入力：${v}）`],
+  [/^(.+?): must be a number, got (.+)$/, (f, v) => `${f}：数を指定してください（入力：${v}）`],
+  [/^(.+?): must be an integer, got (.+)$/, (f, v) => `${f}：整数を指定してください（入力：${v}）`],
+  [/^(.+?): must be a positive integer, got (.+)$/, (f, v) => `${f}：正の整数を指定してください（入力：${v}）`],
+  [/^(.+?): must not be empty$/, (f) => `${f}：空にはできません`],
+  [/^(.+?): (\d+) (?:features|channels) cannot be split into (\d+) groups$/, (f, c, g) => `${f}：${c} 個の特徴量（チャネル）は ${g} グループに等分できません`],
+  [/^batchnorm: (expected more than 1 value per channel when training, got input size .+)$/, (m) =>
+    `batchnorm：学習モードでは各チャネルに 2 つ以上の値が必要です（PyTorch と同じエラー：${m}）`],
+  [/^instancenorm: (expected more than 1 spatial element when training, got input size \[[^\]]*\])/, (m) =>
+    `instancenorm：各チャネルに 2 つ以上の空間要素が必要です。InstanceNorm には (N, C, H, W) の形状を選んでください（PyTorch と同じエラー：${m}）`],
+  [/^batchnorm: no training batch yet/, () => 'batchnorm：まだ学習バッチがありません（1 ステップ進めてください）'],
+  [/^diverged: the loss is (NaN|infinite); parameters were not updated$/, (what) => `発散：損失が ${what === 'NaN' ? 'NaN' : '無限大'} になりました。パラメータは更新していません`],
+  [/^diverged: a gradient is not finite; parameters were not updated$/, () => '発散：勾配が有限の値でなくなりました。パラメータは更新していません'],
+  [/^hidden layers: a residual model has at most (\d+) blocks \(2 linear layers each\), got (\d+)$/, (n, v) =>
+    `hidden layers：残差モデルのブロックは最大 ${n} 個です（1 ブロックに全結合層 2 つ。入力：${v}）`],
+  [/^runs: between (\d+) and (\d+)$/, (a, b) => `runs：${a} 個以上 ${b} 個以下にしてください`],
+  [/^(x\[[^\]]+\]|gamma\[\d+\]|beta\[\d+\]): “(.*)” is not a number$/, (f, v) => `${f}：「${v}」は数ではありません`],
+];
+
+export function localizeError(message: string, lang: Lang): string {
+  if (lang !== 'ja') return message;
+  for (const [re, make] of JA) {
+    const m = re.exec(message);
+    if (m) return make(...m.slice(1));
+  }
+  return message;
+}
