@@ -166,6 +166,33 @@ TEST(Lab, ADivergingRunStopsAndTheOthersContinue) {
   EXPECT_TRUE(std::isfinite(lab.run(b).loss));
 }
 
+// BatchNorm step by step (Model::batchnorm_trace): the trace is what the layer did on the last batch.
+TEST(Lab, BatchNormTraceIsTheLastBatch) {
+  Fixture f({kBatchNorm});
+  Model& m = *f.lab.run(0).model;
+  BatchNormTrace t;
+  EXPECT_EQ(m.batchnorm_trace(1, 0, f.lab.run(0).rows, &t).message().rfind("batchnorm: no training batch yet", 0), 0u);
+  EXPECT_EQ(m.batchnorm_trace(0, 0, 32, &t).message().rfind("layer:", 0), 0u);
+  f.lab.step(nullptr);
+  const int rows = f.lab.run(0).rows;
+  ASSERT_EQ(rows, 32);
+  EXPECT_EQ(m.batchnorm_trace(4, 16, rows, &t).message().rfind("feature:", 0), 0u);
+  for (int layer : {1, 4})
+    for (int feature : {0, 15}) {
+      ASSERT_TRUE(m.batchnorm_trace(layer, feature, rows, &t).ok());
+      ASSERT_EQ(t.rows, rows);
+      double sum = 0;
+      for (float v : t.x) sum += v;
+      EXPECT_NEAR(t.mean, sum / rows, 1e-6);
+      EXPECT_EQ(t.running_mean_before, 0.0f);
+      EXPECT_EQ(t.running_var_before, 1.0f);
+      EXPECT_NEAR(t.running_mean, 0.1 * t.mean, 1e-6);
+      EXPECT_NEAR(t.running_var, 0.9 + 0.1 * t.var_unbiased, 1e-6);
+      EXPECT_EQ(t.gamma, 1.0f);  // as the first batch used it (Adam has moved it since)
+      for (int n = 0; n < rows; ++n) EXPECT_NEAR(t.y[n], t.xhat[n], 1e-6);
+    }
+}
+
 TEST(Lab, BatchNormWithABatchOfOneIsAnError) {
   Fixture f({kBatchNorm}, 1);
   f.lab.step(nullptr);
