@@ -9,8 +9,17 @@ export default defineConfig({
     outDir: '../dist',
     emptyOutDir: true,
     target: 'es2022',
-    // the lab, and an example page that embeds it (dist/embed.html)
-    rollupOptions: { input: { main: fileURLToPath(new URL('./web/index.html', import.meta.url)), embed: fileURLToPath(new URL('./web/embed.html', import.meta.url)) } },
+    assetsInlineLimit: 0, // no data: URLs (KaTeX's small fonts): the CSP allows fonts from 'self' only
+    // the lab, an example page that embeds it (dist/embed.html), and the <norm-lab> element
+    // (dist/normlab-element.js, a stable name to put in a <script> tag)
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        embed: fileURLToPath(new URL('./web/embed.html', import.meta.url)),
+        element: fileURLToPath(new URL('./web/element.ts', import.meta.url)),
+      },
+      output: { entryFileNames: (chunk) => (chunk.name === 'element' ? 'normlab-element.js' : 'assets/[name]-[hash].js') },
+    },
   },
   worker: { format: 'es' },
   resolve: { alias: { '@normlab': fileURLToPath(new URL('./build-wasm/normlab.mjs', import.meta.url)) } },

@@ -1,4 +1,7 @@
-// The embedding example (dist/embed.html): drives the lab in the iframe with postMessage and listens to it.
+// The embedding example (dist/embed.html): drives the lab in the iframe with postMessage and listens to it,
+// and shows two <norm-lab> elements (the same module as dist/normlab-element.js).
+import './element';
+import type { NormLabElement } from './element';
 const frame = document.getElementById('lab') as HTMLIFrameElement;
 const state = document.getElementById('state')!;
 const labOrigin = new URL(frame.src, location.href).origin;
@@ -17,4 +20,13 @@ window.addEventListener('message', (e: MessageEvent) => {
     const losses = (m.loss ?? []).map((l) => (l === null ? '—' : l.toFixed(4))).join(', ');
     state.textContent = `epoch ${m.epoch} · step ${m.step} · losses ${losses}`;
   }
+});
+
+const first = document.getElementById('element-a') as NormLabElement;
+const elementState = document.getElementById('element-state')!;
+document.querySelectorAll<HTMLButtonElement>('button[data-element-command]').forEach((b) =>
+  b.addEventListener('click', () => (b.dataset.elementCommand === 'play' ? first.play() : first.pause())));
+first.addEventListener('normlab-state', (e) => {
+  const { step, epoch } = (e as CustomEvent<{ step: number; epoch: number }>).detail;
+  elementState.textContent = `first element: epoch ${epoch} · step ${step}`;
 });

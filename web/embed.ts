@@ -30,14 +30,23 @@ export function embedOptions(search: string): EmbedOptions {
   return { embedded, show, origins };
 }
 
-export function applyLayout(o: EmbedOptions) {
+// The compact layout in `scope` (the page, or a <norm-lab>'s shadow root); a page in an iframe also reports
+// its height to the parent.
+export function applyLayout(o: EmbedOptions, scope: ParentNode, container: HTMLElement, reportHeight: boolean) {
   if (!o.embedded) return;
-  document.body.classList.add('embed');
-  document.querySelectorAll<HTMLElement>('[data-panel]').forEach((el) => { el.hidden = !o.show.has(el.dataset.panel!); });
-  if (!o.show.has('controls')) document.querySelector('.layout')?.classList.add('no-controls');
-  if (!o.show.has('loss') && !o.show.has('accuracy')) document.querySelector<HTMLElement>('.charts')!.hidden = true;
-  new ResizeObserver(() => toParent({ normlab: 'height', height: Math.ceil(document.documentElement.scrollHeight) }))
-    .observe(document.body);
+  container.classList.add('embed');
+  scope.querySelectorAll<HTMLElement>('[data-panel]').forEach((el) => { el.hidden = !o.show.has(el.dataset.panel!); });
+  if (!o.show.has('controls')) scope.querySelector('.layout')?.classList.add('no-controls');
+  if (!o.show.has('loss') && !o.show.has('accuracy')) scope.querySelector<HTMLElement>('.charts')!.hidden = true;
+  if (reportHeight) {
+    new ResizeObserver(() => toParent({ normlab: 'height', height: Math.ceil(document.documentElement.scrollHeight) }))
+      .observe(document.body);
+  }
+}
+
+// show= as a set of panels (the attribute of <norm-lab> or the query parameter).
+export function panels(show: string | null): Set<string> {
+  return new Set((show ?? DEFAULT_SHOW.join(',')).split(',').map((x) => x.trim()).filter(Boolean));
 }
 
 export function toParent(message: object) {

@@ -4,7 +4,7 @@
 // decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
 // whatever is valid is applied. Ranges here are the page's; the engine checks the rest (e.g. groups that do
 // not divide the width) and the page reports that too.
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig, type LabConfig, type RunConfig } from './config.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config.js';
 import { findPreset } from './presets.js';
 
 export const URL_VERSION = 1;
@@ -108,6 +108,15 @@ export function decodeHash(hash: string): Decoded {
     if (!KNOWN.has(key) && !seen.has(key)) rejected.push({ field: key || '(unnamed)', reason: 'unknown setting' });
     seen.add(key);
   }
+  // A preset is the base (so "#preset=deep-tanh" alone is a whole configuration); the link's fields override it.
+  const id = p.get('preset');
+  if (id !== null) {
+    const found = findPreset(id);
+    if (found) {
+      preset = id;
+      Object.assign(config, cloneConfig(found.config));
+    } else rejected.push({ field: 'preset', reason: `unknown preset "${id}"` });
+  }
   const v = p.get('v');
   if (v !== null) {
     version = Number(v);
@@ -133,11 +142,6 @@ export function decodeHash(hash: string): Decoded {
     const decoded = runs.slice(0, MAX_RUNS).map((r, i) => decodeRun(r, i, rejected)).filter((r): r is RunConfig => r !== null);
     if (runs.length > MAX_RUNS) rejected.push({ field: 'run', reason: `at most ${MAX_RUNS} runs; the first ${MAX_RUNS} were used` });
     if (decoded.length > 0) config.runs = decoded;
-  }
-  const id = p.get('preset');
-  if (id !== null) {
-    if (findPreset(id)) preset = id;
-    else rejected.push({ field: 'preset', reason: `unknown preset "${id}"` });
   }
   const sec = p.get('section');
   if (sec !== null) {

@@ -75,11 +75,71 @@ test('dist/embed.html: the documented example drives its embedded lab', async ()
   await page.goto(env.url + 'embed.html');
   const frame = page.frameLocator('#lab');
   await frame.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
-  await page.getByRole('button', { name: 'Step' }).click();
-  await page.getByRole('status').filter({ hasText: /^epoch 0 · step 1 · losses 0\.\d{4}, 0\.\d{4}$/ }).waitFor();
-  await page.getByRole('button', { name: /^Load: spiral/ }).click();
+  const drive = page.getByRole('group', { name: 'Drive the embedded lab' });
+  await drive.getByRole('button', { name: 'Step' }).click();
+  await page.locator('#state').filter({ hasText: /^epoch 0 · step 1 · losses 0\.\d{4}, 0\.\d{4}$/ }).waitFor();
+  await drive.getByRole('button', { name: /^Load: spiral/ }).click();
   await frame.locator('canvas[aria-label*="decision boundary of LayerNorm"]').waitFor();
   assert.ok(Number((await page.locator('#lab').evaluate((f) => f.style.height)).replace('px', '')) > 300, 'the frame fits the lab');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// <norm-lab>: dist/normlab-element.js on a host page of the same origin, as the README's snippet writes it.
+// Two elements, each in its own shadow root with its own worker, train independently; attributes set the
+// preset, the panels and the language; methods drive it; 'normlab-state' events report progress.
+test('two <norm-lab> elements on one host page train independently', async () => {
+  const page = await env.context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.route(env.url + 'host.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><title>host</title><h1>A tutorial</h1>
+      <script type="module" src="./normlab-element.js"></script>
+      <norm-lab id="a" preset="deep-tanh" show="toolbar,boundary,loss"></norm-lab>
+      <norm-lab id="b" preset="tiny-batch" show="toolbar,boundary" lang="ja"></norm-lab>`,
+  }));
+  await page.goto(env.url + 'host.html');
+  await page.waitForFunction(() => [...document.querySelectorAll('norm-lab')].every((e) => e.dataset.state === 'ready'));
+  const a = page.locator('#a'), b = page.locator('#b');
+  // Shadow roots: the lab's ids exist twice on the page, once per element, never in the document itself.
+  assert.equal(await page.evaluate(() => document.getElementById('btn-play')), null);
+  assert.equal(await page.evaluate(() => [...document.querySelectorAll('norm-lab')].filter((e) => e.shadowRoot?.getElementById('btn-play')).length), 2);
+  // Attributes: presets, panels, language.
+  await a.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
+  await b.getByRole('status').filter({ hasText: 'エポック 0 · ステップ 0' }).waitFor();
+  assert.equal(await a.locator('canvas.boundary').count(), 4, 'deep-tanh: four runs');
+  assert.equal(await b.locator('canvas.boundary').count(), 2, 'tiny-batch: two runs');
+  assert.equal(await b.locator('#loss-chart').isVisible(), false, 'show= hides the loss chart of b');
+  assert.equal(await a.locator('#controls').isVisible(), false, 'controls are not in show=');
+  // Driving one leaves the other alone.
+  const events = page.evaluate(() => new Promise((resolve) => {
+    const seen = [];
+    document.getElementById('a').addEventListener('normlab-state', (e) => { seen.push(e.detail.step); if (e.detail.step >= 1) resolve(seen); });
+  }));
+  await a.getByRole('button', { name: 'Step', exact: true }).click();
+  await a.getByRole('status').filter({ hasText: 'epoch 0 · step 1' }).waitFor();
+  assert.ok((await events).includes(1), 'a normlab-state event reports step 1');
+  assert.match(await b.getByRole('status').textContent(), /ステップ 0/);
+  await page.evaluate(() => document.getElementById('b').play());
+  await b.getByRole('status').filter({ hasText: /完了/ }).waitFor({ timeout: 30000 });
+  assert.match(await a.getByRole('status').textContent(), /^epoch 0 · step 1$/, 'a did not move while b trained');
+  // Each draws its own boundaries.
+  for (const el of [a, b]) {
+    const painted = await el.locator('canvas.boundary').first().evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
+      return n;
+    });
+    assert.ok(painted > 1000, 'the boundary is painted');
+  }
+  // A new preset attribute reloads the lab; removing the element stops its workers.
+  await page.evaluate(() => document.getElementById('a').setAttribute('preset', 'lesson'));
+  await a.locator('canvas.boundary').nth(1).waitFor();
+  await page.waitForFunction(() => document.getElementById('a').shadowRoot.querySelectorAll('canvas.boundary').length === 2);
+  await page.evaluate(() => document.getElementById('b').remove());
   assert.deepEqual(errors, []);
   await page.close();
 });

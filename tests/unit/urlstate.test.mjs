@@ -2,8 +2,9 @@
 // out-of-range configuration, and names every setting it could not use.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/config.js';
-import { URL_VERSION, decodeHash, encodeHash } from '../../build-unit/urlstate.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/config.js';
+import { SECTIONS, URL_VERSION, decodeHash, encodeHash } from '../../build-unit/urlstate.js';
+import { PRESETS } from '../../build-unit/presets.js';
 
 // A small seeded generator (mulberry32), so a failure reproduces.
 function rng(seed) {
@@ -21,7 +22,7 @@ function randomConfig(r) {
   const c = defaultConfig();
   c.data = { type: pick(r, DATASETS), points: int(r, 4, 100000), noise: Math.round(r() * 1000) / 100, testFraction: Math.round(r() * 90) / 100, seed: int(r, 0, 4294967295),
     scale: pick(r, [1, 5, -2.5, 0.1]), shift: pick(r, [0, 20, -3.25]) };
-  c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS) };
+  c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS), architecture: pick(r, ARCHITECTURES) };
   const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
   c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names).replace('~', '-'), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256), dropout: pick(r, [0, 0.1, 0.5, 0.9]) }));
   c.training = { optimizer: pick(r, OPTIMIZERS), lr: r() * 10 + 1e-6, batchSize: int(r, 1, 4096), epochs: int(r, 1, 10000), weightDecay: r() * 0.1, seed: int(r, 0, 4294967295) };
@@ -40,6 +41,7 @@ function assertPageValid(c, context) {
   assert.ok(inRange(c.model.hiddenLayers, 1, 10, true), context);
   assert.ok(inRange(c.model.width, 2, 256, true), context);
   assert.ok(ACTIVATIONS.includes(c.model.activation), context);
+  assert.ok(ARCHITECTURES.includes(c.model.architecture), context);
   assert.ok(OPTIMIZERS.includes(c.training.optimizer), context);
   assert.ok(c.training.lr > 0 && Number.isFinite(c.training.lr), context);
   assert.ok(inRange(c.training.batchSize, 1, 4096, true), context);
@@ -67,11 +69,15 @@ test('2,000 random configurations round-trip exactly, names with ~ & = # and Jap
   for (let i = 0; i < 2000; i++) {
     const c = randomConfig(r);
     const lang = pick(r, ['en', 'ja']);
-    const hash = encodeHash(c, lang);
+    const preset = pick(r, [null, ...PRESETS.map((p) => p.id)]); // the link's fields override the preset's
+    const section = pick(r, [null, ...SECTIONS]);
+    const hash = encodeHash(c, lang, preset, section);
     const d = decodeHash(hash);
     assert.deepEqual(d.rejected, [], hash);
     assert.deepEqual(d.config, c, hash);
     assert.equal(d.lang, lang);
+    assert.equal(d.preset, preset);
+    assert.equal(d.section, section);
     assert.equal(d.version, URL_VERSION);
   }
 });
@@ -120,6 +126,18 @@ test('fuzz: 10,000 random and mutated hashes never throw and always give a page-
     for (const x of d.rejected) assert.ok(x.field && x.reason, hash);
     assert.ok(d.lang === null || d.lang === 'en' || d.lang === 'ja', hash);
   }
+});
+
+test('a preset alone is a whole configuration; fields in the link override it', () => {
+  const tanh = PRESETS.find((p) => p.id === 'deep-tanh');
+  const d = decodeHash('#preset=deep-tanh');
+  assert.deepEqual(d.rejected, []);
+  assert.equal(d.preset, 'deep-tanh');
+  assert.deepEqual(d.config, tanh.config);
+  const e = decodeHash('#preset=deep-tanh&width=32&section=gradflow');
+  assert.deepEqual(e.config, { ...tanh.config, model: { ...tanh.config.model, width: 32 } });
+  assert.equal(e.section, 'gradflow');
+  assert.deepEqual(decodeHash('#section=nope').rejected, [{ field: 'section', reason: `unknown section "nope" (expected ${SECTIONS.join(', ')})` }]);
 });
 
 test('a preset id travels in the link; an unknown one is named', () => {

@@ -29,6 +29,7 @@ const JA: Rule[] = [
     `hidden layers：残差モデルのブロックは最大 ${n} 個です（1 ブロックに全結合層 2 つ。入力：${v}）`],
   [/^runs: between (\d+) and (\d+)$/, (a, b) => `runs：${a} 個以上 ${b} 個以下にしてください`],
   [/^(x\[[^\]]+\]|gamma\[\d+\]|beta\[\d+\]): “(.*)” is not a number$/, (f, v) => `${f}：「${v}」は数ではありません`],
+  [/^(x\[[^\]]+\]|gamma\[\d+\]|beta\[\d+\]): not a number$/, (f) => `${f}：数ではありません`],
 ];
 
 export function localizeError(message: string, lang: Lang): string {

@@ -72,13 +72,15 @@ export class BnStep {
     const valid = this.runSel.value !== '' && this.layerSel.value !== '' && Number.isInteger(feature) && feature >= 0 && feature < (this.config?.model.width ?? 0);
     this.feature.toggleAttribute('aria-invalid', !valid && this.runSel.value !== '');
     this.watch = valid ? { run: Number(this.runSel.value), layer: Number(this.layerSel.value), feature } : null;
+    this.trace = null; // the new feature's trace comes with the worker's next frame
     this.onWatch(this.watch);
     this.render();
   }
 
   setTrace(trace: BnTrace | null) {
     if (!trace || !this.watch || trace.run !== this.watch.run || trace.layer !== this.watch.layer || trace.feature !== this.watch.feature) return;
-    if (this.trace && this.trace.step === trace.step && this.trace.error === trace.error) return; // nothing new
+    const t = this.trace;
+    if (t && t.step === trace.step && t.error === trace.error && t.run === trace.run && t.layer === trace.layer && t.feature === trace.feature) return; // nothing new
     this.trace = trace;
     this.render();
   }

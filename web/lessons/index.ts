@@ -65,6 +65,8 @@ export class Lessons {
   private formulas: { el: HTMLElement; key: FormulaKey }[] = [];
   private buttons: { el: HTMLButtonElement; key: keyof LessonStrings }[] = [];
   private current: Section = 'inspector';
+  private visible = false;
+  private seen: IntersectionObserver | null = null;
   private history = new History();
   private inspector: Inspector;
   private bnstep: BnStep;
@@ -149,6 +151,17 @@ export class Lessons {
     }
     this.applyStrings(lang);
     this.open('inspector', false);
+    // The inspector computes (and the lessons worker starts) when the lessons are scrolled into view, or
+    // once the lab has painted its first boundary (start()), whichever comes first: never before the lab.
+    this.seen = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) this.start(); });
+    this.seen.observe(this.root);
+  }
+
+  start() {
+    if (this.visible) return;
+    this.seen?.disconnect();
+    this.visible = true;
+    this.open(this.current, false);
   }
 
   private text(tag: 'p', key: keyof LessonStrings): HTMLElement {
@@ -193,7 +206,7 @@ export class Lessons {
       this.panels.get(s)!.hidden = !selected;
     }
     this.root.dataset.section = id;
-    if (id === 'inspector') this.inspector.update();
+    if (id === 'inspector' && this.visible) this.inspector.update();
     this.host.watch(id === 'bnstep' ? this.bnstep.watch : null);
     this.stats.changed();
     this.grads.changed();
@@ -249,6 +262,11 @@ export class Lessons {
       this.residualTable.setEpoch(epochs[epochs.length - 1]);
     }
     if (trace) this.bnstep.setTrace(trace);
+  }
+
+  destroy() {
+    this.client.terminate();
+    this.seen?.disconnect();
   }
 
   // Once per animation frame: the open section's charts redraw if their data changed.

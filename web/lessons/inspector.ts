@@ -284,7 +284,7 @@ export class Inspector {
             input.addEventListener('change', () => {
               const v = input.value.trim() === '' ? NaN : Number(input.value);
               if (!Number.isFinite(v)) {
-                this.showError(`x[${idx}]: “${input.value}” is not a number`);
+                this.showError(input.validity.badInput ? `x[${idx}]: not a number` : `x[${idx}]: “${input.value}” is not a number`);
                 input.setAttribute('aria-invalid', 'true');
                 return;
               }
@@ -319,7 +319,7 @@ export class Inspector {
         input.setAttribute('aria-label', which === 'gamma' ? this.t.gammaCell(c) : this.t.betaCell(c));
         input.addEventListener('change', () => {
           const v = input.value.trim() === '' ? NaN : Number(input.value);
-          if (!Number.isFinite(v)) { this.showError(`${which}[${c}]: “${input.value}” is not a number`); return; }
+          if (!Number.isFinite(v)) { this.showError(input.validity.badInput ? `${which}[${c}]: not a number` : `${which}[${c}]: “${input.value}” is not a number`); return; }
           this.state[which][c] = f32(v);
           this.update();
         });

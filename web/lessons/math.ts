@@ -1,10 +1,16 @@
 // Formulas, rendered by KaTeX into the DOM (katex.render builds nodes and sets styles through the CSSOM,
 // so it works under a Content-Security-Policy without 'unsafe-inline'). MathML is included for screen readers.
 import katex from 'katex';
-import 'katex/dist/katex.min.css';
+
+// 'htmlAndMathml' needs KaTeX's stylesheet and fonts (the page loads them); <norm-lab> renders MathML only,
+// which the browser lays out itself, so a shadow root needs no fonts.
+let output: 'htmlAndMathml' | 'mathml' = 'htmlAndMathml';
+export function setMathOutput(o: typeof output) {
+  output = o;
+}
 
 export function tex(el: HTMLElement, expression: string, display = true) {
-  katex.render(expression, el, { displayMode: display, throwOnError: false, output: 'htmlAndMathml', strict: false });
+  katex.render(expression, el, { displayMode: display, throwOnError: false, output, strict: false });
 }
 
 export function texElement(expression: string, display = true, className = 'formula'): HTMLElement {

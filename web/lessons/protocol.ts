@@ -19,15 +19,17 @@ export type LessonsReply =
 
 // A promise-based client: one worker, requests matched to replies by id.
 export class LessonsClient {
-  private worker: Worker;
+  private worker_: Worker | null = null;
   private nextId = 1;
   private waiting = new Map<number, (reply: LessonsReply) => void>();
   onSweep: ((reply: LessonsReply) => void) | null = null;
   onFatal: ((message: string) => void) | null = null;
 
-  constructor() {
-    this.worker = new Worker(new URL('../lessons-worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (e: MessageEvent<LessonsReply>) => {
+  // The worker (and its wasm instance) starts with the first request, not with the page.
+  private get worker(): Worker {
+    if (this.worker_) return this.worker_;
+    const worker = (this.worker_ = new Worker(new URL('../lessons-worker.ts', import.meta.url), { type: 'module' }));
+    worker.onmessage = (e: MessageEvent<LessonsReply>) => {
       const m = e.data;
       if (m.type === 'fatal') { this.onFatal?.(m.message); return; }
       if (m.type === 'sweep-point' || m.type === 'sweep-done' || m.type === 'sweep-error') { this.onSweep?.(m); return; }
@@ -35,6 +37,7 @@ export class LessonsClient {
       this.waiting.delete(m.id);
       resolve?.(m);
     };
+    return worker;
   }
 
   inspect(spec: InspectSpec): Promise<{ result?: InspectResult; error?: string }> {
@@ -49,6 +52,13 @@ export class LessonsClient {
     const id = this.nextId++;
     this.worker.postMessage({ type: 'sweep', id, config, epochs, batches } satisfies LessonsRequest);
     return id;
+  }
+
+  terminate() {
+    this.worker_?.terminate();
+    this.worker_ = null;
+    for (const resolve of this.waiting.values()) resolve({ type: 'inspect', id: 0, error: 'stopped' });
+    this.waiting.clear();
   }
 
   cancel() {

@@ -68,6 +68,7 @@ export class SweepView {
     this.epochs.removeAttribute('aria-invalid');
     this.points = [];
     this.running = true;
+    delete this.root.dataset.done;
     this.id = this.client.sweep(this.config(), epochs, [...SWEEP_BATCHES]);
     this.status.textContent = this.t.sweepRunning(SWEEP_BATCHES[0]);
     this.render();

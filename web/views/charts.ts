@@ -144,6 +144,11 @@ export class Charts {
     this.dirty = true;
   }
 
+  destroy() {
+    this.loss.destroy();
+    this.accuracy.destroy();
+  }
+
   setLogScale(log: boolean) {
     const y = (this.loss.options.scales as Record<string, { type: string }>).y;
     y.type = log ? 'logarithmic' : 'linear';

@@ -1,0 +1,98 @@
+// <norm-lab>: the lab as a custom element, for tutorial pages.
+//   <script type="module" src="normlab-element.js"></script>
+//   <norm-lab preset="deep-sigmoid" show="toolbar,boundary,loss" lang="ja" autoplay></norm-lab>
+// Attributes: preset (a preset id), config (the link format, e.g. "data=spiral&width=32&run=BN~batchnorm~before~8~0"),
+// show (panels: header, toolbar, controls, boundary, loss, accuracy, code, performance, lessons; default
+// toolbar, boundary, loss), lang (en | ja), autoplay. Each element renders in its own shadow root with its own
+// workers, so several on one page train independently. Methods play(), pause(), step(), reset(), load(config);
+// a 'normlab-state' event ({step, epoch, loss}) after every frame. The element and its assets (dist/assets)
+// must be served from the page's own origin (browsers start workers only from there).
+import { mountLab, type LabController } from './app';
+import { panels } from './embed';
+import { setMathOutput } from './lessons/math';
+import css from './style.css?inline';
+
+const OBSERVED = ['preset', 'config', 'show', 'lang', 'autoplay'] as const;
+
+// The lab page beside this script (dist/index.html): where Copy link points. (A computed name, so the bundler
+// does not copy the page as an asset.)
+function labPage(): string {
+  const page = ['index', 'html'].join('.');
+  return new URL(page, import.meta.url).href;
+}
+
+// The page's stylesheet, scoped to the shadow root: :root becomes the host, the body rules the lab's box.
+let sheet: CSSStyleSheet | null = null;
+function styles(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(`:host { display: block; }\n${css.replaceAll(":root", ":host").replace(/(^|[}\s])body\s*\{/, "$1.normlab-root{")}`);
+  }
+  return sheet;
+}
+
+export class NormLabElement extends HTMLElement {
+  static observedAttributes = [...OBSERVED];
+  private lab: LabController | null = null;
+  private container: HTMLElement | null = null;
+
+  connectedCallback() {
+    if (this.lab) return;
+    const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    shadow.adoptedStyleSheets = [styles()];
+    this.container = document.createElement('div');
+    this.container.className = 'normlab-root';
+    shadow.replaceChildren(this.container);
+    setMathOutput('mathml');
+    this.lab = mountLab({
+      root: shadow,
+      container: this.container,
+      host: this,
+      langTarget: this.container,
+      standalone: false,
+      hash: this.link(),
+      lang: this.getAttribute('lang') === 'ja' ? 'ja' : this.getAttribute('lang') === 'en' ? 'en' : null,
+      layout: { embedded: true, show: panels(this.getAttribute('show')), origins: new Set() },
+      linkBase: labPage(),
+      onState: (state) => this.dispatchEvent(new CustomEvent('normlab-state', { detail: state })),
+    });
+    if (this.hasAttribute('autoplay')) this.whenReady(() => this.lab?.play());
+  }
+
+  disconnectedCallback() {
+    this.lab?.destroy();
+    this.lab = null;
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null) {
+    if (!this.lab || old === value) return;
+    if (name === 'lang' && (value === 'en' || value === 'ja')) this.lab.setLang(value);
+    else if (name === 'preset' || name === 'config') this.lab.load(this.link());
+    else if (name === 'show') { this.disconnectedCallback(); this.connectedCallback(); }
+    else if (name === 'autoplay' && value !== null) this.lab.play();
+  }
+
+  // The starting configuration: the config attribute (link format), with preset= in front if given.
+  private link(): string {
+    const p = new URLSearchParams((this.getAttribute('config') ?? '').replace(/^#/, ''));
+    const preset = this.getAttribute('preset');
+    if (preset) p.set('preset', preset);
+    return p.toString();
+  }
+
+  private whenReady(then: () => void) {
+    if (this.dataset.state === 'ready' && /\d/.test(this.dataset.firstBoundaryMs ?? '')) { then(); return; }
+    const observer = new MutationObserver(() => {
+      if (this.dataset.state === 'ready') { observer.disconnect(); setTimeout(then, 0); }
+    });
+    observer.observe(this, { attributes: true, attributeFilter: ['data-state'] });
+  }
+
+  play() { this.lab?.play(); }
+  pause() { this.lab?.pause(); }
+  step() { this.lab?.step(); }
+  reset() { this.lab?.reset(); }
+  load(config: string) { this.lab?.load(config); }
+}
+
+if (!customElements.get('norm-lab')) customElements.define('norm-lab', NormLabElement);
