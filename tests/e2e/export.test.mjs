@@ -72,3 +72,17 @@ test('dropout runs export as nn.Dropout and still match in eval mode', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('residual blocks (pre-norm and post-norm) export as Residual modules and match', async () => {
+  const { page, errors } = await openLab(env, '#preset=residual&layers=3&width=32');
+  assert.equal(await page.getByLabel('Architecture').inputValue(), 'residual');
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
+  const { check, train } = await exportAndRun(page);
+  assert.match(check, /^Pre-norm \(LN\): max/m, check);
+  assert.match(check, /^Post-norm \(LN\): max/m, check);
+  assert.match(check, /ok: PyTorch gives the page's logits/, check);
+  assert.match(train, /^epoch 2: mean train loss No norm \d\.\d{4}, Pre-norm \(LN\) \d\.\d{4}, Post-norm \(LN\) \d\.\d{4}$/m, train);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
