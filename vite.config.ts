@@ -22,6 +22,11 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
-  resolve: { alias: { '@normlab': fileURLToPath(new URL('./build-wasm/normlab.mjs', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@normlab': fileURLToPath(new URL('./build-wasm/normlab.mjs', import.meta.url)),
+      '@workers': fileURLToPath(new URL('./web/workers.ts', import.meta.url)),
+    },
+  },
   server: { fs: { allow: ['.'] } },
 });

@@ -22,6 +22,7 @@ npx tsc -p .
 npx tsc -p tests/unit/tsconfig.json
 node --test tests/unit/
 npx vite build --logLevel warn
+node scripts/build-single.mjs
 
 echo "== e2e (headless Chromium against dist/ under a sub-path)"
 node --test tests/e2e/

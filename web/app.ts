@@ -17,6 +17,7 @@ import { Lessons } from './lessons';
 import type { BnWatch } from './protocol';
 import type { Section } from './urlstate';
 import { LAB_HTML } from './markup';
+import { trainerWorker } from '@workers';
 
 export interface MountOptions {
   root: Document | ShadowRoot; // where the lab's ids are looked up
@@ -109,13 +110,20 @@ export function mountLab(o: MountOptions): LabController {
 
   function startWorker() {
     workerReady = false;
-    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    worker = trainerWorker();
     worker.onmessage = (e: MessageEvent<FromWorker>) => receive(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
-      showNotice(s.workerDied);
       worker.terminate();
       playing = false;
+      // A worker that never started (it cannot load here) is not restarted: restarting would loop.
+      if (!workerReady) {
+        showNotice(s.workerFailed);
+        host.dataset.state = 'fatal';
+        updateButtons();
+        return;
+      }
+      showNotice(s.workerDied);
       startWorker();
       applyDraft(applied);
     };

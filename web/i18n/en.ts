@@ -69,6 +69,7 @@ export const en = {
   stopped: 'stopped',
   legendTrain: 'training point',
   legendTest: 'test point',
+  workerFailed: 'The training worker could not start in this browser, so the lab cannot run here. (Opened from disk? Use the single-file version, npm run build:single.)',
   workerDied: 'The training worker stopped unexpectedly; it has been restarted with the last valid settings.',
   performance: 'Performance',
   measure: 'Measure',

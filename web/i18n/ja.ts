@@ -73,6 +73,7 @@ export const ja: Strings = {
   stopped: '停止',
   legendTrain: '学習データ',
   legendTest: 'テストデータ',
+  workerFailed: 'このブラウザでは学習用のワーカーを起動できないため、ラボを実行できません（ファイルを直接開いている場合は、npm run build:single で作る 1 ファイル版を使ってください）。',
   workerDied: '学習用のワーカーが予期せず停止したため、最後に有効だった設定で再起動しました。',
   performance: '実行速度',
   measure: '計測',

@@ -2,6 +2,7 @@
 import type { LabConfig } from '../config';
 import type { InspectResult, InspectSpec } from '../normlab';
 import type { SweepPoint } from '../sweep';
+import { lessonsWorker } from '@workers';
 
 export type LessonsRequest =
   | { type: 'inspect'; id: number; spec: InspectSpec }
@@ -28,7 +29,7 @@ export class LessonsClient {
   // The worker (and its wasm instance) starts with the first request, not with the page.
   private get worker(): Worker {
     if (this.worker_) return this.worker_;
-    const worker = (this.worker_ = new Worker(new URL('../lessons-worker.ts', import.meta.url), { type: 'module' }));
+    const worker = (this.worker_ = lessonsWorker());
     worker.onmessage = (e: MessageEvent<LessonsReply>) => {
       const m = e.data;
       if (m.type === 'fatal') { this.onFatal?.(m.message); return; }

@@ -1,0 +1,24 @@
+// npm run build:single → dist-single/normlab.html: the whole lab in one HTML file that works when opened from
+// disk (file://). Vite (vite.single.config.ts) bundles one script with the workers and the wasm inlined and
+// one stylesheet; this puts both into the HTML, so the file loads nothing else.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+execFileSync('npx', ['vite', 'build', '-c', 'vite.single.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const out = join(root, 'build-single');
+let html = readFileSync(join(out, 'single.html'), 'utf8');
+const assets = readdirSync(join(out, 'assets'));
+const scripts = assets.filter((f) => f.endsWith('.js')), styles = assets.filter((f) => f.endsWith('.css'));
+if (scripts.length !== 1 || styles.length > 1) throw new Error(`build:single: expected one script and at most one stylesheet, got ${assets.join(', ')}`);
+const js = readFileSync(join(out, 'assets', scripts[0]), 'utf8').replaceAll('</script', '<\\/script');
+const css = styles.length ? readFileSync(join(out, 'assets', styles[0]), 'utf8').replaceAll('</style', '<\\/style') : '';
+let found = 0;
+html = html.replace(/<script type="module" crossorigin src="[^"]+"><\/script>/, () => { found++; return `<script type="module">${js}</script>`; });
+html = html.replace(/<link rel="stylesheet" crossorigin href="[^"]+">/, () => { found++; return `<style>${css}</style>`; });
+if (found !== 1 + styles.length) throw new Error('build:single: the built HTML does not reference the bundle as expected');
+if (/(src|href)="\.\/assets\//.test(html)) throw new Error('build:single: a file reference is left in the HTML');
+mkdirSync(join(root, 'dist-single'), { recursive: true });
+writeFileSync(join(root, 'dist-single', 'normlab.html'), html);
+console.log(`dist-single/normlab.html: ${(html.length / 1e6).toFixed(2)} MB, self-contained; open it from disk`);

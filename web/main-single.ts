@@ -1,0 +1,14 @@
+// The lab as one self-contained HTML file (npm run build:single): the same page as main.ts, with its
+// workers and the wasm module inside the file, and formulas as MathML (no font files to load).
+import { mountLab } from './app';
+import { setMathOutput } from './lessons/math';
+
+setMathOutput('mathml');
+mountLab({
+  root: document,
+  container: document.getElementById('normlab')!,
+  host: document.body,
+  langTarget: document.documentElement,
+  standalone: true,
+  hash: location.hash,
+});
