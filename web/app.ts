@@ -243,7 +243,7 @@ export function mountLab(o: MountOptions): LabController {
         break;
       }
       case 'export':
-        if (msg.format === 'pytorch') download('normlab_lab.py', pytorchScript(msg.payload), 'text/x-python');
+        if (msg.format === 'pytorch') download('normlab_lab.py', pytorchScript(msg.payload, lang), 'text/x-python');
         else download('normlab_model.json', modelFileJson(msg.payload), 'application/json');
         break;
       case 'import-error':

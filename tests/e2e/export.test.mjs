@@ -4,6 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openLab } from './harness.mjs';
@@ -13,20 +14,23 @@ const env = await launch();
 test.after(() => env.close());
 
 async function exportAndRun(page) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PyTorch' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-export').click()]);
   assert.equal(download.suggestedFilename(), 'normlab_lab.py');
   const file = join(await mkdtemp(join(tmpdir(), 'normlab-export-')), 'normlab_lab.py');
   await download.saveAs(file);
   const check = execFileSync(PYTHON, [file, '--check'], { encoding: 'utf8' });
   const train = execFileSync(PYTHON, [file, '--epochs', '2'], { encoding: 'utf8' });
-  return { check, train };
+  return { check, train, script: readFileSync(file, 'utf8') };
 }
 
 test('the lesson lab after an epoch: PyTorch reproduces the page\'s logits and trains on', async () => {
   const { page, errors } = await openLab(env);
   await page.getByRole('button', { name: 'Epoch', exact: true }).click();
   await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
-  const { check, train } = await exportAndRun(page);
+  const { check, train, script } = await exportAndRun(page);
+  // The file explains itself: each key line is preceded by its explanation, as the PyTorch code panel shows it.
+  assert.match(script, /# Backpropagation: the gradient of the loss for every parameter\.\n\s+loss\.backward\(\)/);
+  assert.match(script, /# Normalizes each feature over the batch.*\n\s+nn\.BatchNorm1d\(64/);
   assert.match(check, /^data: the same points as the page$/m);
   assert.match(check, /^No norm: max/m);
   assert.match(check, /^BatchNorm: max/m);
@@ -38,11 +42,12 @@ test('the lesson lab after an epoch: PyTorch reproduces the page\'s logits and t
   await page.close();
 });
 
-test('spiral data (embedded points), RMSNorm, GroupNorm, tanh, SGD + momentum', async () => {
-  const { page, errors } = await openLab(env, '#v=1&data=spiral&points=500&noise=0.1&test=0.2&act=tanh&opt=sgd%2Bmomentum&lr=0.05&width=32&run=RMS~rmsnorm~after~8&run=GN~groupnorm~before~4');
-  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
-  await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
-  const { check, train } = await exportAndRun(page);
+test('spiral data (embedded points), RMSNorm, GroupNorm, tanh, SGD + momentum; exported from the Japanese page', async () => {
+  const { page, errors } = await openLab(env, '#v=1&data=spiral&points=500&noise=0.1&test=0.2&act=tanh&opt=sgd%2Bmomentum&lr=0.05&width=32&run=RMS~rmsnorm~after~8&run=GN~groupnorm~before~4&lang=ja');
+  await page.locator('#btn-epoch').click();
+  await page.waitForFunction(() => /^エポック 1 ·/.test(document.getElementById('status').textContent));
+  const { check, train, script } = await exportAndRun(page);
+  assert.match(script, /# 誤差逆伝播：すべてのパラメータについて損失の勾配を求めます。\n\s+loss\.backward\(\)/, 'explained in Japanese');
   assert.match(check, /ok: PyTorch gives the page's logits/, check);
   assert.match(train, /^epoch 2: mean train loss RMS \d\.\d{4}, GN \d\.\d{4}$/m);
   assert.deepEqual(errors, []);

@@ -42,6 +42,6 @@ export async function openLab(env, path = '') {
   page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmTypes.push(r.headers()['content-type']); });
   await page.goto(env.url + path);
   await page.waitForSelector('body[data-state="ready"]');
-  await page.waitForFunction(() => /step 0/.test(document.getElementById('status')?.textContent ?? ''));
+  await page.waitForFunction(() => /(step|ステップ) 0/.test(document.getElementById('status')?.textContent ?? ''));
   return { page, errors, wasmTypes };
 }

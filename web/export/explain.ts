@@ -1,7 +1,7 @@
-// The "PyTorch code" panel: the lab's current configuration as the PyTorch code that would train it (what
-// Export PyTorch downloads, without the weights), each line beside an explanation in the page's language.
-import { modelJson, optimizerJson, type LabConfig } from '../config';
-import { layerCode, type Layer } from './pytorch';
+// The "PyTorch code" panel: the script Export PyTorch downloads (pytorch.ts scriptLines), line by line, each
+// explained in the page's language; the lines that hold the data and the weights show what they hold.
+import type { LabConfig } from '../config';
+import { scriptLines } from './pytorch';
 
 export interface Line {
   code: string;
@@ -11,7 +11,7 @@ export interface Line {
 type Lang = 'en' | 'ja';
 type Texts = Record<string, { en: string; ja: string }>;
 
-const T: Texts = {
+export const NOTES = {
   imports: { en: 'PyTorch, its layers, and the helpers that batch the data.', ja: 'PyTorch 本体と層のモジュール、データをミニバッチに分けるための道具を読み込みます。' },
   moons: { en: 'The same points normlab draws: scikit-learn’s generator with this seed gives them exactly.', ja: 'normlab と同じ点です。scikit-learn の生成関数にこのシードを渡すと、まったく同じデータが得られます。' },
   embedded: { en: 'This dataset is normlab’s own; the exported script embeds its exact points.', ja: 'このデータセットは normlab 独自のものです。書き出したスクリプトには点の座標がそのまま入っています。' },
@@ -44,50 +44,22 @@ const T: Texts = {
   loss: { en: 'Forward pass and the loss on this batch.', ja: '順伝播して、このバッチでの損失を計算します。' },
   backward: { en: 'Backpropagation: the gradient of the loss for every parameter.', ja: '誤差逆伝播：すべてのパラメータについて損失の勾配を求めます。' },
   step: { en: 'The optimizer updates the parameters from their gradients.', ja: '最適化手法が勾配からパラメータを更新します。' },
-};
+  embeddedData: { en: 'The page’s exact points, embedded in the file (the panel leaves them out).', ja: 'ページと同じ点の座標そのものです。ファイルに埋め込まれています（この表示では省略）。' },
+  noSklearn: { en: 'Without scikit-learn the embedded points are used: the same data either way.', ja: 'scikit-learn がなければ埋め込んだ点を使います。どちらでも同じデータです。' },
+  rmsnormClass: { en: 'RMSNorm written out (nn.RMSNorm only exists from PyTorch 2.4), exactly as normlab computes it.', ja: 'RMSNorm を自前で定義します（nn.RMSNorm は PyTorch 2.4 以降にしかありません）。normlab と同じ計算です。' },
+  residualClass: { en: 'A residual block: its inner layers f, and the skip connection x + f(x).', ja: '残差ブロック：内側の層 f と、スキップ接続 x + f(x) です。' },
+  modelsDict: { en: 'One model per run of the lab, by name.', ja: 'ラボのモデル（実行）ごとに 1 つずつ、名前をキーにして作ります。' },
+  weights: { en: 'The weights the page had when you exported, per model (the panel leaves them out).', ja: '書き出した時点のページの重みです（この表示では省略）。' },
+  load: { en: 'Loads them into the models: training continues where the page stopped.', ja: 'それをモデルに読み込みます。ページで止めたところから学習を続けられます。' },
+  checkData: { en: 'A few training points and the page’s own logits for them, to check the export.', ja: '確認用に、学習データの先頭数点と、それに対するページ自身の出力（ロジット）を入れておきます。' },
+  check: { en: '--check: PyTorch recomputes those logits and compares them with the page’s.', ja: '--check：PyTorch でロジットを計算し直し、ページの値と比べます。' },
+  eval: { en: 'Eval mode: BatchNorm uses its running averages, dropout is off — as the page’s boundary does.', ja: '評価モード：BatchNorm は移動平均を使い、ドロップアウトは無効になります（ページの決定境界と同じ）。' },
+  epochMean: { en: 'The mean of the epoch’s batch losses, the number the lesson prints.', ja: 'エポック内のバッチ損失の平均です。講義で表示している値と同じものです。' },
+  run: { en: 'Without --check: train for the lab’s epochs (or --epochs N).', ja: '--check を付けなければ、ラボと同じエポック数（または --epochs N）だけ学習します。' },
+} satisfies Texts;
 
-const pyName = (name: string) => `model_${name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'run'}`;
-const float = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
+export type NoteKey = keyof typeof NOTES;
 
 export function explainedCode(c: LabConfig, lang: Lang): Line[] {
-  const t = (k: string) => T[k][lang];
-  const lines: Line[] = [];
-  const add = (code: string, note = '') => lines.push({ code, note });
-  add('import torch, torch.nn as nn', t('imports'));
-  add('from torch.utils.data import DataLoader, TensorDataset');
-  const d = c.data;
-  if (d.type === 'moons') add(`X, y = make_moons(n_samples=${d.points}, noise=${float(d.noise)}, random_state=${d.seed})`, t('moons'));
-  else if (d.type === 'circles') add(`X, y = make_circles(n_samples=${d.points}, noise=${float(d.noise)}, random_state=${d.seed}, factor=0.8)`, t('moons'));
-  else add(`X, y = X_EMBEDDED, Y_EMBEDDED  # ${d.type}`, t('embedded'));
-  if (d.scale !== 1 || d.shift !== 0) add(`X = X * ${float(d.scale)} + ${float(d.shift)}`, t('transform'));
-  add('X, y = torch.tensor(X, dtype=torch.float32), torch.tensor(y)', t('tensors'));
-  const nTrain = d.points - Math.round(d.points * d.testFraction);
-  add(`X_train, y_train = X[:${nTrain}], y[:${nTrain}]`, t('split'));
-  add(`torch.manual_seed(${c.training.seed})`, t('seed'));
-  for (const run of c.runs) {
-    add(`${pyName(run.name)} = nn.Sequential(`, `${t('sequential')} “${run.name}”.`);
-    const model = JSON.parse(modelJson(c, run)) as { input: number; layers: Layer[] };
-    let width = model.input;
-    for (const l of model.layers) {
-      const [code, next] = layerCode(l, width);
-      width = next;
-      add(`    ${code},`, T[l.type] ? t(l.type) : '');
-    }
-    add(')', t('close'));
-  }
-  add('criterion = nn.CrossEntropyLoss()', t('criterion'));
-  const opt = JSON.parse(optimizerJson(c)) as { type: string; lr: number; momentum?: number; weight_decay: number };
-  const cls = opt.type === 'sgd' ? 'SGD' : opt.type === 'adam' ? 'Adam' : 'AdamW';
-  const models = c.runs.map((r) => pyName(r.name));
-  add(`optimizers = [torch.optim.${cls}(m.parameters(), lr=${float(opt.lr)}${opt.momentum ? `, momentum=${opt.momentum}` : ''}${opt.weight_decay ? `, weight_decay=${float(opt.weight_decay)}` : ''}) for m in [${models.join(', ')}]]`, t('optimizer'));
-  add(`loader = DataLoader(TensorDataset(X_train, y_train), batch_size=${c.training.batchSize}, shuffle=True)`, t('loader'));
-  add(`for epoch in range(${c.training.epochs}):`, t('epochs'));
-  add('    for xb, yb in loader:', t('batches'));
-  add(`        for model, opt in zip([${models.join(', ')}], optimizers):`, t('models'));
-  add('            model.train()', t('train'));
-  add('            opt.zero_grad()', t('zero'));
-  add('            loss = criterion(model(xb), yb)', t('loss'));
-  add('            loss.backward()', t('backward'));
-  add('            opt.step()', t('step'));
-  return lines;
+  return scriptLines(c, null).map((l) => ({ code: l.shown ?? l.code, note: l.note && l.note in NOTES ? NOTES[l.note][lang] + (l.suffix ?? '') : '' }));
 }
