@@ -13,6 +13,7 @@
 //    ≤ 1 ulp for n < 16 (the double-precision path).
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { lessonModel, loadNormlab, readJson, tracesDir } from './normlab.mjs';
 
 const M = await loadNormlab();
@@ -318,4 +319,15 @@ test('batchNormTrace: y = trace.gamma · trace.xhat + trace.beta', () => {
 
 test('worst differences (for the record)', () => {
   console.log(`# worst: ${JSON.stringify(worst)}`);
+});
+
+// The page's default tensor (web/lessons/lesson-tensor.ts) is PyTorch's torch.manual_seed(0);
+// torch.randn(4, 10) * 5 + 20, value for value.
+test('the inspector\'s default tensor is exactly the lesson\'s, from PyTorch', async () => {
+  execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]);
+  const { LESSON_X } = await import('../../build-unit/lessons/lesson-tensor.js');
+  const lesson = golden.cases.find((c) => c.norm === 'layernorm' && c.shape.join() === '4,10');
+  assert.ok(lesson, 'the lesson case is in inspect.json');
+  assert.equal(LESSON_X.length, 40);
+  assert.deepEqual(LESSON_X.map(Math.fround), lesson.x.map(Math.fround));
 });
