@@ -79,6 +79,17 @@ export function modelJson(c: LabConfig, run: RunConfig): string {
   return JSON.stringify({ input: 2, layers });
 }
 
+// "3.weight", "2.0.weight" …: every linear layer's weight, in the order of the model, from its spec.
+export function linearWeightNames(spec: string): Set<string> {
+  const names = new Set<string>();
+  const walk = (layers: { type: string; layers?: unknown[] }[], prefix: string) => layers.forEach((l, i) => {
+    if (l.type === 'linear') names.add(`${prefix}${i}.weight`);
+    if (l.layers) walk(l.layers as { type: string; layers?: unknown[] }[], `${prefix}${i}.`);
+  });
+  walk((JSON.parse(spec) as { layers: { type: string; layers?: unknown[] }[] }).layers, '');
+  return names;
+}
+
 export function optimizerJson(c: LabConfig): string {
   const t = c.training;
   switch (t.optimizer) {

@@ -64,7 +64,7 @@ export interface BnTrace extends BnWatch {
 // Layer statistics and gradient flow: one sample of every run, taken after a training step.
 export interface RunDiagnostics {
   acts: { layer: number; type: string; mean: number; std: number; saturated: number }[]; // every top-level layer's output
-  grads: { layer: number; norm: number }[];  // ‖∂L/∂W‖ of every linear layer's weight, in order
+  grads: { layer: number; norm: number }[];  // ‖∂L/∂W‖ of every linear layer's weight, in order (inside residual blocks too; layer: the top-level index)
   affine: { layer: number; type: string; gammaMean: number; gammaStd: number; betaMean: number; betaStd: number }[]; // norm layers
 }
 

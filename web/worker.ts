@@ -3,7 +3,7 @@
 // at most every BOUNDARY_INTERVAL_MS, the decision-boundary probabilities (transferred, never shared views).
 import createNormlab from '@normlab';
 import type { NormlabLab, NormlabModule } from './normlab';
-import { type LabConfig, dataJson, modelJson, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
+import { type LabConfig, dataJson, linearWeightNames, modelJson, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
 import type { ExportPayload } from './export/pytorch';
 import type { BenchmarkResult, BnTrace, BnWatch, Boundary, ConfigError, DiagnosticsPoint, EpochPoint, ErrorTarget, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 
@@ -33,6 +33,8 @@ let ticking = false;
 let seq = 0; // the last command processed, echoed in frames
 let pendingDiagnostics: DiagnosticsPoint[] = [];
 let bnWatch: BnWatch | null = null;
+let linearWeights: Set<string>[] = []; // per run: the state_dict names of its linear layers' weights (residual blocks included)
+
 
 function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 0): ErrorTarget {
   if (scope === 'data') {
@@ -157,6 +159,7 @@ function install(next: NormlabLab, c: LabConfig, id: number) {
   lab?.delete();
   lab = next;
   config = c;
+  linearWeights = c.runs.map((_, r) => linearWeightNames(next.modelSpec(r)));
   const train = lab.trainData(), test = lab.testData();
   extent = dataExtent([train.x, test.x]);
   clearPending();
@@ -211,8 +214,8 @@ function diagnostics(): DiagnosticsPoint {
   for (let r = 0; r < lab!.runCount(); r++) {
     if (lab!.runState(r).stopped) { runs.push(null); continue; }
     const d = lab!.diagnostics(r);
-    const grads = d.gradNorms.filter((g) => /^\d+\.weight$/.test(g.name) && d.activations[Number(g.name.split('.')[0])]?.type === 'linear')
-      .map((g) => ({ layer: Number(g.name.split('.')[0]), norm: g.norm }));
+    const linear = linearWeights[r] ?? new Set<string>();
+    const grads = d.gradNorms.filter((g) => linear.has(g.name)).map((g) => ({ layer: Number(g.name.split('.')[0]), norm: g.norm }));
     const moments = (v: Float32Array) => {
       let m = 0, q = 0;
       for (const x of v) m += x;

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { loadNormlab } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]);
-const { dataJson, modelJson, optimizerJson } = await import('../../build-unit/config.js');
+const { dataJson, linearWeightNames, modelJson, optimizerJson } = await import('../../build-unit/config.js');
 const { findPreset } = await import('../../build-unit/presets.js');
 const M = await loadNormlab();
 
@@ -37,6 +37,37 @@ for (const seed of [0, 1, 2]) {
       assert.ok(none[0] / none[8] < 1e-5, `no norm: first/last = ${none[0] / none[8]}`);
       assert.ok(none[0] < none[4] && none[4] < none[8], 'no norm: shrinking towards the input');
       assert.ok(bn[0] / bn[8] > 0.1, `BatchNorm: first/last = ${bn[0] / bn[8]}`);
+    } finally {
+      lab.delete();
+    }
+  });
+}
+
+// The Residual blocks section's claim (the Adam preset, one epoch): post-norm's first linear layer gets less
+// than 1/10,000 of the last one's gradient; pre-norm's more than 1/100.
+for (const seed of [0, 1, 2]) {
+  test(`gradient flow in the residual nets, seed ${seed}`, () => {
+    const c = structuredClone(findPreset('residual').config);
+    c.data.seed = seed;
+    c.training.seed = seed;
+    assert.deepEqual(c.runs.map((r) => [r.norm, r.placement]), [['none', 'before'], ['layernorm', 'before'], ['layernorm', 'after']]);
+    const lab = new M.Lab();
+    try {
+      lab.setData(dataJson(c));
+      lab.setBatchSize(c.training.batchSize);
+      for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
+      lab.reset(seed);
+      do lab.step(1 << 20); while (!lab.epochEnded());
+      const norms = (r) => {
+        const names = [...linearWeightNames(lab.modelSpec(r))];
+        const byName = new Map(lab.diagnostics(r).gradNorms.map((g) => [g.name, g.norm]));
+        return names.map((n) => byName.get(n));
+      };
+      const pre = norms(1), post = norms(2);
+      assert.equal(pre.length, 16);
+      assert.equal(post.length, 16);
+      assert.ok(post[0] / post[15] < 1e-4, `post-norm: first/last = ${post[0] / post[15]}`);
+      assert.ok(pre[0] / pre[15] > 1e-2, `pre-norm: first/last = ${pre[0] / pre[15]}`);
     } finally {
       lab.delete();
     }

@@ -148,3 +148,13 @@ test('a preset id travels in the link; an unknown one is named', () => {
   assert.equal(bad.preset, null);
   assert.deepEqual(bad.rejected, [{ field: 'preset', reason: 'unknown preset "nope"' }]);
 });
+
+test('linear weights by name, residual blocks included (the gradient-flow lesson)', async () => {
+  const { linearWeightNames, modelJson } = await import('../../build-unit/config.js');
+  const c = PRESETS.find((p) => p.id === 'residual').config;
+  const pre = [...linearWeightNames(modelJson({ ...c, model: { ...c.model, hiddenLayers: 2 } }, c.runs[1]))];
+  assert.deepEqual(pre, ['0.weight', '1.1.weight', '1.3.weight', '2.1.weight', '2.3.weight', '3.weight']); // LN first in each block
+  const post = [...linearWeightNames(modelJson({ ...c, model: { ...c.model, hiddenLayers: 2 } }, c.runs[2]))];
+  assert.deepEqual(post, ['0.weight', '1.0.weight', '1.2.weight', '3.0.weight', '3.2.weight', '5.weight']); // LN after each block
+  assert.deepEqual([...linearWeightNames(modelJson(defaultConfig(), defaultConfig().runs[1]))], ['0.weight', '3.weight', '6.weight']);
+});

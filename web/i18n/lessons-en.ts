@@ -162,6 +162,7 @@ export const lessonsEn = {
   residualLoadSgd: 'Load the same with SGD 0.5',
   residualPre: 'pre-norm',
   residualPost: 'post-norm',
+  residualGradNote: 'Open Gradient flow with the Adam preset loaded to see why post-norm is stuck: its gradient shrinks block after block on the way back to the input — after one epoch the first layer receives less than 1/10,000 of what the last one does. In pre-norm the skip path carries the gradient past every block, and the first layer gets more than 1/100 of it.',
   residualNote: 'In pre-norm the skip path x → x + … never passes through a normalization: the input’s signal and the gradient reach every block unchanged. In post-norm every block’s output, skip path included, is normalized again.',
   // Formulas (TeX; the words inside \text{} are the page's language).
   fxCompare: '\\text{BatchNorm: } \\mu_c = \\frac{1}{B}\\sum_{i=1}^{B} x_{ic} \\;\\text{(per feature, over the batch)} \\qquad \\text{LayerNorm: } \\mu_i = \\frac{1}{C}\\sum_{c=1}^{C} x_{ic} \\;\\text{(per sample, over its features)}',

@@ -164,6 +164,7 @@ export const lessonsJa: LessonStrings = {
   residualLoadSgd: '同じ構成を SGD 0.5 で読み込む',
   residualPre: 'Pre-norm',
   residualPost: 'Post-norm',
+  residualGradNote: 'Adam のプリセットを読み込んでから「勾配の流れ」を開くと、Post-norm が学習できない理由がわかります。勾配が入力側へ戻るあいだにブロックごとに小さくなり、1 エポック後には最初の層に届く勾配が最後の層の 1 万分の 1 未満になっています。Pre-norm ではスキップ経路が勾配をそのまま運ぶので、最初の層にも 100 分の 1 を超える勾配が届きます。',
   residualNote: 'Pre-norm では、スキップ経路 x → x + … が一度も正規化を通りません。入力の信号も勾配も、そのまま各ブロックに届きます。Post-norm では、スキップ経路も含めて各ブロックの出力がもう一度正規化されます。',
   // 数式（TeX。\text{} の中の語はページの言語）。
   fxCompare: '\\text{BatchNorm: } \\mu_c = \\frac{1}{B}\\sum_{i=1}^{B} x_{ic} \\;\\text{（特徴量ごと、バッチ全体で）} \\qquad \\text{LayerNorm: } \\mu_i = \\frac{1}{C}\\sum_{c=1}^{C} x_{ic} \\;\\text{（サンプルごと、その特徴量全体で）}',

@@ -7,6 +7,12 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Logarithm
 export type XY = { x: number; y: number };
 export type Series = ChartDataset<'line', XY[]>;
 
+// Log-axis labels: 1e-6, 1e-3, 1, 1e+3 … at the powers of ten only.
+function powerOfTen(v: number): string {
+  const e = Math.log10(v);
+  return Math.abs(e - Math.round(e)) < 1e-9 ? (Math.round(e) === 0 ? '1' : `1e${Math.round(e)}`) : '';
+}
+
 export function lineChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTitle: string; logX?: boolean; logY?: boolean; xTicks?: (v: number) => string }): Chart<'line', XY[]> {
   const c = isDark() ? { grid: 'rgba(255,255,255,0.08)', text: '#b8bcc4' } : { grid: 'rgba(0,0,0,0.07)', text: '#555a63' };
   return new Chart<'line', XY[]>(canvas, {
@@ -26,7 +32,8 @@ export function lineChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTi
       scales: ({
         x: { type: opts.logX ? 'logarithmic' : 'linear', title: { display: true, text: opts.xTitle, color: c.text }, grid: { color: c.grid },
           ticks: { color: c.text, precision: 0, ...(opts.xTicks ? { callback: (v: string | number) => opts.xTicks!(Number(v)) } : {}) } },
-        y: { type: opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: opts.yTitle, color: c.text }, grid: { color: c.grid }, ticks: { color: c.text } },
+        y: { type: opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: opts.yTitle, color: c.text }, grid: { color: c.grid },
+          ticks: { color: c.text, ...(opts.logY ? { callback: (v: string | number) => powerOfTen(Number(v)) } : {}) } },
       }) as ChartOptions<'line'>['scales'],
     },
   });

@@ -128,6 +128,7 @@ export class Lessons {
         this.button('residualLoadSgd', () => this.host.choosePreset('residual-sgd')),
         this.residualTable.root,
         this.text('p', 'residualNote'),
+        this.text('p', 'residualGradNote'),
       ],
     };
 

@@ -9,7 +9,8 @@ import { el, field, select } from './dom';
 import { type Series, type XY, lineChart, setTitles } from './chart';
 
 const MAX_POINTS = 1500;
-const ACTIVATIONS = new Set(['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu']);
+// The layers whose outputs are charted: activations, and residual blocks (the residual stream) for mean/std.
+const ACTIVATIONS = new Set(['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'residual']);
 const METRICS = ['mean', 'std', 'saturated', 'gamma', 'beta'] as const;
 type Metric = (typeof METRICS)[number];
 // Colours for the layers of one run: light (input side) to dark (output side).
