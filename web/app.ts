@@ -13,7 +13,7 @@ import { lossCsv, modelFileJson, parseModelFile } from './export/modelfile';
 import { explainedCode } from './export/explain';
 import { Charts } from './views/charts';
 import { RunsView, savePng } from './views/runs';
-import { Lessons } from './lessons';
+import type { Lessons, LessonsHost } from './lessons';
 import type { BnWatch } from './protocol';
 import type { Section } from './urlstate';
 import { LAB_HTML } from './markup';
@@ -556,14 +556,25 @@ export function mountLab(o: MountOptions): LabController {
     if (firstPaintMs === null && runsView.boundaries.some((b) => b.paintedBoundary)) {
       firstPaintMs = performance.now();
       host.dataset.firstBoundaryMs = firstPaintMs.toFixed(0);
-      setTimeout(() => lessons?.start(), 200);
+      setTimeout(() => { void loadLessons(); }, 0);
       showPerf();
     }
     requestAnimationFrame(frame);
   }
 
-  // The lessons (and their worker) only where they are shown.
-  const lessons = !o.layout || o.layout.show.has('lessons') ? new Lessons($('lessons'), {
+  // The lessons (their code, KaTeX, and their worker) load once the lab has painted its first boundary, and
+  // only where they are shown: the lab itself starts first.
+  let lessons: Lessons | null = null;
+  async function loadLessons() {
+    if (lessons || destroyed || (o.layout && !o.layout.show.has('lessons'))) return;
+    const { Lessons } = await import('./lessons');
+    if (lessons || destroyed) return;
+    lessons = new Lessons($('lessons'), lessonsHost, lang);
+    if (section) lessons.open(section, false);
+    if (everConfigured) lessons.configured(applied);
+    lessons.start();
+  }
+  const lessonsHost: LessonsHost = {
     config: () => cloneConfig(applied),
     choosePreset: (id) => {
       choosePreset(id);
@@ -577,8 +588,7 @@ export function mountLab(o: MountOptions): LabController {
       section = id;
       if (everConfigured) writeLink();
     },
-  }, lang) : null;
-  if (section) lessons?.open(section, false);
+  };
 
   if (o.layout) applyLayout(o.layout, o.root, o.container, o.standalone);
   initControls();

@@ -23,6 +23,13 @@ const SECTIONS = [
 ];
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
+// The lab, with its lessons loaded (they load once the first boundary is painted).
+async function openLessons(e, path = '') {
+  const opened = await openLab(e, path);
+  await opened.page.locator('#tab-inspector').waitFor();
+  return opened;
+}
+
 const statusOf = (page) => page.locator('#status').textContent();
 const waitStatus = (page, text) => page.waitForFunction((t) => document.getElementById('status').textContent === t, text);
 const tab = (page, name) => page.getByRole('tab', { name, exact: true });
@@ -65,7 +72,7 @@ function texNumber(text) {
 const NUM = String.raw`-?[\d.]+(?:\\times 10\^\{-?\d+\})?`;
 
 test('sections: seven tabs by name, click and keyboard select one panel, the section is in the link', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   assert.equal(await page.getByRole('tablist').count(), 1);
   assert.equal(await page.getByRole('tablist').getByRole('tab').count(), SECTIONS.length);
   for (const [id, name] of SECTIONS) {
@@ -120,7 +127,7 @@ test('sections: seven tabs by name, click and keyboard select one panel, the sec
   const link = page.url();
   assert.match(link, /#v=1&.*&section=gradflow/);
   for (const path of [link.slice(env.url.length), '#section=gradflow']) {
-    const { page: again, errors: errors2 } = await openLab(env, path);
+    const { page: again, errors: errors2 } = await openLessons(env, path);
     assert.equal(await tab(again, 'Gradient flow').getAttribute('aria-selected'), 'true', path);
     assert.ok(await again.locator('#panel-gradflow').isVisible(), path);
     assert.equal(await again.locator('#panel-gradflow h3').textContent(), 'Gradient flow');
@@ -134,7 +141,7 @@ test('sections: seven tabs by name, click and keyboard select one panel, the sec
 });
 
 test('Normalization inspector: the lesson\'s tensor under LayerNorm, edits, errors, ε, shapes; axe', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   const panel = page.locator('#panel-inspector');
   await panel.locator('.rows-table tbody tr').nth(3).waitFor();
 
@@ -263,7 +270,7 @@ test('Normalization inspector: the lesson\'s tensor under LayerNorm, edits, erro
 });
 
 test('BatchNorm step by step: the batch of the last step, formulas and values agree; Feature; axe', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   await tab(page, 'BatchNorm step by step').click();
   const panel = page.locator('#panel-bnstep');
   assert.match(await panel.textContent(), /No training batch yet/);
@@ -340,7 +347,7 @@ test('BatchNorm step by step: the batch of the last step, formulas and values ag
 });
 
 test('BatchNorm vs LayerNorm: the batch-size sweep fills its table and charts; batch 1 is BatchNorm\'s error', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   await tab(page, 'BatchNorm vs LayerNorm').click();
   const panel = page.locator('#panel-compare');
   const charts = panel.locator('.sweep-charts canvas');
@@ -374,7 +381,7 @@ test('BatchNorm vs LayerNorm: the batch-size sweep fills its table and charts; b
 });
 
 test('Layer statistics and Gradient flow: charts after two epochs; the deep sigmoid net loads', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   const stats = page.locator('#panel-layerstats canvas');
   const grads = page.locator('#panel-gradflow canvas');
   // The empty charts (axes only), once laid out.
@@ -432,7 +439,7 @@ test('Layer statistics and Gradient flow: charts after two epochs; the deep sigm
 });
 
 test('Dropout and Residual blocks: their presets load; the run table fills after an epoch; pre/post-norm', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   const preset = page.getByRole('combobox', { name: 'Preset' });
   await tab(page, 'Dropout').click();
   const dropout = page.locator('#panel-dropout');
@@ -475,7 +482,7 @@ test('Dropout and Residual blocks: their presets load; the run table fills after
 });
 
 test('every preset: its caption shows and every decision boundary is drawn', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   const preset = page.getByRole('combobox', { name: 'Preset' });
   const ids = (await preset.locator('option').evaluateAll((os) => os.map((o) => o.value))).filter((v) => v !== '');
   assert.ok(ids.length >= 11, `presets: ${ids}`);
@@ -497,7 +504,7 @@ test('every preset: its caption shows and every decision boundary is drawn', asy
 });
 
 test('Japanese: the lessons follow the language, which is remembered; English returns', async () => {
-  const { page, errors } = await openLab(env);
+  const { page, errors } = await openLessons(env);
   const tabNames = (p) => p.getByRole('tab').allTextContents();
   try {
     await page.getByRole('button', { name: '日本語' }).click();
@@ -519,6 +526,7 @@ test('Japanese: the lessons follow the language, which is remembered; English re
     assert.equal(await page.evaluate(() => localStorage.getItem('normlab.lang')), 'ja');
     await page.reload();
     await page.waitForSelector('body[data-state="ready"]');
+    await page.locator('#tab-inspector').waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'ja', 'after a reload');
     await check(page);
     // A fresh visit without a link: the remembered language (openLab waits for the English status).
@@ -528,6 +536,7 @@ test('Japanese: the lessons follow the language, which is remembered; English re
     fresh.on('pageerror', (e) => errors2.push(String(e)));
     await fresh.goto(env.url);
     await fresh.waitForSelector('body[data-state="ready"]');
+    await fresh.locator('#tab-inspector').waitFor();
     assert.equal(await fresh.locator('html').getAttribute('lang'), 'ja', 'remembered without a link');
     await check(fresh);
     assert.deepEqual(errors2, []);

@@ -1,23 +1,10 @@
 // Formulas, rendered by KaTeX into the DOM (katex.render builds nodes and sets styles through the CSSOM,
 // so it works under a Content-Security-Policy without 'unsafe-inline'). MathML is included for screen readers.
 import katex from 'katex';
-
-// 'htmlAndMathml' needs KaTeX's stylesheet and fonts (the page loads them); <norm-lab> renders MathML only,
-// which the browser lays out itself, so a shadow root needs no fonts.
-let output: 'htmlAndMathml' | 'mathml' = 'htmlAndMathml';
-export function setMathOutput(o: typeof output) {
-  output = o;
-}
+import { mathOutput } from './mathmode';
 
 export function tex(el: HTMLElement, expression: string, display = true) {
-  katex.render(expression, el, { displayMode: display, throwOnError: false, output, strict: false });
-}
-
-export function texElement(expression: string, display = true, className = 'formula'): HTMLElement {
-  const el = document.createElement(display ? 'div' : 'span');
-  el.className = className;
-  tex(el, expression, display);
-  return el;
+  katex.render(expression, el, { displayMode: display, throwOnError: false, output: mathOutput(), strict: false });
 }
 
 // A number for TeX: fixed decimals, a true minus sign.
