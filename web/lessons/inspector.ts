@@ -28,6 +28,14 @@ interface State {
 }
 
 const f32 = Math.fround;
+// The shortest decimal that reads back as the same float32 (what PyTorch prints at full precision).
+function shortestFloat32(v: number): string {
+  for (let p = 1; p < 9; p++) {
+    const text = String(Number(v.toPrecision(p)));
+    if (f32(Number(text)) === f32(v)) return text;
+  }
+  return String(Number(v.toPrecision(9)));
+}
 const fmt = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d).replace(/^-(0\.0+)$/, '$1') : '—');
 
 // The formulas for each norm, indices as the statistics run.
@@ -232,7 +240,8 @@ export class Inspector {
       for (const v of [r.rowMeanX[n], r.rowVarX[n], r.rowMeanY[n], r.rowVarY[n], r.rowVarYBiased[n]]) tr.append(el('td', '', { textContent: fmt(v) }));
       rows.tBodies[0].append(tr);
     }
-    parts.push(el('h4', '', { textContent: t.rowsTable }), rows, el('p', 'why', { textContent: t.varNote }));
+    parts.push(el('h4', '', { textContent: t.rowsTable }), rows);
+    if (s.norm === 'layernorm' && s.shape === '2d') parts.push(el('p', 'why', { textContent: t.varNote })); // the lesson's 1.1111
 
     // Histograms.
     const hists = el('div', 'histograms');
@@ -279,7 +288,7 @@ export class Inspector {
           if (groupOf) td.dataset.group = String(groupOf[k] % 8);
           if (editable) {
             const idx = is4d ? `${n}, ${c}, ${Math.floor(j / shape[3])}, ${j % shape[3]}` : `${n}, ${j}`;
-            const input = el('input', 'cell', { type: 'number', step: 'any', value: String(values[k]) }) as HTMLInputElement;
+            const input = el('input', 'cell', { type: 'number', step: 'any', value: shortestFloat32(values[k]) }) as HTMLInputElement;
             input.setAttribute('aria-label', this.t.cell(idx));
             input.addEventListener('change', () => {
               const v = input.value.trim() === '' ? NaN : Number(input.value);
