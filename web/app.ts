@@ -54,6 +54,7 @@ export function mountLab(o: MountOptions): LabController {
   const all = <T extends Element>(selector: string) => Array.from(o.root.querySelectorAll<T>(selector));
   const host = o.host;
   let destroyed = false;
+  const listeners = new AbortController(); // listeners outside the lab's own DOM, removed by destroy()
 
   // The link decides first: a hash restores its settings (and language); what it cannot use is reported.
   const fromLink = decodeHash(o.hash);
@@ -408,7 +409,7 @@ export function mountLab(o: MountOptions): LabController {
       if (e.key === ' ') { e.preventDefault(); playing ? pause() : play(); }
       else if (e.key === 'ArrowRight') { e.preventDefault(); playing = false; send({ type: 'step', unit: 'step' }); }
       else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); reset(); }
-    });
+    }, { signal: listeners.signal });
     $('notice-dismiss').addEventListener('click', () => { $('notice').hidden = true; });
     $('btn-copy-link').addEventListener('click', async () => {
       writeLink();
@@ -424,7 +425,7 @@ export function mountLab(o: MountOptions): LabController {
     // A pasted or edited link: apply it like a new visit, without reloading.
     if (o.standalone) window.addEventListener('hashchange', () => {
       if (location.hash !== encodeHash(applied, lang, preset, section)) loadLink(location.hash);
-    });
+    }, { signal: listeners.signal });
     $('btn-export').addEventListener('click', () => send({ type: 'export', format: 'pytorch' }));
     $('png-loss').addEventListener('click', () => savePng($<HTMLCanvasElement>('loss-chart'), 'normlab_loss.png'));
     $('png-accuracy').addEventListener('click', () => savePng($<HTMLCanvasElement>('accuracy-chart'), 'normlab_accuracy.png'));
@@ -617,11 +618,15 @@ export function mountLab(o: MountOptions): LabController {
     setLang,
     destroy() {
       destroyed = true;
+      listeners.abort();
       worker.onerror = null;
       worker.terminate();
       lessons?.destroy();
       charts.destroy();
       o.container.replaceChildren();
+      delete host.dataset.state;
+      delete host.dataset.playing;
+      delete host.dataset.firstBoundaryMs;
     },
   };
 }

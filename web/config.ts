@@ -90,6 +90,19 @@ export function linearWeightNames(spec: string): Set<string> {
   return names;
 }
 
+const NORM_TYPES = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
+
+// Every normalization layer (residual blocks included) by its state_dict prefix: "1" → "1.weight", "2.0" → "2.0.weight".
+export function normLayerNames(spec: string): { name: string; type: string }[] {
+  const out: { name: string; type: string }[] = [];
+  const walk = (layers: { type: string; layers?: unknown[] }[], prefix: string) => layers.forEach((l, i) => {
+    if (NORM_TYPES.has(l.type)) out.push({ name: `${prefix}${i}`, type: l.type });
+    if (l.layers) walk(l.layers as { type: string; layers?: unknown[] }[], `${prefix}${i}.`);
+  });
+  walk((JSON.parse(spec) as { layers: { type: string; layers?: unknown[] }[] }).layers, '');
+  return out;
+}
+
 export function optimizerJson(c: LabConfig): string {
   const t = c.training;
   switch (t.optimizer) {

@@ -65,7 +65,7 @@ export interface BnTrace extends BnWatch {
 export interface RunDiagnostics {
   acts: { layer: number; type: string; mean: number; std: number; saturated: number }[]; // every top-level layer's output
   grads: { layer: number; norm: number }[];  // ‖∂L/∂W‖ of every linear layer's weight, in order (inside residual blocks too; layer: the top-level index)
-  affine: { layer: number; type: string; gammaMean: number; gammaStd: number; betaMean: number; betaStd: number }[]; // norm layers
+  affine: { name: string; type: string; gammaMean: number; gammaStd: number; betaMean: number; betaStd: number }[]; // norm layers, by state_dict prefix ("4", "2.0")
 }
 
 export interface DiagnosticsPoint {

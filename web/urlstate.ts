@@ -143,6 +143,8 @@ export function decodeHash(hash: string): Decoded {
     if (runs.length > MAX_RUNS) rejected.push({ field: 'run', reason: `at most ${MAX_RUNS} runs; the first ${MAX_RUNS} were used` });
     if (decoded.length > 0) config.runs = decoded;
   }
+  // A preset's caption describes its own settings: a link that changes them is no longer that preset.
+  if (preset && JSON.stringify(config) !== JSON.stringify(findPreset(preset)!.config)) preset = null;
   const sec = p.get('section');
   if (sec !== null) {
     if ((SECTIONS as readonly string[]).includes(sec)) section = sec as Section;

@@ -3,7 +3,7 @@
 // at most every BOUNDARY_INTERVAL_MS, the decision-boundary probabilities (transferred, never shared views).
 import createNormlab from '@normlab';
 import type { NormlabLab, NormlabModule } from './normlab';
-import { type LabConfig, dataJson, linearWeightNames, modelJson, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
+import { type LabConfig, dataJson, linearWeightNames, modelJson, normLayerNames, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
 import type { ExportPayload } from './export/pytorch';
 import type { BenchmarkResult, BnTrace, BnWatch, Boundary, ConfigError, DiagnosticsPoint, EpochPoint, ErrorTarget, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 
@@ -34,6 +34,7 @@ let seq = 0; // the last command processed, echoed in frames
 let pendingDiagnostics: DiagnosticsPoint[] = [];
 let bnWatch: BnWatch | null = null;
 let linearWeights: Set<string>[] = []; // per run: the state_dict names of its linear layers' weights (residual blocks included)
+let normLayers: { name: string; type: string }[][] = []; // per run: its normalization layers (residual blocks included)
 
 
 function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 0): ErrorTarget {
@@ -160,6 +161,7 @@ function install(next: NormlabLab, c: LabConfig, id: number) {
   lab = next;
   config = c;
   linearWeights = c.runs.map((_, r) => linearWeightNames(next.modelSpec(r)));
+  normLayers = c.runs.map((_, r) => normLayerNames(next.modelSpec(r)));
   const train = lab.trainData(), test = lab.testData();
   extent = dataExtent([train.x, test.x]);
   clearPending();
@@ -223,10 +225,10 @@ function diagnostics(): DiagnosticsPoint {
       for (const x of v) q += (x - m) * (x - m);
       return [m, Math.sqrt(q / v.length)];
     };
-    const affine = d.norms.map((n) => {
-      const [gammaMean, gammaStd] = moments(lab!.getParameter(r, `${n.layer}.weight`));
-      const [betaMean, betaStd] = n.type === 'rmsnorm' ? [0, 0] : moments(lab!.getParameter(r, `${n.layer}.bias`));
-      return { layer: n.layer, type: n.type, gammaMean, gammaStd, betaMean, betaStd };
+    const affine = (normLayers[r] ?? []).map((n) => {
+      const [gammaMean, gammaStd] = moments(lab!.getParameter(r, `${n.name}.weight`));
+      const [betaMean, betaStd] = n.type === 'rmsnorm' ? [0, 0] : moments(lab!.getParameter(r, `${n.name}.bias`));
+      return { name: n.name, type: n.type, gammaMean, gammaStd, betaMean, betaStd };
     });
     runs.push({ acts: d.activations.map((a) => ({ layer: a.layer, type: a.type, mean: a.mean, std: a.std, saturated: a.saturated })), grads, affine });
   }

@@ -161,7 +161,7 @@ test('Normalization inspector: the lesson\'s tensor under LayerNorm, edits, erro
   const diagram = panel.locator('canvas.sharing');
   assert.equal(await diagram.count(), 1);
   assert.equal(await diagram.getAttribute('role'), 'img');
-  assert.match(await diagram.getAttribute('aria-label'), /^Diagram: the \(4, 10\) tensor .* 4 colours .* LayerNorm normalizes/);
+  assert.match(await diagram.getAttribute('aria-label'), /^Diagram: the \(4, 10\) tensor .* 4 groups LayerNorm normalizes/);
   const hists = panel.locator('canvas.histogram');
   assert.deepEqual(await hists.evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label'))),
     [0, 1, 2, 3].map((n) => `Histogram of sample ${n}: its values before normalization and after, 8 bins each, overlaid`));
@@ -253,7 +253,7 @@ test('Normalization inspector: the lesson\'s tensor under LayerNorm, edits, erro
   assert.equal((await code()).split('\n')[1], 'layer = nn.InstanceNorm2d(4, eps=0.01, affine=True)');
   assert.equal(await panel.locator('table.rows-table tbody tr').count(), 2);
   assert.ok(await alert.isHidden());
-  assert.match(await diagram.getAttribute('aria-label'), /\(2, 4, 3, 3\) tensor .* 8 colours .* InstanceNorm/);
+  assert.match(await diagram.getAttribute('aria-label'), /\(2, 4, 3, 3\) tensor .* 8 groups InstanceNorm/);
   assert.ok((await inked(panel.locator('canvas.sharing')))[0] > 100);
 
   // InstanceNorm on (N, C): nothing to average, an error as PyTorch's; the last tables stay.

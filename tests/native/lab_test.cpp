@@ -191,6 +191,17 @@ TEST(Lab, BatchNormTraceIsTheLastBatch) {
       EXPECT_EQ(t.gamma, 1.0f);  // as the first batch used it (Adam has moved it since)
       for (int n = 0; n < rows; ++n) EXPECT_NEAR(t.y[n], t.xhat[n], 1e-6);
     }
+  // The next batch starts from where the last one left the running statistics, with γ as updated by Adam.
+  ASSERT_TRUE(m.batchnorm_trace(4, 7, rows, &t).ok());
+  const BatchNormTrace first = t;
+  const float gamma_now = m.tensors().value(m.tensors().find("4.weight"))[7];
+  f.lab.step(nullptr);
+  ASSERT_TRUE(m.batchnorm_trace(4, 7, f.lab.run(0).rows, &t).ok());
+  EXPECT_EQ(t.running_mean_before, first.running_mean);
+  EXPECT_EQ(t.running_var_before, first.running_var);
+  EXPECT_EQ(t.gamma, gamma_now);
+  EXPECT_NE(t.gamma, 1.0f);
+  EXPECT_NEAR(t.running_mean, 0.9 * first.running_mean + 0.1 * t.mean, 1e-6);
 }
 
 TEST(Lab, BatchNormWithABatchOfOneIsAnError) {

@@ -7,7 +7,7 @@
 //    GroupNorm(5, 10) pair around 21.6 with rstd 9.6) is above 1e-5. Against the float64 reference computed
 //    from the same float32 x (y64), y must agree to 1e-6 everywhere.
 //  - statistics 1e-5 relative (to float64 from the float32 x).
-//  - randn: ≤ 3 float32 ulps for n ≥ 16: PyTorch's AVX2 build uses SLEEF's 1-ulp logf/cosf/sinf, and one ulp
+//  - randn: ≤ 3 float32 ulps for n ≥ 16: PyTorch's AVX2 kernel uses vectorized ~1-ulp log/cos/sin approximations, and one ulp
 //    in each of log and cos can move radius·cos by 3 ulps (seed 1, n 40, [21]: exact 0.244403934, ours
 //    0.24440394 (0.3 ulp), PyTorch 0.2444039 (−2.7 ulp), reproduced with log and cos each 1 ulp low);
 //    ≤ 1 ulp for n < 16 (the double-precision path).
@@ -205,7 +205,7 @@ test('inspectNorm errors are Errors naming the field, and the module keeps worki
   ok();
 });
 
-test('randn equals torch.manual_seed(seed); torch.randn(n) to within SLEEF\'s rounding', () => {
+test('randn equals torch.manual_seed(seed); torch.randn(n) to within its vectorized log/cos rounding', () => {
   for (const { seed, n, values } of golden.randn) {
     const got = M.randn(seed, n);
     assert.ok(got instanceof Float32Array);

@@ -69,14 +69,14 @@ test('2,000 random configurations round-trip exactly, names with ~ & = # and Jap
   for (let i = 0; i < 2000; i++) {
     const c = randomConfig(r);
     const lang = pick(r, ['en', 'ja']);
-    const preset = pick(r, [null, ...PRESETS.map((p) => p.id)]); // the link's fields override the preset's
+    const preset = pick(r, [null, ...PRESETS.map((p) => p.id)]); // the link's fields override the preset's (and end it)
     const section = pick(r, [null, ...SECTIONS]);
     const hash = encodeHash(c, lang, preset, section);
     const d = decodeHash(hash);
     assert.deepEqual(d.rejected, [], hash);
     assert.deepEqual(d.config, c, hash);
     assert.equal(d.lang, lang);
-    assert.equal(d.preset, preset);
+    assert.equal(d.preset, null, 'random settings are no preset\'s');
     assert.equal(d.section, section);
     assert.equal(d.version, URL_VERSION);
   }
@@ -136,14 +136,19 @@ test('a preset alone is a whole configuration; fields in the link override it', 
   assert.deepEqual(d.config, tanh.config);
   const e = decodeHash('#preset=deep-tanh&width=32&section=gradflow');
   assert.deepEqual(e.config, { ...tanh.config, model: { ...tanh.config.model, width: 32 } });
+  assert.equal(e.preset, null, 'changed settings: the caption would no longer be true');
   assert.equal(e.section, 'gradflow');
+  for (const p of PRESETS) assert.equal(decodeHash(encodeHash(p.config, 'en', p.id)).preset, p.id, `${p.id} round-trips as a preset`);
   assert.deepEqual(decodeHash('#section=nope').rejected, [{ field: 'section', reason: `unknown section "nope" (expected ${SECTIONS.join(', ')})` }]);
 });
 
 test('a preset id travels in the link; an unknown one is named', () => {
-  const d = decodeHash(encodeHash(defaultConfig(), 'en', 'deep-tanh'));
+  const tanh = PRESETS.find((p) => p.id === 'deep-tanh');
+  const d = decodeHash(encodeHash(tanh.config, 'en', 'deep-tanh'));
   assert.equal(d.preset, 'deep-tanh');
   assert.deepEqual(d.rejected, []);
+  // the lesson's settings labelled deep-tanh: not what that caption describes
+  assert.equal(decodeHash(encodeHash(defaultConfig(), 'en', 'deep-tanh')).preset, null);
   const bad = decodeHash('#v=1&preset=nope');
   assert.equal(bad.preset, null);
   assert.deepEqual(bad.rejected, [{ field: 'preset', reason: 'unknown preset "nope"' }]);
@@ -157,4 +162,14 @@ test('linear weights by name, residual blocks included (the gradient-flow lesson
   const post = [...linearWeightNames(modelJson({ ...c, model: { ...c.model, hiddenLayers: 2 } }, c.runs[2]))];
   assert.deepEqual(post, ['0.weight', '1.0.weight', '1.2.weight', '3.0.weight', '3.2.weight', '5.weight']); // LN after each block
   assert.deepEqual([...linearWeightNames(modelJson(defaultConfig(), defaultConfig().runs[1]))], ['0.weight', '3.weight', '6.weight']);
+});
+
+test('normalization layers by name, residual blocks included (layer statistics: γ and β)', async () => {
+  const { normLayerNames, modelJson } = await import('../../build-unit/config.js');
+  const c = PRESETS.find((p) => p.id === 'residual').config;
+  const two = { ...c, model: { ...c.model, hiddenLayers: 2 } };
+  assert.deepEqual(normLayerNames(modelJson(two, c.runs[1])), [{ name: '1.0', type: 'layernorm' }, { name: '2.0', type: 'layernorm' }]);
+  assert.deepEqual(normLayerNames(modelJson(two, c.runs[2])), [{ name: '2', type: 'layernorm' }, { name: '4', type: 'layernorm' }]);
+  assert.deepEqual(normLayerNames(modelJson(two, c.runs[0])), []);
+  assert.deepEqual(normLayerNames(modelJson(defaultConfig(), defaultConfig().runs[1])), [{ name: '1', type: 'batchnorm' }, { name: '4', type: 'batchnorm' }]);
 });

@@ -27,6 +27,8 @@ const JA: Rule[] = [
   [/^diverged: a gradient is not finite; parameters were not updated$/, () => '発散：勾配が有限の値でなくなりました。パラメータは更新していません'],
   [/^hidden layers: a residual model has at most (\d+) blocks \(2 linear layers each\), got (\d+)$/, (n, v) =>
     `hidden layers：残差モデルのブロックは最大 ${n} 個です（1 ブロックに全結合層 2 つ。入力：${v}）`],
+  [/^the lessons worker stopped: (.*)$/, (why) => `講義用のワーカーが停止しました（${why}）`],
+  [/^run: run (\d+) has stopped \((.*)\)$/, (n, why) => `run：モデル ${n} は停止しています（${localizeError(why, 'ja')}）`],
   [/^runs: between (\d+) and (\d+)$/, (a, b) => `runs：${a} 個以上 ${b} 個以下にしてください`],
   [/^(x\[[^\]]+\]|gamma\[\d+\]|beta\[\d+\]): “(.*)” is not a number$/, (f, v) => `${f}：「${v}」は数ではありません`],
   [/^(x\[[^\]]+\]|gamma\[\d+\]|beta\[\d+\]): not a number$/, (f) => `${f}：数ではありません`],

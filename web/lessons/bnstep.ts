@@ -25,6 +25,9 @@ export class BnStep {
   private feature = numberInput('bn-feature', 0, { min: 0, step: 1 });
   private body = el('div', 'bnstep-body');
   private message = el('p', 'why');
+  private featureError = el('p', 'error', { id: 'bn-feature-error' });
+  private lastRender = 0;
+  private pending: ReturnType<typeof setTimeout> | null = null;
   private loadButton = el('button', '', { type: 'button', id: 'bn-load-lesson' });
   private labels: { label: HTMLLabelElement; key: keyof LessonStrings }[] = [];
   private config: LabConfig | null = null;
@@ -41,7 +44,10 @@ export class BnStep {
     this.runSel.addEventListener('change', () => { this.fillLayers(); this.select(); });
     this.layerSel.addEventListener('change', () => this.select());
     this.feature.addEventListener('change', () => this.select());
-    this.root.append(this.controls, this.message, this.loadButton, this.body);
+    this.feature.setAttribute('aria-describedby', 'bn-feature-error');
+    this.featureError.hidden = true;
+    this.featureError.setAttribute('role', 'alert');
+    this.root.append(this.controls, this.featureError, this.message, this.loadButton, this.body);
     this.applyStrings(t);
   }
 
@@ -70,11 +76,14 @@ export class BnStep {
   private select() {
     const feature = Number(this.feature.value);
     const valid = this.runSel.value !== '' && this.layerSel.value !== '' && Number.isInteger(feature) && feature >= 0 && feature < (this.config?.model.width ?? 0);
-    this.feature.toggleAttribute('aria-invalid', !valid && this.runSel.value !== '');
+    const badFeature = !valid && this.runSel.value !== '' && this.layerSel.value !== '';
+    this.feature.toggleAttribute('aria-invalid', badFeature);
+    this.featureError.hidden = !badFeature;
+    this.featureError.textContent = badFeature ? this.t.bnFeatureRange((this.config?.model.width ?? 1) - 1) : '';
     this.watch = valid ? { run: Number(this.runSel.value), layer: Number(this.layerSel.value), feature } : null;
-    this.trace = null; // the new feature's trace comes with the worker's next frame
+    this.trace = null; // the new feature's trace comes with the worker's very next frame: until then the old one stays
     this.onWatch(this.watch);
-    this.render();
+    if (!this.watch || !this.body.hasChildNodes()) this.render();
   }
 
   setTrace(trace: BnTrace | null) {
@@ -82,7 +91,10 @@ export class BnStep {
     const t = this.trace;
     if (t && t.step === trace.step && t.error === trace.error && t.run === trace.run && t.layer === trace.layer && t.feature === trace.feature) return; // nothing new
     this.trace = trace;
-    this.render();
+    // While training plays, a new batch arrives with every frame: redraw at most 5 times a second.
+    const wait = 200 - (performance.now() - this.lastRender);
+    if (wait <= 0) this.render();
+    else if (!this.pending) this.pending = setTimeout(() => { this.pending = null; this.render(); }, wait);
   }
 
   applyStrings(t: LessonStrings) {
@@ -94,12 +106,18 @@ export class BnStep {
   }
 
   private render() {
+    this.lastRender = performance.now();
     const t = this.t, tr = this.trace;
     const hasRuns = this.runSel.options.length > 0;
     this.controls.hidden = !hasRuns;
     this.loadButton.hidden = hasRuns;
     if (!hasRuns) {
       this.message.textContent = t.bnNoRun;
+      this.body.replaceChildren();
+      return;
+    }
+    if (!this.watch) { // an invalid choice: its error is shown by the control
+      this.message.textContent = '';
       this.body.replaceChildren();
       return;
     }

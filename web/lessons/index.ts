@@ -268,6 +268,9 @@ export class Lessons {
   destroy() {
     this.client.terminate();
     this.seen?.disconnect();
+    this.sweep.destroy();
+    this.stats.destroy();
+    this.grads.destroy();
   }
 
   // Once per animation frame: the open section's charts redraw if their data changed.

@@ -53,6 +53,7 @@ export class Inspector {
   private state: State;
   private result: InspectResult | null = null;
   private request = 0;
+  private sampling = 0; // the latest randn request
   private controls: Record<string, HTMLElement> = {};
   private error: HTMLElement;
   private body: HTMLElement;
@@ -86,7 +87,7 @@ export class Inspector {
     shapeSel.addEventListener('change', () => { this.setShape((shapeSel as HTMLSelectElement).value as ShapeId); });
     groups.addEventListener('change', () => { this.state.groups = Number((groups as HTMLInputElement).value); this.update(); });
     eps.addEventListener('change', () => { this.state.eps = Number((eps as HTMLInputElement).value); this.update(); });
-    const redraw = () => this.resample();
+    const redraw = () => this.resample((shapeSel as HTMLSelectElement).value as ShapeId);
     for (const c of [seed, scale, shift]) c.addEventListener('change', redraw);
     resample.addEventListener('click', redraw);
     lesson.addEventListener('click', () => {
@@ -118,18 +119,31 @@ export class Inspector {
   private perSample(): number { return this.shape().slice(1).reduce((a, b) => a * b, 1); }
   private channels(): number { return this.shape()[1]; }
 
+  // A new shape takes effect together with its tensor: the lesson's at once, a sampled one when it arrives.
   private setShape(id: ShapeId) {
-    this.state.shape = id;
-    const C = this.channels();
-    this.state.gamma = Array(C).fill(1);
-    this.state.beta = Array(C).fill(0);
-    if (id === '2d') Object.assign(this.state, { seed: 0, scale: 5, shift: 20, x: [...LESSON_X] });
-    else Object.assign(this.state, { seed: 1, scale: 2, shift: 1 });
-    if (this.state.norm === 'instancenorm' && id === '2d') this.state.norm = 'layernorm';
-    if (id === '4d' && this.state.norm === 'layernorm') this.state.norm = 'batchnorm';
-    this.syncControls();
-    if (id === '4d') this.resample();
-    else this.update();
+    if (id === '2d') {
+      this.sampling++; // a sample still on its way for the other shape is dropped
+      this.adopt('2d', { seed: 0, scale: 5, shift: 20, x: [...LESSON_X] });
+      this.syncControls();
+      this.update();
+      return;
+    }
+    (this.controls.seed as HTMLInputElement).value = '1';
+    (this.controls.scale as HTMLInputElement).value = '2';
+    (this.controls.shift as HTMLInputElement).value = '1';
+    void this.resample(id);
+  }
+
+  // Switches the state to `shape` with its tensor (γ, β reset when the channels change; the norm kept if it
+  // applies to the shape).
+  private adopt(shape: ShapeId, tensor: { seed: number; scale: number; shift: number; x: number[] }) {
+    if (shape !== this.state.shape) {
+      const C = SHAPES[shape][1];
+      Object.assign(this.state, { gamma: Array(C).fill(1), beta: Array(C).fill(0) });
+      if (shape === '2d' && this.state.norm === 'instancenorm') this.state.norm = 'layernorm';
+      if (shape === '4d' && this.state.norm === 'layernorm') this.state.norm = 'batchnorm';
+    }
+    Object.assign(this.state, { shape, ...tensor });
   }
 
   private syncControls() {
@@ -144,15 +158,18 @@ export class Inspector {
     (c.groups.closest('.field') as HTMLElement).hidden = s.norm !== 'groupnorm';
   }
 
-  // torch.manual_seed(seed); x = torch.randn(shape) * scale + shift (float arithmetic, as PyTorch does it)
-  private async resample() {
+  // torch.manual_seed(seed); x = torch.randn(shape) * scale + shift (float arithmetic, as PyTorch does it).
+  // Only the latest request counts: a reply that arrives after another resample or shape change is dropped.
+  private async resample(shape: ShapeId = this.state.shape) {
     const c = this.controls;
     const seed = Number((c.seed as HTMLInputElement).value), scale = Number((c.scale as HTMLInputElement).value), shift = Number((c.shift as HTMLInputElement).value);
-    if (!Number.isFinite(scale) || !Number.isFinite(shift)) return this.showError(`scale, shift: ${this.t.tensorScale} / ${this.t.tensorShift} must be numbers`);
-    const count = this.shape().reduce((a, b) => a * b, 1);
-    const reply = await this.client.randn(seed, count);
+    if (!Number.isFinite(scale) || !Number.isFinite(shift)) return this.showError(this.t.tensorNumbers);
+    const id = ++this.sampling;
+    const reply = await this.client.randn(seed, SHAPES[shape].reduce((a: number, b: number) => a * b, 1));
+    if (id !== this.sampling) return;
     if (!reply.values) return this.showError(reply.error ?? 'randn failed');
-    Object.assign(this.state, { seed, scale, shift, x: Array.from(reply.values, (v) => f32(f32(v * f32(scale)) + f32(shift))) });
+    this.adopt(shape, { seed, scale, shift, x: Array.from(reply.values, (v) => f32(f32(v * f32(scale)) + f32(shift))) });
+    this.syncControls();
     this.update();
   }
 
@@ -196,6 +213,7 @@ export class Inspector {
 
   private render() {
     const r = this.result!, s = this.state, t = this.t;
+    if (r.y.length !== s.x.length) return; // a result for another tensor (its successor is on its way)
     const shape = this.shape(), [N, C] = shape, per = this.perSample(), HW = per / C;
     const shapeText = `(${shape.join(', ')})`;
     const normName = ({ batchnorm: 'BatchNorm', layernorm: 'LayerNorm', instancenorm: t.instancenorm, groupnorm: 'GroupNorm', rmsnorm: 'RMSNorm' })[s.norm];
@@ -241,7 +259,8 @@ export class Inspector {
       rows.tBodies[0].append(tr);
     }
     parts.push(el('h4', '', { textContent: t.rowsTable }), rows);
-    if (s.norm === 'layernorm' && s.shape === '2d') parts.push(el('p', 'why', { textContent: t.varNote })); // the lesson's 1.1111
+    // The lesson's 1.1111, explained where it is what the table shows: y's biased variance is 1.
+    if (s.norm === 'layernorm' && s.shape === '2d' && Array.from(r.rowVarYBiased).every((v) => Math.abs(v - 1) < 1e-3)) parts.push(el('p', 'why', { textContent: t.varNote }));
 
     // Histograms.
     const hists = el('div', 'histograms');

@@ -77,6 +77,7 @@ export class LayerStats {
   }
 
   changed() { this.dirty = true; }
+  destroy() { this.chart.destroy(); }
 
   applyStrings(t: LessonStrings) {
     this.t = t;
@@ -95,14 +96,14 @@ export class LayerStats {
     const t = this.t, run = Number(this.runSel.value || 0), metric = this.metricSel.value as Metric;
     const metricName = this.metricSel.selectedOptions[0]?.textContent ?? metric;
     this.canvas.setAttribute('aria-label', t.statsChart(metricName, this.config.runs[run]?.name ?? ''));
-    const series = new Map<number, { label: string; data: XY[] }>();
+    const series = new Map<number | string, { label: string; data: XY[] }>();
     for (const p of this.history.points) {
       const d = p.runs[run];
       if (!d) continue;
       if (metric === 'gamma' || metric === 'beta') {
         d.affine.forEach((a, k) => {
-          if (!series.has(a.layer)) series.set(a.layer, { label: t.layerName(k + 1, a.type), data: [] });
-          series.get(a.layer)!.data.push({ x: p.step, y: metric === 'gamma' ? a.gammaMean : a.betaMean });
+          if (!series.has(a.name)) series.set(a.name, { label: t.layerName(k + 1, a.type), data: [] });
+          series.get(a.name)!.data.push({ x: p.step, y: metric === 'gamma' ? a.gammaMean : a.betaMean });
         });
       } else {
         let k = 0;
@@ -149,6 +150,7 @@ export class GradientFlow {
 
   setConfig(c: LabConfig) { this.config = c; this.dirty = true; }
   changed() { this.dirty = true; }
+  destroy() { this.now.destroy(); this.time.destroy(); }
 
   applyStrings(t: LessonStrings) {
     this.t = t;

@@ -24,6 +24,7 @@ export class LessonsClient {
   private nextId = 1;
   private waiting = new Map<number, (reply: LessonsReply) => void>();
   onSweep: ((reply: LessonsReply) => void) | null = null;
+  private sweepId = 0; // the sweep in progress (0: none)
   onFatal: ((message: string) => void) | null = null;
 
   // The worker (and its wasm instance) starts with the first request, not with the page.
@@ -33,10 +34,26 @@ export class LessonsClient {
     worker.onmessage = (e: MessageEvent<LessonsReply>) => {
       const m = e.data;
       if (m.type === 'fatal') { this.onFatal?.(m.message); return; }
-      if (m.type === 'sweep-point' || m.type === 'sweep-done' || m.type === 'sweep-error') { this.onSweep?.(m); return; }
+      if (m.type === 'sweep-point' || m.type === 'sweep-done' || m.type === 'sweep-error') {
+        if (m.type !== 'sweep-point' && m.id === this.sweepId) this.sweepId = 0;
+        this.onSweep?.(m);
+        return;
+      }
       const resolve = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       resolve?.(m);
+    };
+    // A worker that fails (it cannot load, or the module aborts): everything waiting on it is answered with
+    // the error, a running sweep ends with it, and the next request starts a new worker.
+    worker.onerror = (e) => {
+      e.preventDefault();
+      const message = `the lessons worker stopped: ${e.message || 'it could not start'}`;
+      worker.terminate();
+      this.worker_ = null;
+      for (const [id, resolve] of this.waiting) resolve({ type: 'inspect', id, error: message });
+      this.waiting.clear();
+      if (this.sweepId) this.onSweep?.({ type: 'sweep-error', id: this.sweepId, message });
+      this.sweepId = 0;
     };
     return worker;
   }
@@ -51,6 +68,7 @@ export class LessonsClient {
 
   sweep(config: LabConfig, epochs: number, batches: number[]): number {
     const id = this.nextId++;
+    this.sweepId = id;
     this.worker.postMessage({ type: 'sweep', id, config, epochs, batches } satisfies LessonsRequest);
     return id;
   }

@@ -53,13 +53,19 @@ export class SweepView {
     this.run.addEventListener('click', () => this.start());
     this.cancel.addEventListener('click', () => this.stop());
     client.onSweep = (m) => this.receive(m);
+    this.error.id = 'sweep-error';
+    this.epochs.setAttribute('aria-describedby', 'sweep-error');
     this.applyStrings(t);
+  }
+
+  destroy() {
+    this.charts.forEach((c) => c.destroy());
   }
 
   private start() {
     const epochs = Number(this.epochs.value);
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50) {
-      this.error.textContent = `${this.t.sweepEpochs}: must be an integer in [1, 50], got ${this.epochs.value}`;
+      this.error.textContent = this.t.sweepEpochsError(this.epochs.value);
       this.error.hidden = false;
       this.epochs.setAttribute('aria-invalid', 'true');
       return;

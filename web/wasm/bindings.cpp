@@ -441,7 +441,9 @@ class LabHandle {
   val batchNormTrace(int index, int layer, int feature) {
     check_index(index);
     Run& r = lab_.run(index);
-    NL_TRY(r.model->batchnorm_trace(layer, feature, r.rows, &trace_));
+    // A stopped run's buffers may hold a batch it never finished (and rows of an older one): no trace.
+    NL_TRY(r.stopped ? Status::Error("run: run " + std::to_string(index + 1) + " has stopped (" + r.error + ")")
+                     : r.model->batchnorm_trace(layer, feature, r.rows, &trace_));
     const BatchNormTrace& t = trace_;
     val o = val::object();
     o.set("rows", t.rows);
