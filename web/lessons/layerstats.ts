@@ -6,7 +6,7 @@ import type { DiagnosticsPoint } from '../protocol';
 import type { LessonStrings } from '../i18n/lessons-en';
 import { RUN_COLORS } from '../views/palette';
 import { el, field, select } from './dom';
-import { type Series, type XY, lineChart, setTitles } from './chart';
+import { type Series, type XY, lineChart, setTitles } from '../views/linechart';
 
 const MAX_POINTS = 1500;
 // The layers whose outputs are charted: activations, and residual blocks (the residual stream) for mean/std.

@@ -7,7 +7,7 @@ import { SWEEP_BATCHES, type SweepPoint } from '../sweep';
 import type { LessonsClient, LessonsReply } from './protocol';
 import { RUN_COLORS } from '../views/palette';
 import { el, field, numberInput } from './dom';
-import { type Series, type XY, lineChart, setTitles } from './chart';
+import { type Series, type XY, lineChart, setTitles } from '../views/linechart';
 
 export class SweepView {
   readonly root = el('div', 'sweep');

@@ -1,16 +1,10 @@
 // The loss chart (per-step training loss, per-epoch mean train and test loss, per run) and the accuracy
 // chart (per-epoch train and test accuracy). Chart.js, tree-shaken, animation off while streaming.
-import {
-  Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip,
-  type ChartDataset,
-} from 'chart.js';
-import { RUN_COLORS, isDark } from './palette';
+import type { Chart } from 'chart.js';
+import { RUN_COLORS } from './palette';
+import { type Series, type XY, lineChart, setTitles } from './linechart';
 import type { EpochPoint } from '../protocol';
 import type { Strings } from '../i18n';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
-
-type XY = { x: number; y: number };
 
 // Per-step losses of one run, kept to at most MAX_POINTS points however long training runs: when full,
 // neighbouring points are merged in pairs (their mean, at their mean step) and each point then stands for
@@ -38,36 +32,6 @@ class BinnedSeries {
     }
   }
 }
-type Line = ChartDataset<'line', XY[]>;
-
-function axisColors() {
-  return isDark() ? { grid: 'rgba(255,255,255,0.08)', text: '#b8bcc4' } : { grid: 'rgba(0,0,0,0.07)', text: '#555a63' };
-}
-
-function makeChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yMax?: number): Chart<'line', XY[]> {
-  const c = axisColors();
-  return new Chart<'line', XY[]>(canvas, {
-    type: 'line',
-    data: { datasets: [] },
-    options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
-      spanGaps: false,
-      interaction: { mode: 'nearest', axis: 'x', intersect: false },
-      plugins: {
-        legend: { labels: { color: c.text, boxWidth: 14, filter: (item) => !String(item.text).includes(' · ') } },
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${Number(ctx.parsed.y).toPrecision(4)}` } },
-      },
-      scales: {
-        x: { type: 'linear', title: { display: true, text: xTitle, color: c.text }, ticks: { color: c.text, precision: 0 }, grid: { color: c.grid } },
-        y: { type: 'linear', title: { display: true, text: yTitle, color: c.text }, ticks: { color: c.text }, grid: { color: c.grid }, max: yMax },
-      },
-    },
-  });
-}
 
 export class Charts {
   private loss: Chart<'line', XY[]>;
@@ -80,14 +44,15 @@ export class Charts {
 
   constructor(lossCanvas: HTMLCanvasElement, accuracyCanvas: HTMLCanvasElement, s: Strings) {
     this.s = s;
-    this.loss = makeChart(lossCanvas, s.stepAxis, s.loss);
-    this.accuracy = makeChart(accuracyCanvas, s.epochAxis, s.accuracy, 1);
+    const legend = (label: string) => !label.includes(' · '); // one entry per run
+    this.loss = lineChart(lossCanvas, { xTitle: s.stepAxis, yTitle: s.loss, legend });
+    this.accuracy = lineChart(accuracyCanvas, { xTitle: s.epochAxis, yTitle: s.accuracy, yMax: 1, legend });
   }
 
   // New runs: empty series.
   reset(names: string[]) {
     this.names = names;
-    const loss: Line[] = [], acc: Line[] = [];
+    const loss: Series[] = [], acc: Series[] = [];
     this.steps = names.map(() => new BinnedSeries());
     names.forEach((name, r) => {
       const color = RUN_COLORS[r % RUN_COLORS.length];
@@ -104,13 +69,8 @@ export class Charts {
 
   setStrings(s: Strings) {
     this.s = s;
-    const relabel = (chart: Chart<'line', XY[]>, xTitle: string, yTitle: string) => {
-      const scales = chart.options.scales as Record<string, { title: { text: string } }>;
-      scales.x.title.text = xTitle;
-      scales.y.title.text = yTitle;
-    };
-    relabel(this.loss, s.stepAxis, s.loss);
-    relabel(this.accuracy, s.epochAxis, s.accuracy);
+    setTitles(this.loss, s.stepAxis, s.loss);
+    setTitles(this.accuracy, s.epochAxis, s.accuracy);
     this.names.forEach((name, r) => {
       this.loss.data.datasets[3 * r + 1].label = `${name} · ${s.trainSeries}`;
       this.loss.data.datasets[3 * r + 2].label = `${name} · ${s.testSeries}`;

@@ -1,6 +1,7 @@
-// Line charts for the lessons (Chart.js, animation off, colours of the page).
+// Line charts of (x, y) points, for the lab's charts and the lessons': Chart.js (tree-shaken), animation off
+// while streaming, the page's light or dark colours.
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type ChartOptions } from 'chart.js';
-import { isDark } from '../views/palette';
+import { isDark } from './palette';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
 
@@ -13,7 +14,17 @@ function powerOfTen(v: number): string {
   return Math.abs(e - Math.round(e)) < 1e-9 ? (Math.round(e) === 0 ? '1' : `1e${Math.round(e)}`) : '';
 }
 
-export function lineChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTitle: string; logX?: boolean; logY?: boolean; xTicks?: (v: number) => string }): Chart<'line', XY[]> {
+export interface LineChartOptions {
+  xTitle: string;
+  yTitle: string;
+  logX?: boolean;
+  logY?: boolean;
+  xTicks?: (v: number) => string;       // x-axis labels (default: Chart.js's)
+  yMax?: number;
+  legend?: (label: string) => boolean;  // which datasets the legend lists (default: all)
+}
+
+export function lineChart(canvas: HTMLCanvasElement, opts: LineChartOptions): Chart<'line', XY[]> {
   const c = isDark() ? { grid: 'rgba(255,255,255,0.08)', text: '#b8bcc4' } : { grid: 'rgba(0,0,0,0.07)', text: '#555a63' };
   return new Chart<'line', XY[]>(canvas, {
     type: 'line',
@@ -24,15 +35,16 @@ export function lineChart(canvas: HTMLCanvasElement, opts: { xTitle: string; yTi
       maintainAspectRatio: false,
       parsing: false,
       normalized: true,
+      spanGaps: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
-        legend: { labels: { color: c.text, boxWidth: 14 } },
+        legend: { labels: { color: c.text, boxWidth: 14, ...(opts.legend ? { filter: (item: { text: string }) => opts.legend!(String(item.text)) } : {}) } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${Number(ctx.parsed.y).toPrecision(4)}` } },
       },
       scales: ({
         x: { type: opts.logX ? 'logarithmic' : 'linear', title: { display: true, text: opts.xTitle, color: c.text }, grid: { color: c.grid },
           ticks: { color: c.text, precision: 0, ...(opts.xTicks ? { callback: (v: string | number) => opts.xTicks!(Number(v)) } : {}) } },
-        y: { type: opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: opts.yTitle, color: c.text }, grid: { color: c.grid },
+        y: { type: opts.logY ? 'logarithmic' : 'linear', title: { display: true, text: opts.yTitle, color: c.text }, grid: { color: c.grid }, max: opts.yMax,
           ticks: { color: c.text, ...(opts.logY ? { callback: (v: string | number) => powerOfTen(Number(v)) } : {}) } },
       }) as ChartOptions<'line'>['scales'],
     },
