@@ -79,28 +79,30 @@ export function modelJson(c: LabConfig, run: RunConfig): string {
   return JSON.stringify({ input: 2, layers });
 }
 
-// "3.weight", "2.0.weight" …: every linear layer's weight, in the order of the model, from its spec.
-export function linearWeightNames(spec: string): Set<string> {
-  const names = new Set<string>();
-  const walk = (layers: { type: string; layers?: unknown[] }[], prefix: string) => layers.forEach((l, i) => {
-    if (l.type === 'linear') names.add(`${prefix}${i}.weight`);
-    if (l.layers) walk(l.layers as { type: string; layers?: unknown[] }[], `${prefix}${i}.`);
+type SpecLayer = { type: string; layers?: SpecLayer[] };
+
+// Every layer of a model spec, residual blocks' inner layers included, in order, with its state_dict prefix:
+// "3" (its parameters are "3.weight", "3.bias"), "2.0" inside the block at 2.
+function specLayers(spec: string): { name: string; type: string }[] {
+  const out: { name: string; type: string }[] = [];
+  const walk = (layers: SpecLayer[], prefix: string) => layers.forEach((l, i) => {
+    out.push({ name: `${prefix}${i}`, type: l.type });
+    if (l.layers) walk(l.layers, `${prefix}${i}.`);
   });
-  walk((JSON.parse(spec) as { layers: { type: string; layers?: unknown[] }[] }).layers, '');
-  return names;
+  walk((JSON.parse(spec) as { layers: SpecLayer[] }).layers, '');
+  return out;
+}
+
+// "3.weight", "2.0.weight" …: every linear layer's weight, in the order of the model.
+export function linearWeightNames(spec: string): Set<string> {
+  return new Set(specLayers(spec).filter((l) => l.type === 'linear').map((l) => `${l.name}.weight`));
 }
 
 const NORM_TYPES = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
 
-// Every normalization layer (residual blocks included) by its state_dict prefix: "1" → "1.weight", "2.0" → "2.0.weight".
+// Every normalization layer by its state_dict prefix.
 export function normLayerNames(spec: string): { name: string; type: string }[] {
-  const out: { name: string; type: string }[] = [];
-  const walk = (layers: { type: string; layers?: unknown[] }[], prefix: string) => layers.forEach((l, i) => {
-    if (NORM_TYPES.has(l.type)) out.push({ name: `${prefix}${i}`, type: l.type });
-    if (l.layers) walk(l.layers as { type: string; layers?: unknown[] }[], `${prefix}${i}.`);
-  });
-  walk((JSON.parse(spec) as { layers: { type: string; layers?: unknown[] }[] }).layers, '');
-  return out;
+  return specLayers(spec).filter((l) => NORM_TYPES.has(l.type));
 }
 
 export function optimizerJson(c: LabConfig): string {
@@ -116,4 +118,22 @@ export function optimizerJson(c: LabConfig): string {
 export function dataJson(c: LabConfig): string {
   const d = c.data;
   return JSON.stringify({ type: d.type, points: d.points, noise: d.noise, seed: d.seed, test_fraction: d.testFraction, scale: d.scale, shift: d.shift });
+}
+
+// The engine surface that sets a lab up (the Embind Lab).
+export interface LabSetup {
+  setData(json: string): void;
+  setBatchSize(batch: number): void;
+  addRun(model: string, optimizer: string): number;
+  reset(seed: number): void;
+}
+
+// Sets `lab` up for `c` — data, batch size, one run per RunConfig — and resets it to c.training.seed, as the
+// page does (the page's worker does it step by step, to name the control an error belongs to).
+export function setUpLab<L extends LabSetup>(lab: L, c: LabConfig): L {
+  lab.setData(dataJson(c));
+  lab.setBatchSize(c.training.batchSize);
+  for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
+  lab.reset(c.training.seed);
+  return lab;
 }

@@ -2,7 +2,7 @@
 // lab's model (everything else equal: data, initial linear weights, optimizer, learning rate, epochs) are
 // trained side by side, and the final loss and the train-vs-eval accuracy gap are recorded. Pure: the
 // lessons worker runs it on its own module, tests/node/sweep.test.mjs on node's.
-import { type LabConfig, type RunConfig, dataJson, modelJson, optimizerJson } from './config.js';
+import { type LabConfig, type LabSetup, type RunConfig, setUpLab } from './config.js';
 
 export const SWEEP_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256] as const;
 export const SWEEP_NORMS = ['batchnorm', 'layernorm'] as const;
@@ -22,11 +22,7 @@ export interface SweepPoint {
 }
 
 // The minimal engine surface the sweep needs (the Embind Lab).
-interface SweepLab {
-  setData(json: string): void;
-  setBatchSize(batch: number): void;
-  addRun(model: string, optimizer: string): number;
-  reset(seed: number): void;
+interface SweepLab extends LabSetup {
   step(count: number): number;
   epoch(): number;
   epochEnded(): boolean;
@@ -46,10 +42,7 @@ export function sweepPoint(newLab: () => SweepLab, base: LabConfig, batch: numbe
   const c = sweepConfig(base, batch, epochs);
   const lab = newLab();
   try {
-    lab.setData(dataJson(c));
-    lab.setBatchSize(batch);
-    for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
-    lab.reset(c.training.seed);
+    setUpLab(lab, c);
     let summary: { meanLoss: number[]; trainAccuracy: number[] } | null = null;
     while (lab.epoch() < epochs) {
       lab.step(1 << 20); // stops at the epoch's end

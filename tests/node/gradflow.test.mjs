@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { loadNormlab } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]);
-const { dataJson, linearWeightNames, modelJson, optimizerJson } = await import('../../build-unit/config.js');
+const { linearWeightNames, setUpLab } = await import('../../build-unit/config.js');
 const { findPreset } = await import('../../build-unit/presets.js');
 const M = await loadNormlab();
 
@@ -24,12 +24,8 @@ for (const seed of [0, 1, 2]) {
     c.data.seed = seed;
     c.training.seed = seed;
     assert.deepEqual(c.runs.map((r) => r.norm), ['none', 'batchnorm', 'layernorm', 'rmsnorm']);
-    const lab = new M.Lab();
+    const lab = setUpLab(new M.Lab(), c);
     try {
-      lab.setData(dataJson(c));
-      lab.setBatchSize(c.training.batchSize);
-      for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
-      lab.reset(seed);
       do lab.step(1 << 20); while (!lab.epochEnded());
       const none = linearGradNorms(lab, 0), bn = linearGradNorms(lab, 1);
       assert.equal(none.length, 9);
@@ -51,12 +47,8 @@ for (const seed of [0, 1, 2]) {
     c.data.seed = seed;
     c.training.seed = seed;
     assert.deepEqual(c.runs.map((r) => [r.norm, r.placement]), [['none', 'before'], ['layernorm', 'before'], ['layernorm', 'after']]);
-    const lab = new M.Lab();
+    const lab = setUpLab(new M.Lab(), c);
     try {
-      lab.setData(dataJson(c));
-      lab.setBatchSize(c.training.batchSize);
-      for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
-      lab.reset(seed);
       do lab.step(1 << 20); while (!lab.epochEnded());
       const norms = (r) => {
         const names = [...linearWeightNames(lab.modelSpec(r))];

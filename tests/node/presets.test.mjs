@@ -8,17 +8,13 @@ import { loadNormlab } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
 const { PRESETS } = await import('../../build-unit/presets.js');
-const { dataJson, modelJson, optimizerJson } = await import('../../build-unit/config.js');
+const { setUpLab } = await import('../../build-unit/config.js');
 const M = await loadNormlab();
 
 function train(config, seed) {
   const c = { ...config, data: { ...config.data, seed }, training: { ...config.training, seed } };
-  const lab = new M.Lab();
+  const lab = setUpLab(new M.Lab(), c);
   try {
-    lab.setData(dataJson(c));
-    lab.setBatchSize(c.training.batchSize);
-    for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
-    lab.reset(seed);
     let summary;
     for (let e = 0; e < c.training.epochs; e++) {
       do lab.step(1 << 20); while (!lab.epochEnded());
