@@ -1,7 +1,7 @@
 // The lessons' own worker, beside the trainer: it owns a second instance of the wasm module for the
 // normalization inspector (small tensors, answered at once) and the batch-size sweep (seconds of training,
 // one batch size at a time so a newer request cancels an older one). The lab's runs are never touched.
-import createNormlab from '@normlab';
+import { serveWithModule } from './workerhost';
 import type { NormlabModule } from './normlab';
 import type { LessonsRequest, LessonsReply } from './lessons/protocol';
 import { sweepPoint } from './sweep';
@@ -51,13 +51,4 @@ function handle(msg: LessonsRequest) {
   }
 }
 
-const queue: LessonsRequest[] = [];
-self.onmessage = (e: MessageEvent<LessonsRequest>) => {
-  if (M) handle(e.data);
-  else queue.push(e.data);
-};
-
-createNormlab().then((module) => {
-  M = module as unknown as NormlabModule;
-  for (const msg of queue.splice(0)) handle(msg);
-}).catch((e: unknown) => post({ type: 'fatal', message: `the WebAssembly module failed to load: ${messageOf(e)}` }));
+serveWithModule<LessonsRequest>((module) => { M = module; }, handle, (message) => post({ type: 'fatal', message }));

@@ -1,6 +1,7 @@
 // The typed messages between the page (main thread) and the worker that owns the wasm module.
 import type { LabConfig } from './config';
 import type { ExportPayload } from './export/pytorch';
+import type { BatchNormTrace } from './normlab';
 
 // Which control an error belongs to: the page shows the core's message next to it.
 export type ErrorTarget =
@@ -38,27 +39,11 @@ export interface BnWatch {
   feature: number;
 }
 
-// What that feature went through on the last training batch (see core/model.h BatchNormTrace).
-export interface BnTrace extends BnWatch {
+// What that feature went through on the last training batch (the engine's trace, see core/model.h), the step
+// it belongs to, and why there is none: error is '' when there is a trace.
+export interface BnTrace extends BnWatch, BatchNormTrace {
   step: number;
-  error: string; // why there is no trace (no step taken yet, not a BatchNorm layer …); '' when there is
-  rows: number;
-  x: Float32Array;
-  xhat: Float32Array;
-  y: Float32Array;
-  evalY: Float32Array;
-  mean: number;
-  var: number;
-  varUnbiased: number;
-  rstd: number;
-  gamma: number;
-  beta: number;
-  eps: number;
-  momentum: number;
-  runningMeanBefore: number;
-  runningVarBefore: number;
-  runningMean: number;
-  runningVar: number;
+  error: string; // no step taken yet, not a BatchNorm layer, a stopped run …
 }
 
 // Layer statistics and gradient flow: one sample of every run, taken after a training step.

@@ -1,7 +1,7 @@
 // The worker owns the wasm module and every run. It trains in slices of a few milliseconds, batching many
 // steps per frame, and posts only what the page draws: new loss points, epoch summaries, run states and,
 // at most every BOUNDARY_INTERVAL_MS, the decision-boundary probabilities (transferred, never shared views).
-import createNormlab from '@normlab';
+import { serveWithModule } from './workerhost';
 import type { NormlabLab, NormlabModule } from './normlab';
 import { type LabConfig, dataJson, linearWeightNames, modelJson, normLayerNames, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
 import type { ExportPayload } from './export/pytorch';
@@ -406,14 +406,7 @@ function handle(msg: ToWorker) {
   }
 }
 
-const queue: ToWorker[] = [];
-self.onmessage = (e: MessageEvent<ToWorker>) => {
-  if (M) handle(e.data);
-  else queue.push(e.data);
-};
-
-createNormlab().then((module) => {
-  M = module as unknown as NormlabModule;
+serveWithModule<ToWorker>((module) => {
+  M = module;
   post({ type: 'ready' });
-  for (const msg of queue.splice(0)) handle(msg);
-}).catch((e: unknown) => post({ type: 'fatal', message: `the WebAssembly module failed to load: ${messageOf(e)}` }));
+}, handle, (message) => post({ type: 'fatal', message }));
