@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '../../scripts/serve.mjs';
-import { launch } from './harness.mjs';
+import { inked, launch } from './harness.mjs';
 
 const env = await launch();
 const hostDir = await mkdtemp(join(tmpdir(), 'normlab-host-'));
@@ -127,12 +127,7 @@ test('two <norm-lab> elements on one host page train independently', async () =>
   assert.match(await a.getByRole('status').textContent(), /^epoch 0 · step 1$/, 'a did not move while b trained');
   // Each draws its own boundaries.
   for (const el of [a, b]) {
-    const painted = await el.locator('canvas.boundary').first().evaluate((c) => {
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
-      return n;
-    });
+    const [painted] = await inked(el.locator('canvas.boundary').first());
     assert.ok(painted > 1000, 'the boundary is painted');
   }
   // A new preset attribute reloads the lab; removing the element stops its workers.

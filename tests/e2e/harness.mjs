@@ -45,3 +45,12 @@ export async function openLab(env, path = '') {
   await page.waitForFunction(() => /(step|ステップ) 0/.test(document.getElementById('status')?.textContent ?? ''));
   return { page, errors, wasmTypes };
 }
+
+// Non-transparent pixels of each canvas the locator matches (0 for a canvas with no size): did it draw?
+export const inked = (locator) => locator.evaluateAll((cs) => cs.map((c) => {
+  if (!c.width || !c.height) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+  return n;
+}));

@@ -6,7 +6,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { launch, openLab } from './harness.mjs';
+import { inked, launch, openLab } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const env = await launch();
@@ -34,14 +34,6 @@ const statusOf = (page) => page.locator('#status').textContent();
 const waitStatus = (page, text) => page.waitForFunction((t) => document.getElementById('status').textContent === t, text);
 const tab = (page, name) => page.getByRole('tab', { name, exact: true });
 
-// Non-transparent pixels of each canvas (0 for a canvas with no size).
-const inked = (locator) => locator.evaluateAll((cs) => cs.map((c) => {
-  if (!c.width || !c.height) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
-  return n;
-}));
 const images = (locator) => locator.evaluateAll((cs) => cs.map((c) => c.toDataURL()));
 
 // Polls until check() returns true (or the time is up); the caller then asserts on fresh values.

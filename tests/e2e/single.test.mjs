@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch } from './harness.mjs';
+import { inked, launch } from './harness.mjs';
 
 const FILE = fileURLToPath(new URL('../../dist-single/normlab.html', import.meta.url));
 const env = await launch();
@@ -29,12 +29,7 @@ test('opened from disk (file://): it trains, draws, and the lessons compute; no 
   await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 0');
   await page.getByRole('button', { name: 'Epoch', exact: true }).click();
   await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25');
-  const painted = await page.locator('canvas.boundary').first().evaluate((c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
-    return n;
-  });
+  const [painted] = await inked(page.locator('canvas.boundary').first());
   assert.ok(painted > 1000, 'the boundary is painted');
   // The lessons' worker (also inlined): the inspector shows the lesson's 1.1111; formulas as MathML.
   await page.locator('#lessons').scrollIntoViewIfNeeded();

@@ -32,33 +32,19 @@ import json, os
 import numpy as np
 import torch, torch.nn as nn
 
+from make_golden import Raw, dump, f32 as golden_f32  # the same JSON writer as the training traces
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traces", "inspect.json")
 
 
-class Raw(str):
-    """Text inserted into the JSON output as is."""
-
-
 def f32(values):
-    flat = np.asarray(torch.as_tensor(values).detach().cpu(), dtype=np.float32).ravel()
-    if not np.all(np.isfinite(flat)):
-        raise ValueError("non-finite value")
-    return Raw("[" + ",".join(str(v) for v in flat) + "]")
+    """make_golden's float32 writer, for tensors too."""
+    return golden_f32(torch.as_tensor(values).detach().cpu().numpy())
 
 
 def f64(values):
     flat = np.asarray(values, dtype=np.float64).ravel()
     return Raw("[" + ",".join(repr(float(v)) for v in flat) + "]")
-
-
-def dump(obj):
-    if isinstance(obj, Raw):
-        return str(obj)
-    if isinstance(obj, dict):
-        return "{" + ", ".join(json.dumps(k) + ": " + dump(v) for k, v in obj.items()) + "}"
-    if isinstance(obj, (list, tuple)):
-        return "[" + ", ".join(dump(v) for v in obj) + "]"
-    return json.dumps(obj)
 
 
 def rmsnorm(x, eps, gamma):
