@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "mathfn.h"
-#include "rng.h"
+#include "util/mathfn.h"
+#include "util/rng.h"
 
 namespace normlab {
 namespace {

@@ -15,19 +15,19 @@ std::string shape_text(const std::vector<int>& s) {
 
 Status inspect_norm(const InspectInput& in, InspectResult* out) {
   const auto& s = in.shape;
-  if (s.size() != 2 && s.size() != 4) return Status::Error("shape: must be (N, C) or (N, C, H, W), got " + shape_text(s));
+  if (s.size() != 2 && s.size() != 4) return Status::Error("shape", "must be (N, C) or (N, C, H, W), got " + shape_text(s));
   for (int d : s)
-    if (d < 1 || d > 64) return Status::Error("shape: every dimension must be in [1, 64], got " + shape_text(s));
+    if (d < 1 || d > 64) return Status::Error("shape", "every dimension must be in [1, 64], got " + shape_text(s));
   const int N = s[0], C = s[1], HW = s.size() == 4 ? s[2] * s[3] : 1;
   const size_t count = static_cast<size_t>(N) * C * HW;
-  if (count > 4096) return Status::Error("shape: at most 4096 elements, got " + std::to_string(count));
+  if (count > 4096) return Status::Error("shape", "at most 4096 elements, got " + std::to_string(count));
   if (in.x.size() != count)
-    return Status::Error("x: shape " + shape_text(s) + " needs " + std::to_string(count) + " values, got " + std::to_string(in.x.size()));
+    return Status::Error("x", "shape " + shape_text(s) + " needs " + std::to_string(count) + " values, got " + std::to_string(in.x.size()));
   for (float v : in.x)
-    if (!std::isfinite(v)) return Status::Error("x: every value must be a finite number");
-  if (!(in.eps >= 0 && std::isfinite(in.eps))) return Status::Error("eps: must be a finite number ≥ 0");
-  if (!in.gamma.empty() && in.gamma.size() != static_cast<size_t>(C)) return Status::Error("gamma: needs " + std::to_string(C) + " values (one per channel)");
-  if (!in.beta.empty() && in.beta.size() != static_cast<size_t>(C)) return Status::Error("beta: needs " + std::to_string(C) + " values (one per channel)");
+    if (!std::isfinite(v)) return Status::Error("x", "every value must be a finite number");
+  if (!(in.eps >= 0 && std::isfinite(in.eps))) return Status::Error("eps", "must be a finite number ≥ 0");
+  if (!in.gamma.empty() && in.gamma.size() != static_cast<size_t>(C)) return Status::Error("gamma", "needs " + std::to_string(C) + " values (one per channel)");
+  if (!in.beta.empty() && in.beta.size() != static_cast<size_t>(C)) return Status::Error("beta", "needs " + std::to_string(C) + " values (one per channel)");
 
   // Which statistic each element (n, c, p) belongs to.
   int stats = 0;
@@ -57,12 +57,12 @@ Status inspect_norm(const InspectInput& in, InspectResult* out) {
   } else if (in.norm == "groupnorm") {
     const int G = in.groups;
     if (G < 1 || C % G != 0)
-      return Status::Error("groups: " + std::to_string(C) + " channels cannot be split into " + std::to_string(G) + " groups");
+      return Status::Error("groups", std::to_string(C) + " channels cannot be split into " + std::to_string(G) + " groups");
     stats = N * G;
     const int per = C / G;
     each([G, per](int n, int c) { return n * G + c / per; });
   } else {
-    return Status::Error("norm: unknown normalization '" + in.norm + "' (batchnorm, layernorm, instancenorm, groupnorm, rmsnorm)");
+    return Status::Error("norm", "unknown normalization '" + in.norm + "' (batchnorm, layernorm, instancenorm, groupnorm, rmsnorm)");
   }
 
   std::vector<double> sum(stats, 0.0), sq(stats, 0.0), cnt(stats, 0.0);

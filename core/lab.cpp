@@ -15,7 +15,7 @@ Status Lab::set_data(const DataSpec& spec) {
   Dataset all = make_dataset(spec);
   Dataset train, test;
   split_dataset(all, spec.test_fraction, &train, &test);
-  if (train.rows < 2) return Status::Error("test_fraction: leaves " + std::to_string(train.rows) + " training points; at least 2 are needed");
+  if (train.rows < 2) return Status::Error("test_fraction", "leaves " + std::to_string(train.rows) + " training points; at least 2 are needed");
   data_spec_ = spec;
   train_ = std::move(train);
   test_ = std::move(test);
@@ -23,17 +23,17 @@ Status Lab::set_data(const DataSpec& spec) {
 }
 
 Status Lab::set_batch_size(int batch) {
-  if (batch < 1 || batch > 4096) return Status::Error("batch_size: must be an integer in [1, 4096], got " + std::to_string(batch));
+  if (batch < 1 || batch > 4096) return Status::Error("batch_size", "must be an integer in [1, 4096], got " + std::to_string(batch));
   batch_ = batch;
   return reset(seed_);
 }
 
 Status Lab::check_run(const ModelSpec& model) const {
   if (model.input != train_.features)
-    return Status::Error("input: the data has " + std::to_string(train_.features) + " features, the model expects " +
+    return Status::Error("input", "the data has " + std::to_string(train_.features) + " features, the model expects " +
                          std::to_string(model.input));
   if (model.classes != train_.classes)
-    return Status::Error("layers: the data has " + std::to_string(train_.classes) + " classes, the model's last linear layer has out = " +
+    return Status::Error("layers", "the data has " + std::to_string(train_.classes) + " classes, the model's last linear layer has out = " +
                          std::to_string(model.classes));
   return Status::Ok();
 }
@@ -51,7 +51,7 @@ Status Lab::add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index
   if (!s.ok()) return s;
   s = check_run(m);
   if (!s.ok()) return s;
-  if (runs_.size() >= 8) return Status::Error("runs: a lab holds at most 8 runs");
+  if (runs_.size() >= 8) return Status::Error("runs", "a lab holds at most 8 runs");
   Run r;
   r.model_spec = m;
   r.optimizer_spec = opt;
@@ -61,7 +61,7 @@ Status Lab::add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index
 }
 
 Status Lab::replace_run(int index, const ModelSpec& model, const OptimizerSpec& opt) {
-  if (index < 0 || index >= run_count()) return Status::Error("run: no run " + std::to_string(index));
+  if (index < 0 || index >= run_count()) return Status::Error("run", "no run " + std::to_string(index));
   ModelSpec m = model;
   Status s = validate_model_spec(&m);
   if (!s.ok()) return s;
@@ -73,7 +73,7 @@ Status Lab::replace_run(int index, const ModelSpec& model, const OptimizerSpec& 
 }
 
 Status Lab::remove_run(int index) {
-  if (index < 0 || index >= run_count()) return Status::Error("run: no run " + std::to_string(index));
+  if (index < 0 || index >= run_count()) return Status::Error("run", "no run " + std::to_string(index));
   runs_.erase(runs_.begin() + index);
   return reset(seed_);
 }
@@ -163,10 +163,10 @@ bool Lab::step(EpochSummary* summary) {
 }
 
 Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out) {
-  if (index < 0 || index >= run_count()) return Status::Error("run: no run " + std::to_string(index));
-  if (w < 2 || h < 2 || w > 2048 || h > 2048) return Status::Error("grid: width and height must be in [2, 2048]");
+  if (index < 0 || index >= run_count()) return Status::Error("run", "no run " + std::to_string(index));
+  if (w < 2 || h < 2 || w > 2048 || h > 2048) return Status::Error("grid", "width and height must be in [2, 2048]");
   if (!(x1 > x0) || !(y1 > y0) || !std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1))
-    return Status::Error("grid: the rectangle must have x1 > x0 and y1 > y0, all finite");
+    return Status::Error("grid", "the rectangle must have x1 > x0 and y1 > y0, all finite");
   const size_t n = static_cast<size_t>(w) * h;
   if (grid_points_.size() < 2 * n) grid_points_.resize(2 * n);
   for (int j = 0; j < h; ++j)

@@ -2,7 +2,7 @@
 
 #include <cstddef>
 
-#include "mathfn.h"
+#include "util/mathfn.h"
 
 namespace normlab {
 

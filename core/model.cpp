@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "loss.h"
-#include "simd.h"
+#include "util/simd.h"
 
 namespace normlab {
 
@@ -39,7 +39,7 @@ Status Model::build(const ModelSpec& spec, TorchGenerator& gen) {
 Status Model::check_labels(const int* y, int rows) const {
   for (int n = 0; n < rows; ++n)
     if (y[n] < 0 || y[n] >= spec_.classes)
-      return Status::Error("y[" + std::to_string(n) + "]: label " + std::to_string(y[n]) + " is out of range for " +
+      return Status::Error("y[" + std::to_string(n) + "]", "label " + std::to_string(y[n]) + " is out of range for " +
                            std::to_string(spec_.classes) + " classes");
   return Status::Ok();
 }
@@ -100,7 +100,7 @@ Status Model::compute_gradients(const float* x, const int* y, int rows, double* 
 
 Status Model::train_step(const float* x, const int* y, int rows, Optimizer& opt, double* loss, int* correct) {
   if (opt.size() != table_.params().size())
-    return Status::Error("optimizer: it was made for a model with " + std::to_string(opt.size()) +
+    return Status::Error("optimizer", "it was made for a model with " + std::to_string(opt.size()) +
                          " parameters, this one has " + std::to_string(table_.params().size()));
   Status s = compute_gradients(x, y, rows, loss, correct);
   if (!s.ok()) return s;
@@ -143,11 +143,11 @@ std::vector<ActivationStats> Model::activation_stats(int rows) const {
 
 Status Model::batchnorm_trace(int layer, int feature, int rows, BatchNormTrace* out) const {
   if (layer < 0 || layer >= static_cast<int>(net_.size()) || net_.layer(layer).kind() != LayerKind::BatchNorm)
-    return Status::Error("layer: " + std::to_string(layer) + " is not a BatchNorm layer of this model");
+    return Status::Error("layer", std::to_string(layer) + " is not a BatchNorm layer of this model");
   const Layer& bn = net_.layer(layer);
   const int C = bn.out_features();
   if (feature < 0 || feature >= C)
-    return Status::Error("feature: must be in [0, " + std::to_string(C - 1) + "], got " + std::to_string(feature));
+    return Status::Error("feature", "must be in [0, " + std::to_string(C - 1) + "], got " + std::to_string(feature));
   const NormStats* st = bn.norm_stats();
   if (rows < 2 || st->used_running) return Status::Error("batchnorm: no training batch yet (take a step first)");
   const float* x = net_.input_of(layer);

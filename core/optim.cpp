@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "mathfn.h"
-#include "simd.h"
+#include "util/mathfn.h"
+#include "util/simd.h"
 
 namespace normlab {
 

@@ -30,15 +30,15 @@ Status range_error(const std::string& name, double v, double lo, bool lo_open, d
   const bool bad_lo = lo_open ? !(v > lo) : !(v >= lo);
   const bool bad_hi = hi_open ? !(v < hi) : !(v <= hi);
   if (!bad_lo && !bad_hi) return Status::Ok();
-  return Status::Error(name + ": must be in " + (lo_open ? "(" : "[") + fmt(lo) + ", " + (std::isinf(hi) ? "inf" : fmt(hi)) +
+  return Status::Error(name, std::string("must be in ") + (lo_open ? "(" : "[") + fmt(lo) + ", " + (std::isinf(hi) ? "inf" : fmt(hi)) +
                        (hi_open ? ")" : "]") + ", got " + fmt(v));
 }
 
 // A count of features or groups: a positive integer no larger than kMaxWidth.
 Status count_error(const std::string& name, double v, const char* what) {
-  if (!(v > 0)) return Status::Error(name + ": must be a positive integer, got " + fmt(v));
+  if (!(v > 0)) return Status::Error(name, "must be a positive integer, got " + fmt(v));
   if (v > kMaxWidth)
-    return Status::Error(name + ": " + fmt(v) + " " + what + " is " + (std::string(what) == "features" ? "wider" : "more") +
+    return Status::Error(name, fmt(v) + " " + what + " is " + (std::string(what) == "features" ? "wider" : "more") +
                          " than the limit of " + std::to_string(kMaxWidth));
   return Status::Ok();
 }
@@ -69,13 +69,13 @@ struct ErrorLocator : nlohmann::json_sax<json> {
 Status parse_json(const std::string& text, const char* what, json* out) {
   *out = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!out->is_discarded()) {
-    if (!out->is_object()) return Status::Error(std::string(what) + ": expected a JSON object, got " + show(*out));
+    if (!out->is_object()) return Status::Error(what, "expected a JSON object, got " + show(*out));
     return Status::Ok();
   }
   ErrorLocator locator;
   json::sax_parse(text, &locator, json::input_format_t::json, /*strict=*/true);
   std::string near = locator.token.size() > 20 ? locator.token.substr(0, 20) + "..." : locator.token;
-  return Status::Error(std::string(what) + ": malformed JSON at character " + std::to_string(locator.position) +
+  return Status::Error(what, "malformed JSON at character " + std::to_string(locator.position) +
                        (near.empty() ? std::string() : " near '" + near + "'"));
 }
 
@@ -96,12 +96,12 @@ class Fields {
   Status number(const char* key, double* out, bool required, const char* why = nullptr) {
     const json* v = get(key);
     if (!v || v->is_null()) {
-      if (required) return Status::Error(name(key) + ": missing" + (why ? std::string(" (") + why + ")" : ""));
+      if (required) return Status::Error(name(key), "missing" + (why ? std::string(" (") + why + ")" : ""));
       return Status::Ok();
     }
-    if (!v->is_number()) return Status::Error(name(key) + ": must be a number, got " + show(*v));
+    if (!v->is_number()) return Status::Error(name(key), "must be a number, got " + show(*v));
     const double d = v->get<double>();
-    if (!std::isfinite(d)) return Status::Error(name(key) + ": must be finite, got " + show(*v));
+    if (!std::isfinite(d)) return Status::Error(name(key), "must be finite, got " + show(*v));
     *out = d;
     return Status::Ok();
   }
@@ -110,14 +110,14 @@ class Fields {
     double d = *out;
     Status s = number(key, &d, required, why);
     if (!s.ok()) return s;
-    if (d != std::floor(d)) return Status::Error(name(key) + ": must be an integer, got " + show(*get(key)));
+    if (d != std::floor(d)) return Status::Error(name(key), "must be an integer, got " + show(*get(key)));
     *out = d;
     return Status::Ok();
   }
   Status boolean(const char* key, bool* out) {
     const json* v = get(key);
     if (!v || v->is_null()) return Status::Ok();
-    if (!v->is_boolean()) return Status::Error(name(key) + ": must be true or false, got " + show(*v));
+    if (!v->is_boolean()) return Status::Error(name(key), "must be true or false, got " + show(*v));
     *out = v->get<bool>();
     return Status::Ok();
   }
@@ -129,7 +129,7 @@ class Fields {
     for (auto it = obj_.begin(); it != obj_.end(); ++it) {
       bool known = false;
       for (const auto& u : used_) known = known || u == it.key();
-      if (!known) return Status::Error(name(it.key().c_str()) + ": unknown field for " + what);
+      if (!known) return Status::Error(name(it.key().c_str()), "unknown field for " + what);
     }
     return Status::Ok();
   }
@@ -167,11 +167,11 @@ Status parse_layers(const json& arr, const std::string& path, std::vector<LayerS
 
 // Reads one layer's fields (types and integrality); value ranges are checked by validate_model_spec.
 Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer, int* entries) {
-  if (!obj.is_object()) return Status::Error(path + ": expected an object like {\"type\": \"relu\"}, got " + show(obj));
+  if (!obj.is_object()) return Status::Error(path, "expected an object like {\"type\": \"relu\"}, got " + show(obj));
   Fields f(obj, path);
   const json* type = f.get("type");
-  if (!type) return Status::Error(f.name("type") + ": missing (one of " + layer_kind_list() + ")");
-  if (!type->is_string()) return Status::Error(f.name("type") + ": must be a string, got " + show(*type));
+  if (!type) return Status::Error(f.name("type"), "missing (one of " + layer_kind_list() + ")");
+  if (!type->is_string()) return Status::Error(f.name("type"), "must be a string, got " + show(*type));
   const std::string t = type->get<std::string>();
   bool found = false;
   for (const auto& k : kLayerKinds)
@@ -179,7 +179,7 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer, i
       layer->kind = k.kind;
       found = true;
     }
-  if (!found) return Status::Error(f.name("type") + ": unknown layer type \"" + t + "\" (expected one of " + layer_kind_list() + ")");
+  if (!found) return Status::Error(f.name("type"), "unknown layer type \"" + t + "\" (expected one of " + layer_kind_list() + ")");
 
   switch (layer->kind) {
     case LayerKind::Linear: {
@@ -194,7 +194,7 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer, i
       layer->eps = 1e-5;
       NORMLAB_TRY(f.number("eps", &layer->eps, false));
       if (f.has("momentum") && obj["momentum"].is_null())
-        return Status::Error(f.name("momentum") + ": null (PyTorch's cumulative average) is not supported; give a number in [0, 1]");
+        return Status::Error(f.name("momentum"), "null (PyTorch's cumulative average) is not supported; give a number in [0, 1]");
       NORMLAB_TRY(f.number("momentum", &layer->momentum, false));
       break;
     case LayerKind::LayerNorm:
@@ -219,7 +219,7 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer, i
       break;
     case LayerKind::Residual: {
       const json* inner = f.get("layers");
-      if (!inner) return Status::Error(f.name("layers") + ": missing (the block's inner layers)");
+      if (!inner) return Status::Error(f.name("layers"), "missing (the block's inner layers)");
       NORMLAB_TRY(parse_layers(*inner, f.name("layers"), &layer->layers, entries));
       break;
     }
@@ -249,17 +249,17 @@ int count_layers(const json& layers) {
   return count;
 }
 
-std::string too_many_layers(int n) {
-  return "layers: " + std::to_string(n) + " layers is more than the limit of " + std::to_string(kMaxLayerEntries);
+Status too_many_layers(int n) {
+  return Status::Error("layers", std::to_string(n) + " layers is more than the limit of " + std::to_string(kMaxLayerEntries));
 }
 
 // `entries` counts every layer read so far, nested ones included: a second guard on recursion depth.
 Status parse_layers(const json& arr, const std::string& path, std::vector<LayerSpec>* out, int* entries) {
-  if (!arr.is_array()) return Status::Error(path + ": must be an array of layers, got " + show(arr));
-  if (arr.empty()) return Status::Error(path + ": must contain at least one layer");
+  if (!arr.is_array()) return Status::Error(path, "must be an array of layers, got " + show(arr));
+  if (arr.empty()) return Status::Error(path, "must contain at least one layer");
   out->resize(arr.size());
   for (size_t i = 0; i < arr.size(); ++i) {
-    if (++*entries > kMaxLayerEntries) return Status::Error(too_many_layers(*entries));
+    if (++*entries > kMaxLayerEntries) return too_many_layers(*entries);
     NORMLAB_TRY(parse_layer(arr[i], path + "[" + std::to_string(i) + "]", &(*out)[i], entries));
   }
   return Status::Ok();
@@ -294,21 +294,21 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
         NORMLAB_TRY(range_error(here + ".p", l.p, 0, false, 1, true));
         break;
       case LayerKind::LeakyReLU:
-        if (!std::isfinite(l.slope)) return Status::Error(here + ".slope: must be finite, got " + fmt(l.slope));
+        if (!std::isfinite(l.slope)) return Status::Error(here + ".slope", "must be finite, got " + fmt(l.slope));
         break;
       case LayerKind::GroupNorm:
         NORMLAB_TRY(count_error(here + ".groups", l.groups, "groups"));
         NORMLAB_TRY(range_error(here + ".eps", l.eps, 0, true, INFINITY, true));
         if (*width % l.groups != 0)
-          return Status::Error(here + ".groups: " + std::to_string(*width) + " features cannot be split into " +
+          return Status::Error(here + ".groups", std::to_string(*width) + " features cannot be split into " +
                                std::to_string(l.groups) + " groups");
         break;
       case LayerKind::Residual: {
-        if (l.layers.empty()) return Status::Error(here + ".layers: must contain at least one layer");
+        if (l.layers.empty()) return Status::Error(here + ".layers", "must contain at least one layer");
         int inner = *width;
         NORMLAB_TRY(walk(l.layers, here + ".layers", &inner, counts));
         if (inner != *width)
-          return Status::Error(here + ": a residual block must keep the width (x + f(x)), but it maps " +
+          return Status::Error(here, "a residual block must keep the width (x + f(x)), but it maps " +
                                std::to_string(*width) + " features to " + std::to_string(inner));
         break;
       }
@@ -333,16 +333,16 @@ const char* dataset_kind_name(DatasetKind kind) { return kDatasetNames[static_ca
 
 Status validate_model_spec(ModelSpec* spec) {
   if (spec->input < 1 || spec->input > kMaxWidth)
-    return Status::Error("input: must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + std::to_string(spec->input));
+    return Status::Error("input", "must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + std::to_string(spec->input));
   int width = spec->input;
   WalkCounts counts;
   NORMLAB_TRY(walk(spec->layers, "layers", &width, &counts));
-  if (counts.linear == 0) return Status::Error("layers: a model needs at least one linear layer (its last one gives the class scores)");
+  if (counts.linear == 0) return Status::Error("layers", "a model needs at least one linear layer (its last one gives the class scores)");
   if (counts.linear > kMaxLinearLayers)
-    return Status::Error("layers: " + std::to_string(counts.linear) + " linear layers is more than the limit of " + std::to_string(kMaxLinearLayers));
-  if (counts.entries > kMaxLayerEntries) return Status::Error(too_many_layers(counts.entries));
+    return Status::Error("layers", std::to_string(counts.linear) + " linear layers is more than the limit of " + std::to_string(kMaxLinearLayers));
+  if (counts.entries > kMaxLayerEntries) return too_many_layers(counts.entries);
   if (width < 2)
-    return Status::Error("layers: the last linear layer's out is the number of classes and must be at least 2, got " + std::to_string(width));
+    return Status::Error("layers", "the last linear layer's out is the number of classes and must be at least 2, got " + std::to_string(width));
   spec->classes = width;
   return Status::Ok();
 }
@@ -355,12 +355,12 @@ Status parse_model_spec(const std::string& text, ModelSpec* out) {
   double input = 0;
   NORMLAB_TRY(f.integer("input", &input, true, "the number of input features"));
   if (input < 1 || input > kMaxWidth)
-    return Status::Error("input: must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + fmt(input));
+    return Status::Error("input", "must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + fmt(input));
   spec.input = static_cast<int>(input);
   const json* layers = f.get("layers");
-  if (!layers) return Status::Error("layers: missing");
+  if (!layers) return Status::Error("layers", "missing");
   const int total = count_layers(*layers);
-  if (total > kMaxLayerEntries) return Status::Error(too_many_layers(total));
+  if (total > kMaxLayerEntries) return too_many_layers(total);
   int entries = 0;
   NORMLAB_TRY(parse_layers(*layers, "layers", &spec.layers, &entries));
   NORMLAB_TRY(f.finish("a model"));
@@ -375,12 +375,12 @@ Status parse_optimizer_spec(const std::string& text, OptimizerSpec* out) {
   Fields f(root, "");
   OptimizerSpec spec;
   const json* type = f.get("type");
-  if (!type) return Status::Error("type: missing (one of sgd, adam, adamw)");
+  if (!type) return Status::Error("type", "missing (one of sgd, adam, adamw)");
   const std::string t = type->is_string() ? type->get<std::string>() : show(*type);
   if (t == "sgd") spec.kind = OptimizerKind::SGD;
   else if (t == "adam") spec.kind = OptimizerKind::Adam;
   else if (t == "adamw") spec.kind = OptimizerKind::AdamW, spec.weight_decay = 0.01;
-  else return Status::Error("type: unknown optimizer \"" + t + "\" (expected one of sgd, adam, adamw)");
+  else return Status::Error("type", "unknown optimizer \"" + t + "\" (expected one of sgd, adam, adamw)");
 
   NORMLAB_TRY(f.number("lr", &spec.lr, spec.kind == OptimizerKind::SGD, "sgd has no default learning rate"));
   NORMLAB_TRY(f.range("lr", spec.lr, 0, true, INFINITY, true));
@@ -393,18 +393,18 @@ Status parse_optimizer_spec(const std::string& text, OptimizerSpec* out) {
     NORMLAB_TRY(f.range("dampening", spec.dampening, 0, false, INFINITY, true));
     NORMLAB_TRY(f.boolean("nesterov", &spec.nesterov));
     if (spec.nesterov && (spec.momentum <= 0 || spec.dampening != 0))
-      return Status::Error("nesterov: Nesterov momentum requires a momentum > 0 and zero dampening");
+      return Status::Error("nesterov", "Nesterov momentum requires a momentum > 0 and zero dampening");
   } else {
     NORMLAB_TRY(f.number("eps", &spec.eps, false));
     NORMLAB_TRY(f.range("eps", spec.eps, 0, false, INFINITY, true));
     const json* betas = f.get("betas");
     if (betas && !betas->is_null()) {
       if (!betas->is_array() || betas->size() != 2 || !(*betas)[0].is_number() || !(*betas)[1].is_number())
-        return Status::Error("betas: must be an array of two numbers, got " + show(*betas));
+        return Status::Error("betas", "must be an array of two numbers, got " + show(*betas));
       spec.beta1 = (*betas)[0].get<double>();
       spec.beta2 = (*betas)[1].get<double>();
-      if (!(spec.beta1 >= 0 && spec.beta1 < 1)) return Status::Error("betas[0]: must be in [0, 1), got " + fmt(spec.beta1));
-      if (!(spec.beta2 >= 0 && spec.beta2 < 1)) return Status::Error("betas[1]: must be in [0, 1), got " + fmt(spec.beta2));
+      if (!(spec.beta1 >= 0 && spec.beta1 < 1)) return Status::Error("betas[0]", "must be in [0, 1), got " + fmt(spec.beta1));
+      if (!(spec.beta2 >= 0 && spec.beta2 < 1)) return Status::Error("betas[1]", "must be in [0, 1), got " + fmt(spec.beta2));
     }
   }
   NORMLAB_TRY(f.finish(t + " optimizer"));
@@ -423,23 +423,23 @@ Status parse_data_spec(const std::string& text, DataSpec* out) {
     bool found = false;
     for (int k = 0; k < 5; ++k)
       if (t == kDatasetNames[k]) spec.kind = static_cast<DatasetKind>(k), found = true;
-    if (!found) return Status::Error("type: unknown dataset \"" + t + "\" (expected one of moons, circles, spiral, xor, gauss)");
+    if (!found) return Status::Error("type", "unknown dataset \"" + t + "\" (expected one of moons, circles, spiral, xor, gauss)");
   }
   double points = spec.points, seed = spec.seed;
   NORMLAB_TRY(f.integer("points", &points, false));
   if (points < 4 || points > kMaxPoints)
-    return Status::Error("points: must be an integer in [4, " + std::to_string(kMaxPoints) + "], got " + fmt(points));
+    return Status::Error("points", "must be an integer in [4, " + std::to_string(kMaxPoints) + "], got " + fmt(points));
   spec.points = static_cast<int>(points);
   NORMLAB_TRY(f.number("noise", &spec.noise, false));
   NORMLAB_TRY(f.range("noise", spec.noise, 0, false, 10, false));
   NORMLAB_TRY(f.integer("seed", &seed, false));
-  if (seed < 0 || seed > 4294967295.0) return Status::Error("seed: must be an integer in [0, 4294967295], got " + fmt(seed));
+  if (seed < 0 || seed > 4294967295.0) return Status::Error("seed", "must be an integer in [0, 4294967295], got " + fmt(seed));
   spec.seed = static_cast<uint32_t>(seed);
   NORMLAB_TRY(f.number("test_fraction", &spec.test_fraction, false));
   NORMLAB_TRY(f.range("test_fraction", spec.test_fraction, 0, false, 0.9, false));
   NORMLAB_TRY(f.number("scale", &spec.scale, false));
   NORMLAB_TRY(f.range("scale", spec.scale, -1000, false, 1000, false));
-  if (spec.scale == 0) return Status::Error("scale: must not be 0 (every point would be the same)");
+  if (spec.scale == 0) return Status::Error("scale", "must not be 0 (every point would be the same)");
   NORMLAB_TRY(f.number("shift", &spec.shift, false));
   NORMLAB_TRY(f.range("shift", spec.shift, -1000, false, 1000, false));
   NORMLAB_TRY(f.finish("a dataset"));

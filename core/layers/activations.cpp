@@ -6,8 +6,8 @@
 //   gelu        x · Φ(x), Φ(x) = ½(1 + erf(x/√2)) (exact form, nn.GELU())   d/dx: Φ(x) + x φ(x)
 // Transcendental functions come from mathfn (deterministic across compilers), computed in double.
 #include "layer.h"
-#include "mathfn.h"
-#include "simd.h"
+#include "util/mathfn.h"
+#include "util/simd.h"
 
 namespace normlab {
 namespace {

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "rng.h"
+#include "util/rng.h"
 #include "spec.h"
-#include "status.h"
-#include "tensors.h"
+#include "util/status.h"
+#include "util/tensors.h"
 
 namespace normlab {
 

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "layer.h"
-#include "simd.h"
+#include "util/simd.h"
 
 namespace normlab {
 

@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "layer.h"
-#include "simd.h"
+#include "util/simd.h"
 
 namespace normlab {
 namespace {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "inspect.h"
-#include "rng.h"
+#include "util/rng.h"
 
 using json = nlohmann::json;
 using namespace normlab;

@@ -2,7 +2,7 @@
 // pow_int, and the float property the engine relies on: (float)det::f(x) == (float)std::f((double)x).
 // The C library (glibc here) is within ~1 ulp of the exact value, so the errors measured are det's, ±1.
 // Set NORMLAB_MATH_REPORT=1 to print the measured maxima.
-#include "mathfn.h"
+#include "util/mathfn.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include <limits>
 #include <vector>
 
-#include "rng.h"
+#include "util/rng.h"
 
 namespace normlab {
 namespace {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "mathfn.h"
+#include "util/mathfn.h"
 
 namespace normlab {
 

@@ -1,4 +1,4 @@
-#include "mathfn.h"
+#include "util/mathfn.h"
 
 #include <cmath>
 #include <cstdint>
