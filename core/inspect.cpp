@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "limits_table.h"
+#include "util/rng.h"
+
 namespace normlab {
 namespace {
 
@@ -17,10 +20,12 @@ Status inspect_norm(const InspectInput& in, InspectResult* out) {
   const auto& s = in.shape;
   if (s.size() != 2 && s.size() != 4) return Status::Error("shape", "must be (N, C) or (N, C, H, W), got " + shape_text(s));
   for (int d : s)
-    if (d < 1 || d > 64) return Status::Error("shape", "every dimension must be in [1, 64], got " + shape_text(s));
+    if (d < 1 || d > kMaxInspectDim)
+      return Status::Error("shape", "every dimension must be in [1, " + std::to_string(kMaxInspectDim) + "], got " + shape_text(s));
   const int N = s[0], C = s[1], HW = s.size() == 4 ? s[2] * s[3] : 1;
   const size_t count = static_cast<size_t>(N) * C * HW;
-  if (count > 4096) return Status::Error("shape", "at most 4096 elements, got " + std::to_string(count));
+  if (count > kMaxInspectElements)
+    return Status::Error("shape", "at most " + std::to_string(kMaxInspectElements) + " elements, got " + std::to_string(count));
   if (in.x.size() != count)
     return Status::Error("x", "shape " + shape_text(s) + " needs " + std::to_string(count) + " values, got " + std::to_string(in.x.size()));
   for (float v : in.x)
@@ -111,6 +116,16 @@ Status inspect_norm(const InspectInput& in, InspectResult* out) {
   };
   rows(in.x, &out->row_mean_x, &out->row_var_x, nullptr);
   rows(out->y, &out->row_mean_y, &out->row_var_y, &out->row_var_y_biased);
+  return Status::Ok();
+}
+
+Status torch_randn(double seed, int n, std::vector<float>* out) {
+  Status s = check_seed(seed);
+  if (!s.ok()) return s;
+  if (n < 1 || n > kMaxInspectElements) return Status::Error("n", "must be in [1, " + std::to_string(kMaxInspectElements) + "]");
+  out->resize(n);
+  TorchGenerator gen(static_cast<uint64_t>(seed));
+  gen.randn(out->data(), n);
   return Status::Ok();
 }
 

@@ -6,6 +6,17 @@
 
 namespace normlab {
 
+Status parse_init_mode(const std::string& name, InitMode* out) {
+  if (name == "shared") *out = InitMode::Shared;
+  else if (name == "sequential") *out = InitMode::Sequential;
+  else return Status::Error("init", "expected \"shared\" or \"sequential\"");
+  return Status::Ok();
+}
+
+Status Lab::check_index(int index) const {
+  return index >= 0 && index < run_count() ? Status::Ok() : Status::Error("run", "no run " + std::to_string(index));
+}
+
 Lab::Lab() {
   Status s = set_data(data_spec_);
   (void)s;
@@ -23,7 +34,8 @@ Status Lab::set_data(const DataSpec& spec) {
 }
 
 Status Lab::set_batch_size(int batch) {
-  if (batch < 1 || batch > 4096) return Status::Error("batch_size", "must be an integer in [1, 4096], got " + std::to_string(batch));
+  if (batch < 1 || batch > kMaxBatch)
+    return Status::Error("batch_size", "must be an integer in [1, " + std::to_string(kMaxBatch) + "], got " + std::to_string(batch));
   batch_ = batch;
   return reset(seed_);
 }
@@ -51,7 +63,7 @@ Status Lab::add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index
   if (!s.ok()) return s;
   s = check_run(m);
   if (!s.ok()) return s;
-  if (runs_.size() >= 8) return Status::Error("runs", "a lab holds at most 8 runs");
+  if (run_count() >= kMaxRuns) return Status::Error("runs", "a lab holds at most " + std::to_string(kMaxRuns) + " runs");
   Run r;
   r.model_spec = m;
   r.optimizer_spec = opt;
@@ -61,9 +73,10 @@ Status Lab::add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index
 }
 
 Status Lab::replace_run(int index, const ModelSpec& model, const OptimizerSpec& opt) {
-  if (index < 0 || index >= run_count()) return Status::Error("run", "no run " + std::to_string(index));
+  Status s = check_index(index);
+  if (!s.ok()) return s;
   ModelSpec m = model;
-  Status s = validate_model_spec(&m);
+  s = validate_model_spec(&m);
   if (!s.ok()) return s;
   s = check_run(m);
   if (!s.ok()) return s;
@@ -73,7 +86,8 @@ Status Lab::replace_run(int index, const ModelSpec& model, const OptimizerSpec& 
 }
 
 Status Lab::remove_run(int index) {
-  if (index < 0 || index >= run_count()) return Status::Error("run", "no run " + std::to_string(index));
+  Status s = check_index(index);
+  if (!s.ok()) return s;
   runs_.erase(runs_.begin() + index);
   return reset(seed_);
 }
@@ -163,8 +177,10 @@ bool Lab::step(EpochSummary* summary) {
 }
 
 Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out) {
-  if (index < 0 || index >= run_count()) return Status::Error("run", "no run " + std::to_string(index));
-  if (w < 2 || h < 2 || w > 2048 || h > 2048) return Status::Error("grid", "width and height must be in [2, 2048]");
+  Status s = check_index(index);
+  if (!s.ok()) return s;
+  if (w < kMinGrid || h < kMinGrid || w > kMaxGrid || h > kMaxGrid)
+    return Status::Error("grid", "width and height must be in [" + std::to_string(kMinGrid) + ", " + std::to_string(kMaxGrid) + "]");
   if (!(x1 > x0) || !(y1 > y0) || !std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1))
     return Status::Error("grid", "the rectangle must have x1 > x0 and y1 > y0, all finite");
   const size_t n = static_cast<size_t>(w) * h;
@@ -176,6 +192,47 @@ Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, doubl
     }
   runs_[index].model->predict_proba(grid_points_.data(), static_cast<int>(n), mode, out);
   return Status::Ok();
+}
+
+Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, std::vector<float>* out) {
+  Status s = check_index(index);
+  if (!s.ok()) return s;
+  // The float* overload checks the size before it writes anything.
+  if (w >= kMinGrid && h >= kMinGrid && w <= kMaxGrid && h <= kMaxGrid)
+    out->resize(static_cast<size_t>(w) * h * runs_[index].model->classes());
+  return grid(index, w, h, x0, x1, y0, y1, mode, out->data());
+}
+
+Status Lab::logits(int index, const float* x, size_t values, std::vector<float>* out) const {
+  Status s = check_index(index);
+  int rows = 0;
+  if (!s.ok() || !(s = runs_[index].model->rows_of(values, &rows)).ok()) return s;
+  const Model& m = *runs_[index].model;
+  out->resize(static_cast<size_t>(rows) * m.classes());
+  m.logits(x, rows, InferMode::Eval, out->data());
+  return Status::Ok();
+}
+
+Status Lab::batchnorm_trace(int index, int layer, int feature, BatchNormTrace* out) const {
+  Status s = check_index(index);
+  if (!s.ok()) return s;
+  const Run& r = runs_[index];
+  // A stopped run's buffers may hold a batch it never finished (and rows of an older one): no trace.
+  if (r.stopped) return Status::Error("run", "run " + std::to_string(index + 1) + " has stopped (" + r.error + ")");
+  return r.model->batchnorm_trace(layer, feature, r.rows, out);
+}
+
+int Lab::step(int count) {
+  int done = 0;
+  epoch_ended_ = false;
+  while (done < (count < 1 ? 1 : count)) {
+    ++done;
+    if (step(&summary_)) {
+      epoch_ended_ = true;
+      break;
+    }
+  }
+  return done;
 }
 
 void Lab::evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const {

@@ -18,6 +18,7 @@
 namespace normlab {
 
 enum class InitMode { Shared, Sequential };
+Status parse_init_mode(const std::string& name, InitMode* out);  // "shared" or "sequential"
 
 struct Run {
   ModelSpec model_spec;
@@ -56,6 +57,11 @@ class Lab {
 
   // One batch for every running run. Returns true when the batch ended an epoch (then *summary is set).
   bool step(EpochSummary* summary);
+  // Up to `count` batches (at least one), stopping early at the end of an epoch; returns how many were taken.
+  // epoch_ended() and last_summary() then tell whether the last one ended an epoch, and its summary.
+  int step(int count);
+  bool epoch_ended() const { return epoch_ended_; }
+  const EpochSummary& last_summary() const { return summary_; }
 
   int run_count() const { return static_cast<int>(runs_.size()); }
   Run& run(int i) { return runs_[i]; }
@@ -73,6 +79,15 @@ class Lab {
   // Class probabilities over a w × h grid: point (i, j) is (x0 + i (x1 − x0)/(w − 1), y1 − j (y1 − y0)/(h − 1)),
   // row j = 0 at the top. Writes w·h·classes values to `out`. No allocation once a grid size has been used.
   Status grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out);
+  // The same into `out`, which is grown to w·h·classes values.
+  Status grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, std::vector<float>* out);
+  // Eval-mode logits of run `index` for `values` inputs (whole rows), into `out` (grown to fit).
+  Status logits(int index, const float* x, size_t values, std::vector<float>* out) const;
+  // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` of a run that has not stopped.
+  Status batchnorm_trace(int index, int layer, int feature, BatchNormTrace* out) const;
+  // Layer statistics and gradient norms of run `index` on its last batch.
+  Diagnostics diagnostics(int index) const { return runs_[index].model->diagnostics(runs_[index].rows); }
+  Status check_index(int index) const;  // "run: no run 5"
   // Loss and accuracy over the train or test set, side-effect free.
   void evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;
 
@@ -93,6 +108,8 @@ class Lab {
   int batch_index_ = 0;
   bool epoch_started_ = false;
   std::vector<int> last_batch_;
+  bool epoch_ended_ = false;
+  EpochSummary summary_;
   std::vector<float> bx_;
   std::vector<int> by_;
   std::vector<float> grid_points_;

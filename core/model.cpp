@@ -44,6 +44,46 @@ Status Model::check_labels(const int* y, int rows) const {
   return Status::Ok();
 }
 
+Status Model::rows_of(size_t values, int* rows) const {
+  if (values == 0 || values % static_cast<size_t>(spec_.input) != 0)
+    return Status::Error("x", std::to_string(values) + " values is not a whole number of rows of " + std::to_string(spec_.input) +
+                              " inputs");
+  *rows = static_cast<int>(values / spec_.input);
+  return Status::Ok();
+}
+
+Status Model::check_batch(size_t x_values, const int* y, size_t y_values, int* rows) const {
+  Status s = rows_of(x_values, rows);
+  if (!s.ok()) return s;
+  if (y_values != static_cast<size_t>(*rows))
+    return Status::Error("y", std::to_string(y_values) + " labels for " + std::to_string(*rows) + " rows of x");
+  return check_labels(y, *rows);
+}
+
+std::vector<GradNorm> Model::grad_norms() const {
+  std::vector<GradNorm> out;
+  for (size_t id = 0; id < table_.entries().size(); ++id) {
+    const TensorEntry& e = table_.entries()[id];
+    if (e.role != TensorRole::Parameter) continue;
+    const float* g = table_.grads().data() + e.offset;
+    double ss = 0;
+    for (size_t k = 0; k < e.size; ++k) ss += static_cast<double>(g[k]) * g[k];
+    out.push_back({e.name, std::sqrt(ss)});
+  }
+  return out;
+}
+
+Diagnostics Model::diagnostics(int rows) const {
+  Diagnostics d;
+  if (rows > 0) {
+    const std::vector<ActivationStats> stats = activation_stats(rows);
+    for (size_t i = 0; i < stats.size(); ++i)
+      d.layers.push_back({static_cast<int>(i), net_.layer(i).kind(), stats[i], net_.layer(i).norm_stats()});
+  }
+  d.grad_norms = grad_norms();
+  return d;
+}
+
 void Model::logits(const float* x, int rows, InferMode mode, float* out) const {
   for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
     const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;

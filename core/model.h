@@ -28,6 +28,25 @@ struct BatchNormTrace {
   double eps = 0, momentum = 0;
 };
 
+struct GradNorm {
+  std::string name;  // the parameter's state_dict name
+  double norm;       // ‖∂L/∂θ‖ from the last backward pass
+};
+
+// One top-level layer on the last training batch: its output's statistics and, for a normalization layer,
+// the statistics it normalized with (null otherwise).
+struct LayerDiagnostics {
+  int layer;
+  LayerKind kind;
+  ActivationStats act;
+  const NormStats* norm;
+};
+
+struct Diagnostics {
+  std::vector<LayerDiagnostics> layers;  // empty before the first training batch
+  std::vector<GradNorm> grad_norms;      // every parameter, in state_dict order
+};
+
 class Model {
  public:
   // Initializes from a fresh generator seeded with `seed` (its draws then continue for dropout).
@@ -68,6 +87,13 @@ class Model {
   // Top-level layer `layer` must be a BatchNorm that saw a training batch of `rows` rows.
   Status batchnorm_trace(int layer, int feature, int rows, BatchNormTrace* out) const;
   Status check_labels(const int* y, int rows) const;
+  // How many rows `values` inputs make ("x" must be a whole, non-zero number of rows).
+  Status rows_of(size_t values, int* rows) const;
+  // A batch: x a whole number of rows, one label y per row, every label a class.
+  Status check_batch(size_t x_values, const int* y, size_t y_values, int* rows) const;
+  std::vector<GradNorm> grad_norms() const;
+  // Layer statistics and gradient norms for the last training batch of `rows` rows (0: none yet).
+  Diagnostics diagnostics(int rows) const;
 
  private:
   Model() = default;

@@ -1,19 +1,8 @@
 #include "sequential.h"
 
-namespace normlab {
+#include "layers/registry.h"
 
-static std::unique_ptr<Layer> make_layer(const LayerSpec& spec, int in) {
-  switch (spec.kind) {
-    case LayerKind::Linear: return make_linear(spec, in);
-    case LayerKind::BatchNorm: return make_batchnorm(spec, in);
-    case LayerKind::LayerNorm: return make_layernorm(spec, in);
-    case LayerKind::RMSNorm: return make_rmsnorm(spec, in);
-    case LayerKind::GroupNorm: return make_groupnorm(spec, in);
-    case LayerKind::Dropout: return make_dropout(spec, in);
-    case LayerKind::Residual: return make_residual(spec, in);
-    default: return make_activation(spec, in);
-  }
-}
+namespace normlab {
 
 void Sequential::build(const std::vector<LayerSpec>& specs, int in) {
   in_ = in;

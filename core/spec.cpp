@@ -1,38 +1,13 @@
 #include "spec.h"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <nlohmann/json.hpp>
+
+#include "inspect.h"
+#include "jsonread.h"
+#include "layers/registry.h"
 
 namespace normlab {
 namespace {
-
-using json = nlohmann::json;
-
-std::string show(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// The shortest decimal that reads back as the same double: 0.1, not 0.10000000000000001.
-std::string fmt(double v) {
-  char buf[32];
-  if (v == std::floor(v) && std::fabs(v) < 1e15) {  // integers as integers: 2000, not 2e+03
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    return buf;
-  }
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
-Status range_error(const std::string& name, double v, double lo, bool lo_open, double hi, bool hi_open) {
-  const bool bad_lo = lo_open ? !(v > lo) : !(v >= lo);
-  const bool bad_hi = hi_open ? !(v < hi) : !(v <= hi);
-  if (!bad_lo && !bad_hi) return Status::Ok();
-  return Status::Error(name, std::string("must be in ") + (lo_open ? "(" : "[") + fmt(lo) + ", " + (std::isinf(hi) ? "inf" : fmt(hi)) +
-                       (hi_open ? ")" : "]") + ", got " + fmt(v));
-}
 
 // A count of features or groups: a positive integer no larger than kMaxWidth.
 Status count_error(const std::string& name, double v, const char* what) {
@@ -43,126 +18,6 @@ Status count_error(const std::string& name, double v, const char* what) {
   return Status::Ok();
 }
 
-// A SAX handler that accepts everything and remembers where parsing failed, for a message with a position.
-struct ErrorLocator : nlohmann::json_sax<json> {
-  size_t position = 0;
-  std::string token;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string& last, const nlohmann::detail::exception&) override {
-    position = pos;
-    token = last;
-    return false;
-  }
-};
-
-Status parse_json(const std::string& text, const char* what, json* out) {
-  *out = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!out->is_discarded()) {
-    if (!out->is_object()) return Status::Error(what, "expected a JSON object, got " + show(*out));
-    return Status::Ok();
-  }
-  ErrorLocator locator;
-  json::sax_parse(text, &locator, json::input_format_t::json, /*strict=*/true);
-  std::string near = locator.token.size() > 20 ? locator.token.substr(0, 20) + "..." : locator.token;
-  return Status::Error(what, "malformed JSON at character " + std::to_string(locator.position) +
-                       (near.empty() ? std::string() : " near '" + near + "'"));
-}
-
-// Reads the fields of one JSON object, remembering which were read so unknown ones can be reported.
-class Fields {
- public:
-  Fields(const json& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
-
-  std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
-  const json* get(const char* key) {
-    used_.push_back(key);
-    auto it = obj_.find(key);
-    return it == obj_.end() ? nullptr : &*it;
-  }
-  bool has(const char* key) const { return obj_.find(key) != obj_.end(); }
-
-  // A finite number; `required` fields report "missing".
-  Status number(const char* key, double* out, bool required, const char* why = nullptr) {
-    const json* v = get(key);
-    if (!v || v->is_null()) {
-      if (required) return Status::Error(name(key), "missing" + (why ? std::string(" (") + why + ")" : ""));
-      return Status::Ok();
-    }
-    if (!v->is_number()) return Status::Error(name(key), "must be a number, got " + show(*v));
-    const double d = v->get<double>();
-    if (!std::isfinite(d)) return Status::Error(name(key), "must be finite, got " + show(*v));
-    *out = d;
-    return Status::Ok();
-  }
-  // A number with an integral value (64 and 64.0 both); range checks are the caller's.
-  Status integer(const char* key, double* out, bool required, const char* why = nullptr) {
-    double d = *out;
-    Status s = number(key, &d, required, why);
-    if (!s.ok()) return s;
-    if (d != std::floor(d)) return Status::Error(name(key), "must be an integer, got " + show(*get(key)));
-    *out = d;
-    return Status::Ok();
-  }
-  Status boolean(const char* key, bool* out) {
-    const json* v = get(key);
-    if (!v || v->is_null()) return Status::Ok();
-    if (!v->is_boolean()) return Status::Error(name(key), "must be true or false, got " + show(*v));
-    *out = v->get<bool>();
-    return Status::Ok();
-  }
-  Status range(const char* key, double v, double lo, bool lo_open, double hi, bool hi_open) const {
-    return range_error(name(key), v, lo, lo_open, hi, hi_open);
-  }
-  // Reports the first field that was never read.
-  Status finish(const std::string& what) const {
-    for (auto it = obj_.begin(); it != obj_.end(); ++it) {
-      bool known = false;
-      for (const auto& u : used_) known = known || u == it.key();
-      if (!known) return Status::Error(name(it.key().c_str()), "unknown field for " + what);
-    }
-    return Status::Ok();
-  }
-
- private:
-  const json& obj_;
-  std::string path_;
-  std::vector<std::string> used_;
-};
-
-#define NORMLAB_TRY(expr)             \
-  do {                                \
-    Status _s = (expr);               \
-    if (!_s.ok()) return _s;          \
-  } while (0)
-
-struct KindName {
-  LayerKind kind;
-  const char* name;
-};
-constexpr KindName kLayerKinds[] = {
-    {LayerKind::Linear, "linear"},       {LayerKind::BatchNorm, "batchnorm"}, {LayerKind::LayerNorm, "layernorm"},
-    {LayerKind::RMSNorm, "rmsnorm"},     {LayerKind::GroupNorm, "groupnorm"}, {LayerKind::Dropout, "dropout"},
-    {LayerKind::ReLU, "relu"},           {LayerKind::Tanh, "tanh"},           {LayerKind::Sigmoid, "sigmoid"},
-    {LayerKind::GELU, "gelu"},           {LayerKind::LeakyReLU, "leaky_relu"}, {LayerKind::Residual, "residual"},
-};
-
-std::string layer_kind_list() {
-  std::string s;
-  for (const auto& k : kLayerKinds) s += (s.empty() ? "" : ", ") + std::string(k.name);
-  return s;
-}
-
 Status parse_layers(const json& arr, const std::string& path, std::vector<LayerSpec>* out, int* entries);
 
 // Reads one layer's fields (types and integrality); value ranges are checked by validate_model_spec.
@@ -170,61 +25,38 @@ Status parse_layer(const json& obj, const std::string& path, LayerSpec* layer, i
   if (!obj.is_object()) return Status::Error(path, "expected an object like {\"type\": \"relu\"}, got " + show(obj));
   Fields f(obj, path);
   const json* type = f.get("type");
-  if (!type) return Status::Error(f.name("type"), "missing (one of " + layer_kind_list() + ")");
+  if (!type) return Status::Error(f.name("type"), "missing (one of " + layer_type_list() + ")");
   if (!type->is_string()) return Status::Error(f.name("type"), "must be a string, got " + show(*type));
   const std::string t = type->get<std::string>();
-  bool found = false;
-  for (const auto& k : kLayerKinds)
-    if (t == k.name) {
-      layer->kind = k.kind;
-      found = true;
+  const LayerType* lt = find_layer_type(t);
+  if (!lt) return Status::Error(f.name("type"), "unknown layer type " + show(t) + " (expected one of " + layer_type_list() + ")");
+  layer->kind = lt->kind;
+  for (int i = 0; i < lt->param_count; ++i) {
+    const LayerParam& p = lt->params[i];
+    switch (p.kind) {
+      case LayerParam::Real:
+        layer->*p.real = p.fallback;
+        if (p.null_message && f.has(p.key) && obj[p.key].is_null()) return Status::Error(f.name(p.key), p.null_message);
+        NORMLAB_TRY(f.number(p.key, &(layer->*p.real), false));
+        break;
+      case LayerParam::Count: {
+        double v = 0;
+        NORMLAB_TRY(f.integer(p.key, &v, true, p.required));
+        NORMLAB_TRY(count_error(f.name(p.key), v, p.count_of));
+        layer->*p.count = static_cast<int>(v);
+        break;
+      }
+      case LayerParam::Flag:
+        layer->*p.flag = p.fallback != 0;
+        NORMLAB_TRY(f.boolean(p.key, &(layer->*p.flag)));
+        break;
+      case LayerParam::Layers: {
+        const json* inner = f.get(p.key);
+        if (!inner) return Status::Error(f.name(p.key), "missing (the block's inner layers)");
+        NORMLAB_TRY(parse_layers(*inner, f.name(p.key), &layer->layers, entries));
+        break;
+      }
     }
-  if (!found) return Status::Error(f.name("type"), "unknown layer type \"" + t + "\" (expected one of " + layer_kind_list() + ")");
-
-  switch (layer->kind) {
-    case LayerKind::Linear: {
-      double out = 0;
-      NORMLAB_TRY(f.integer("out", &out, true, "the number of output features"));
-      NORMLAB_TRY(count_error(f.name("out"), out, "features"));
-      layer->out = static_cast<int>(out);
-      NORMLAB_TRY(f.boolean("bias", &layer->bias));
-      break;
-    }
-    case LayerKind::BatchNorm:
-      layer->eps = 1e-5;
-      NORMLAB_TRY(f.number("eps", &layer->eps, false));
-      if (f.has("momentum") && obj["momentum"].is_null())
-        return Status::Error(f.name("momentum"), "null (PyTorch's cumulative average) is not supported; give a number in [0, 1]");
-      NORMLAB_TRY(f.number("momentum", &layer->momentum, false));
-      break;
-    case LayerKind::LayerNorm:
-    case LayerKind::RMSNorm:
-      layer->eps = layer->kind == LayerKind::RMSNorm ? 1e-6 : 1e-5;
-      NORMLAB_TRY(f.number("eps", &layer->eps, false));
-      break;
-    case LayerKind::GroupNorm: {
-      layer->eps = 1e-5;
-      double groups = 0;
-      NORMLAB_TRY(f.integer("groups", &groups, true, "the number of groups the features are split into"));
-      NORMLAB_TRY(count_error(f.name("groups"), groups, "groups"));
-      layer->groups = static_cast<int>(groups);
-      NORMLAB_TRY(f.number("eps", &layer->eps, false));
-      break;
-    }
-    case LayerKind::Dropout:
-      NORMLAB_TRY(f.number("p", &layer->p, false));
-      break;
-    case LayerKind::LeakyReLU:
-      NORMLAB_TRY(f.number("slope", &layer->slope, false));
-      break;
-    case LayerKind::Residual: {
-      const json* inner = f.get("layers");
-      if (!inner) return Status::Error(f.name("layers"), "missing (the block's inner layers)");
-      NORMLAB_TRY(parse_layers(*inner, f.name("layers"), &layer->layers, entries));
-      break;
-    }
-    default:
-      break;
   }
   return f.finish(t + " layer");
 }
@@ -276,44 +108,30 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
     const std::string here = path + "[" + std::to_string(i) + "]";
     counts->entries++;
     if (counts->entries > kMaxLayerEntries) return Status::Ok();  // reported by the caller
-    switch (l.kind) {
-      case LayerKind::Linear:
-        NORMLAB_TRY(count_error(here + ".out", l.out, "features"));
-        counts->linear++;
-        *width = l.out;
-        break;
-      case LayerKind::BatchNorm:
-        NORMLAB_TRY(range_error(here + ".eps", l.eps, 0, true, INFINITY, true));
-        NORMLAB_TRY(range_error(here + ".momentum", l.momentum, 0, false, 1, false));
-        break;
-      case LayerKind::LayerNorm:
-      case LayerKind::RMSNorm:
-        NORMLAB_TRY(range_error(here + ".eps", l.eps, 0, true, INFINITY, true));
-        break;
-      case LayerKind::Dropout:
-        NORMLAB_TRY(range_error(here + ".p", l.p, 0, false, 1, true));
-        break;
-      case LayerKind::LeakyReLU:
-        if (!std::isfinite(l.slope)) return Status::Error(here + ".slope", "must be finite, got " + fmt(l.slope));
-        break;
-      case LayerKind::GroupNorm:
-        NORMLAB_TRY(count_error(here + ".groups", l.groups, "groups"));
-        NORMLAB_TRY(range_error(here + ".eps", l.eps, 0, true, INFINITY, true));
-        if (*width % l.groups != 0)
-          return Status::Error(here + ".groups", std::to_string(*width) + " features cannot be split into " +
-                               std::to_string(l.groups) + " groups");
-        break;
-      case LayerKind::Residual: {
-        if (l.layers.empty()) return Status::Error(here + ".layers", "must contain at least one layer");
-        int inner = *width;
-        NORMLAB_TRY(walk(l.layers, here + ".layers", &inner, counts));
-        if (inner != *width)
-          return Status::Error(here, "a residual block must keep the width (x + f(x)), but it maps " +
-                               std::to_string(*width) + " features to " + std::to_string(inner));
-        break;
-      }
-      default:
-        break;
+    const LayerType& lt = layer_type(l.kind);
+    for (int k = 0; k < lt.param_count; ++k) {
+      const LayerParam& p = lt.params[k];
+      const std::string name = here + "." + p.key;
+      if (p.kind == LayerParam::Count) NORMLAB_TRY(count_error(name, l.*p.count, p.count_of));
+      if (p.kind != LayerParam::Real) continue;
+      const double v = l.*p.real;
+      if (p.lo == p.hi && !std::isfinite(v)) return Status::Error(name, "must be finite, got " + fmt(v));
+      if (p.lo != p.hi) NORMLAB_TRY(range_error(name, v, p.lo, p.lo_open, p.hi, p.hi_open));
+    }
+    // What a layer does to the width.
+    if (l.kind == LayerKind::Linear) {
+      counts->linear++;
+      *width = l.out;
+    } else if (l.kind == LayerKind::GroupNorm && *width % l.groups != 0) {
+      return Status::Error(here + ".groups", std::to_string(*width) + " features cannot be split into " +
+                           std::to_string(l.groups) + " groups");
+    } else if (l.kind == LayerKind::Residual) {
+      if (l.layers.empty()) return Status::Error(here + ".layers", "must contain at least one layer");
+      int inner = *width;
+      NORMLAB_TRY(walk(l.layers, here + ".layers", &inner, counts));
+      if (inner != *width)
+        return Status::Error(here, "a residual block must keep the width (x + f(x)), but it maps " +
+                             std::to_string(*width) + " features to " + std::to_string(inner));
     }
   }
   return Status::Ok();
@@ -322,12 +140,6 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
 const char* kDatasetNames[] = {"moons", "circles", "spiral", "xor", "gauss"};
 
 }  // namespace
-
-const char* layer_kind_name(LayerKind kind) {
-  for (const auto& k : kLayerKinds)
-    if (k.kind == kind) return k.name;
-  return "?";
-}
 
 const char* dataset_kind_name(DatasetKind kind) { return kDatasetNames[static_cast<int>(kind)]; }
 
@@ -380,7 +192,7 @@ Status parse_optimizer_spec(const std::string& text, OptimizerSpec* out) {
   if (t == "sgd") spec.kind = OptimizerKind::SGD;
   else if (t == "adam") spec.kind = OptimizerKind::Adam;
   else if (t == "adamw") spec.kind = OptimizerKind::AdamW, spec.weight_decay = 0.01;
-  else return Status::Error("type", "unknown optimizer \"" + t + "\" (expected one of sgd, adam, adamw)");
+  else return Status::Error("type", "unknown optimizer " + show(t) + " (expected one of sgd, adam, adamw)");
 
   NORMLAB_TRY(f.number("lr", &spec.lr, spec.kind == OptimizerKind::SGD, "sgd has no default learning rate"));
   NORMLAB_TRY(f.range("lr", spec.lr, 0, true, INFINITY, true));
@@ -423,27 +235,58 @@ Status parse_data_spec(const std::string& text, DataSpec* out) {
     bool found = false;
     for (int k = 0; k < 5; ++k)
       if (t == kDatasetNames[k]) spec.kind = static_cast<DatasetKind>(k), found = true;
-    if (!found) return Status::Error("type", "unknown dataset \"" + t + "\" (expected one of moons, circles, spiral, xor, gauss)");
+    if (!found) return Status::Error("type", "unknown dataset " + show(t) + " (expected one of moons, circles, spiral, xor, gauss)");
   }
   double points = spec.points, seed = spec.seed;
   NORMLAB_TRY(f.integer("points", &points, false));
-  if (points < 4 || points > kMaxPoints)
-    return Status::Error("points", "must be an integer in [4, " + std::to_string(kMaxPoints) + "], got " + fmt(points));
+  if (points < kMinPoints || points > kMaxPoints)
+    return Status::Error("points", "must be an integer in [" + std::to_string(kMinPoints) + ", " + std::to_string(kMaxPoints) + "], got " + fmt(points));
   spec.points = static_cast<int>(points);
   NORMLAB_TRY(f.number("noise", &spec.noise, false));
-  NORMLAB_TRY(f.range("noise", spec.noise, 0, false, 10, false));
+  NORMLAB_TRY(f.range("noise", spec.noise, 0, false, kMaxNoise, false));
   NORMLAB_TRY(f.integer("seed", &seed, false));
-  if (seed < 0 || seed > 4294967295.0) return Status::Error("seed", "must be an integer in [0, 4294967295], got " + fmt(seed));
+  if (seed < 0 || seed > kMaxSeed) return Status::Error("seed", "must be an integer in [0, " + fmt(kMaxSeed) + "], got " + fmt(seed));
   spec.seed = static_cast<uint32_t>(seed);
   NORMLAB_TRY(f.number("test_fraction", &spec.test_fraction, false));
-  NORMLAB_TRY(f.range("test_fraction", spec.test_fraction, 0, false, 0.9, false));
+  NORMLAB_TRY(f.range("test_fraction", spec.test_fraction, 0, false, kMaxTestFraction, false));
   NORMLAB_TRY(f.number("scale", &spec.scale, false));
-  NORMLAB_TRY(f.range("scale", spec.scale, -1000, false, 1000, false));
+  NORMLAB_TRY(f.range("scale", spec.scale, -kMaxInputScale, false, kMaxInputScale, false));
   if (spec.scale == 0) return Status::Error("scale", "must not be 0 (every point would be the same)");
   NORMLAB_TRY(f.number("shift", &spec.shift, false));
-  NORMLAB_TRY(f.range("shift", spec.shift, -1000, false, 1000, false));
+  NORMLAB_TRY(f.range("shift", spec.shift, -kMaxInputScale, false, kMaxInputScale, false));
   NORMLAB_TRY(f.finish("a dataset"));
   *out = spec;
+  return Status::Ok();
+}
+
+Status parse_inspect_input(const std::string& text, InspectInput* out) {
+  json root;
+  NORMLAB_TRY(parse_json(text, "inspect", &root));
+  Fields f(root, "");
+  InspectInput in;
+  const json* norm = f.get("norm");
+  if (!norm) return Status::Error("norm", "missing (batchnorm, layernorm, instancenorm, groupnorm or rmsnorm)");
+  if (!norm->is_string()) return Status::Error("norm", "must be a string, got " + show(*norm));
+  in.norm = norm->get<std::string>();
+  std::vector<double> v;
+  NORMLAB_TRY(f.numbers("shape", &v, true));
+  for (double d : v) {
+    if (d != std::floor(d) || d < 0 || d > kMaxInspectElements) return Status::Error("shape", "every dimension must be a whole number");
+    in.shape.push_back(static_cast<int>(d));
+  }
+  double groups = in.groups;
+  NORMLAB_TRY(f.integer("groups", &groups, false));
+  if (std::fabs(groups) > kMaxInspectElements) return Status::Error("groups", "must be a whole number no larger than " + fmt(kMaxInspectElements));
+  in.groups = static_cast<int>(groups);
+  NORMLAB_TRY(f.number("eps", &in.eps, false));
+  NORMLAB_TRY(f.numbers("x", &v, true));
+  in.x.assign(v.begin(), v.end());
+  NORMLAB_TRY(f.numbers("gamma", &v, false));
+  in.gamma.assign(v.begin(), v.end());
+  NORMLAB_TRY(f.numbers("beta", &v, false));
+  in.beta.assign(v.begin(), v.end());
+  NORMLAB_TRY(f.finish("the inspector"));
+  *out = std::move(in);
   return Status::Ok();
 }
 
@@ -451,17 +294,17 @@ namespace {
 json layers_to_json(const std::vector<LayerSpec>& layers) {
   json arr = json::array();
   for (const auto& l : layers) {
+    const LayerType& lt = layer_type(l.kind);
     json o;
-    o["type"] = layer_kind_name(l.kind);
-    switch (l.kind) {
-      case LayerKind::Linear: o["out"] = l.out; if (!l.bias) o["bias"] = false; break;
-      case LayerKind::BatchNorm: o["momentum"] = l.momentum; o["eps"] = l.eps; break;
-      case LayerKind::LayerNorm: case LayerKind::RMSNorm: o["eps"] = l.eps; break;
-      case LayerKind::GroupNorm: o["groups"] = l.groups; o["eps"] = l.eps; break;
-      case LayerKind::Dropout: o["p"] = l.p; break;
-      case LayerKind::LeakyReLU: o["slope"] = l.slope; break;
-      case LayerKind::Residual: o["layers"] = layers_to_json(l.layers); break;
-      default: break;
+    o["type"] = lt.name;
+    for (int k = 0; k < lt.param_count; ++k) {
+      const LayerParam& p = lt.params[k];
+      switch (p.kind) {
+        case LayerParam::Real: o[p.key] = l.*p.real; break;
+        case LayerParam::Count: o[p.key] = l.*p.count; break;
+        case LayerParam::Flag: if (l.*p.flag != (p.fallback != 0)) o[p.key] = l.*p.flag; break;
+        case LayerParam::Layers: o[p.key] = layers_to_json(l.layers); break;
+      }
     }
     arr.push_back(std::move(o));
   }

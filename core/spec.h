@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "limits_table.h"
 #include "util/status.h"
 
 namespace normlab {
@@ -60,12 +61,6 @@ struct DataSpec {
   double test_fraction = 0.0;
   double scale = 1.0, shift = 0.0;  // every input becomes x · scale + shift (e.g. ×5 + 20: far from zero)
 };
-
-// Limits that keep a page responsive and a URL honest.
-inline constexpr int kMaxWidth = 1024;
-inline constexpr int kMaxLinearLayers = 16;
-inline constexpr int kMaxLayerEntries = 64;
-inline constexpr int kMaxPoints = 100000;
 
 Status parse_model_spec(const std::string& json, ModelSpec* out);
 Status parse_optimizer_spec(const std::string& json, OptimizerSpec* out);

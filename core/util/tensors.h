@@ -2,9 +2,12 @@
 // stored in three flat blocks (parameters, their gradients, buffers). An optimizer is one loop over the
 // parameter block; a state_dict is a walk over the entries.
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <vector>
+
+#include "util/status.h"
 
 namespace normlab {
 
@@ -53,9 +56,29 @@ class TensorTable {
       if (entries_[i].name == name) return static_cast<int>(i);
     return -1;
   }
+  // The tensor called `name`, or an error naming it.
+  Status lookup(const std::string& name, int* id) const {
+    *id = find(name);
+    return *id < 0 ? Status::Error(name, "no such parameter or buffer") : Status::Ok();
+  }
+  // Overwrites tensor `name` with n values (e.g. from a model file): the name must exist, n match its size
+  // and every value be finite; otherwise nothing changes and the error names the problem.
+  Status assign(const std::string& name, const float* values, size_t n) {
+    int id = -1;
+    Status s = lookup(name, &id);
+    if (!s.ok()) return s;
+    const TensorEntry& e = entries_[id];
+    if (n != e.size) return Status::Error(name, "expected " + std::to_string(e.size) + " values, got " + std::to_string(n));
+    for (size_t k = 0; k < n; ++k)
+      if (!std::isfinite(values[k])) return Status::Error(name + "[" + std::to_string(k) + "]", "not a finite number");
+    float* dst = value(id);
+    for (size_t k = 0; k < n; ++k) dst[k] = values[k];
+    return Status::Ok();
+  }
   const std::vector<TensorEntry>& entries() const { return entries_; }
   std::vector<float>& params() { return params_; }
   std::vector<float>& grads() { return grads_; }
+  const std::vector<float>& grads() const { return grads_; }
   std::vector<float>& buffers() { return buffers_; }
 
  private:

@@ -7,13 +7,66 @@ import { loadNormlab, lessonModel } from './normlab.mjs';
 const M = await loadNormlab();
 const adam = JSON.stringify({ type: 'adam', lr: 0.01 });
 
-function throwsNaming(fn, pattern) {
+// Every error is an Error whose `field` is the input it names ("" for errors no input is to blame for, such
+// as a diverged step or PyTorch's own batch-size error), and whose message starts with that field.
+function throwsNaming(fn, pattern, field) {
   assert.throws(fn, (e) => {
     assert.ok(e instanceof Error, `expected an Error, got ${typeof e}: ${e}`);
     assert.match(e.message, pattern);
+    assert.equal(typeof e.field, 'string', `${e.message}: no field`);
+    if (field !== undefined) assert.equal(e.field, field, e.message);
+    if (e.field) assert.ok(e.message.startsWith(`${e.field}: `), `${e.message} does not start with its field ${e.field}`);
+    else assert.match(e.message, /^(batchnorm|diverged|instancenorm): /, `${e.message}: a field error without a field`);
     return true;
   });
 }
+
+test('errors carry the field they name as data', () => {
+  const spec = (layers) => JSON.stringify({ input: 2, layers });
+  throwsNaming(() => new M.Model(spec([{ type: 'linear', out: 64 }, { type: 'groupnorm', groups: 5 }, { type: 'linear', out: 2 }])),
+    /^layers\[1\]\.groups: 64 features cannot be split into 5 groups$/, 'layers[1].groups');
+  throwsNaming(() => new M.Model(spec([{ type: 'residual', layers: [{ type: 'linear', out: 3 }] }, { type: 'linear', out: 2 }])),
+    /^layers\[0\]: a residual block must keep the width/, 'layers[0]');
+  throwsNaming(() => new M.Model(spec([{ type: 'linear', out: 2, bias: 1 }])), /must be true or false/, 'layers[0].bias');
+  throwsNaming(() => new M.Model(spec([{ type: 'relu', slope: 1 }, { type: 'linear', out: 2 }])), /unknown field/, 'layers[0].slope');
+  throwsNaming(() => new M.Model(spec([{ type: 'linear', out: 2 }]), -1), /^seed: /, 'seed');
+  throwsNaming(() => new M.Model('[]'), /^model: expected a JSON object/, 'model');
+  const model = new M.Model(spec([{ type: 'linear', out: 2 }]));
+  throwsNaming(() => new M.Optimizer(model, '{"type": "sgd", "lr": 0.1, "momentum": -1}'), /^momentum: /, 'momentum');
+  throwsNaming(() => new M.Optimizer(model, '{"type": "adam", "betas": [0.9, 1]}'), /^betas\[1\]: /, 'betas[1]');
+  throwsNaming(() => model.getParameter('x'), /^x: no such parameter or buffer$/, 'x');
+  throwsNaming(() => model.getParameter(3), /^name: /, 'name');
+  throwsNaming(() => model.setParameter('0.bias', [1]), /^0\.bias: expected 2 values, got 1$/, '0.bias');
+  throwsNaming(() => model.setParameter('0.bias', [1, Infinity]), /^0\.bias\[1\]: not a finite number$/, '0.bias[1]');
+  throwsNaming(() => model.forward(null), /^x: expected an array of numbers$/, 'x');
+  model.delete();
+  const lab = new M.Lab();
+  throwsNaming(() => lab.setData('{"points": 3}'), /^points: must be an integer in \[4, 100000\], got 3$/, 'points');
+  throwsNaming(() => lab.setData('{"test_fraction": 0.95}'), /^test_fraction: /, 'test_fraction');
+  throwsNaming(() => lab.setBatchSize(0), /^batch_size: /, 'batch_size');
+  throwsNaming(() => lab.reset(-1), /^seed: /, 'seed');
+  throwsNaming(() => lab.setInitMode('random'), /^init: /, 'init');
+  throwsNaming(() => lab.runState(0), /^run: no run 0$/, 'run');
+  lab.addRun(JSON.stringify(lessonModel('batchnorm')), adam);
+  throwsNaming(() => lab.grid(0, 1, 10, 0, 1, 0, 1, false), /^grid: /, 'grid');
+  throwsNaming(() => lab.logits(0, [1, 2, 3]), /^x: 3 values is not a whole number of rows of 2 inputs$/, 'x');
+  throwsNaming(() => lab.batchNormTrace(0, 0, 0), /^layer: 0 is not a BatchNorm layer/, 'layer');
+  throwsNaming(() => lab.batchNormTrace(0, 1, 0), /^batchnorm: no training batch yet/, '');
+  lab.delete();
+  throwsNaming(() => M.inspectNorm('{"norm": "groupnorm", "shape": [2, 4], "groups": 3, "x": [1, 2, 3, 4, 5, 6, 7, 8]}'),
+    /^groups: 4 channels cannot be split into 3 groups$/, 'groups');
+  throwsNaming(() => M.inspectNorm('{"norm": "layernorm", "shape": [1, 2], "x": [1, null]}'), /^x\[1\]: must be a finite number, got null$/, 'x[1]');
+  throwsNaming(() => M.inspectNorm({ norm: 'layernorm' }), /^inspect: expected a JSON string$/, 'inspect');
+  throwsNaming(() => M.randn(0, 0), /^n: /, 'n');
+});
+
+test('a bad value is echoed at most 80 characters long, marked as cut', () => {
+  const long = 'x'.repeat(100000);
+  throwsNaming(() => new M.Model(JSON.stringify({ input: 2, layers: [{ type: long }] })), /^layers\[0\]\.type: unknown layer type "x{79}… \(cut\) \(expected one of /, 'layers[0].type');
+  throwsNaming(() => new M.Model(JSON.stringify({ input: [long], layers: [] })), /^input: must be a number, got \["x{78}… \(cut\)$/, 'input');
+  const e = (() => { try { new M.Model(JSON.stringify({ input: 2, layers: [{ type: long }] })); } catch (err) { return err; } })();
+  assert.ok(e.message.length < 300, `message of ${e.message.length} characters`);
+});
 
 test('parameter names are the nn.Sequential state_dict keys, in order', () => {
   const model = new M.Model(JSON.stringify({

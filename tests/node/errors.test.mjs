@@ -10,6 +10,9 @@ execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.u
 const { localizeError } = await import('../../build-unit/i18n/errors.js');
 const M = await loadNormlab();
 
+// The inspector takes JSON like every other entry point; typed arrays go in as plain arrays.
+const inspectNorm = (spec) => M.inspectNorm(JSON.stringify(spec, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v)));
+
 function engineError(fn) {
   try { fn(); } catch (e) { return e.message; }
   assert.fail('expected an error');
@@ -35,7 +38,7 @@ const cases = {
     for (let i = 0; i < 20 && !lab.runState(0).stopped; i++) lab.step(1);
     return lab.runState(0).error;
   }),
-  'instance norm on (N, C)': () => engineError(() => M.inspectNorm({ norm: 'instancenorm', shape: [4, 10], x: new Array(40).fill(1) })),
+  'instance norm on (N, C)': () => engineError(() => inspectNorm({ norm: 'instancenorm', shape: [4, 10], x: new Array(40).fill(1) })),
   'no batch yet': () => withLab((lab) => { lab.setData(moons); lab.addRun(JSON.stringify(lessonModel('batchnorm')), adam()); lab.reset(0); return engineError(() => lab.batchNormTrace(0, 1, 0)); }),
 };
 

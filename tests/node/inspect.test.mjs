@@ -17,6 +17,9 @@ import { execFileSync } from 'node:child_process';
 import { lessonModel, loadNormlab, readJson, tracesDir } from './normlab.mjs';
 
 const M = await loadNormlab();
+
+// The inspector takes JSON like every other entry point; typed arrays go in as plain arrays.
+const inspectNorm = (spec) => M.inspectNorm(JSON.stringify(spec, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v)));
 const golden = await readJson(new URL('inspect.json', tracesDir));
 const adam = JSON.stringify({ type: 'adam', lr: 0.01 });
 
@@ -94,7 +97,7 @@ test('the golden file has the expected cases', () => {
 
 for (const c of golden.cases) {
   test(`inspectNorm matches PyTorch: ${c.name}`, () => {
-    const r = M.inspectNorm(specOf(c));
+    const r = inspectNorm(specOf(c));
     const [N, C] = c.shape;
     const HW = c.shape.length === 4 ? c.shape[2] * c.shape[3] : 1;
     const count = N * C * HW;
@@ -150,7 +153,7 @@ for (const c of golden.cases) {
 
 test('the lesson\'s LayerNorm: rows centred, unbiased var 1.1111, biased var 1.0000', () => {
   const c = golden.cases.find((k) => k.name === 'lesson layernorm');
-  const r = M.inspectNorm(specOf(c));
+  const r = inspectNorm(specOf(c));
   const r4 = (v) => Math.round(v * 1e4) / 1e4;
   assert.deepEqual(Array.from(r.rowMeanX, r4), [17.6029, 20.5983, 19.7833, 20.4054]);
   assert.deepEqual(Array.from(r.rowMeanX, r4), c.row_mean_x.map(r4));
@@ -165,7 +168,7 @@ test('the lesson\'s LayerNorm: rows centred, unbiased var 1.1111, biased var 1.0
 test('eps matters on a nearly constant row', () => {
   const small = golden.cases.find((k) => k.name === 'near-constant layernorm eps 1e-5');
   const large = golden.cases.find((k) => k.name === 'near-constant layernorm eps 1e-2');
-  const a = M.inspectNorm(specOf(small)), b = M.inspectNorm(specOf(large));
+  const a = inspectNorm(specOf(small)), b = inspectNorm(specOf(large));
   // Row 0 spreads 7e-4: its biased variance (~5e-8) is far below either eps, so y stays well under 1 and
   // shrinks ~30× when eps goes from 1e-5 to 1e-2; row 1 (variance 5.25) barely notices.
   const spread = (r, n) => Math.max(...r.y.slice(n * 8, n * 8 + 8)) - Math.min(...r.y.slice(n * 8, n * 8 + 8));
@@ -179,28 +182,28 @@ test('eps matters on a nearly constant row', () => {
 test('inspectNorm errors are Errors naming the field, and the module keeps working', () => {
   const lesson = golden.cases.find((k) => k.name === 'lesson layernorm');
   const ok = () => {
-    const r = M.inspectNorm(specOf(lesson));
+    const r = inspectNorm(specOf(lesson));
     assertClose('y after an error', r.y, lesson.y, 1e-5, 2e-6);
   };
-  throwsPrefix(() => M.inspectNorm({ norm: 'batchnorm', shape: [1, 3], x: [1, 2, 3] }),
+  throwsPrefix(() => inspectNorm({ norm: 'batchnorm', shape: [1, 3], x: [1, 2, 3] }),
     'batchnorm: expected more than 1 value per channel when training');
   ok();
-  throwsPrefix(() => M.inspectNorm({ norm: 'batchnorm', shape: [1, 2, 1, 1], x: [1, 2] }),
+  throwsPrefix(() => inspectNorm({ norm: 'batchnorm', shape: [1, 2, 1, 1], x: [1, 2] }),
     'batchnorm: expected more than 1 value per channel when training');
   ok();
   // One sample is fine for BatchNorm2d as long as H·W > 1.
-  assert.equal(M.inspectNorm({ norm: 'batchnorm', shape: [1, 2, 2, 1], x: [1, 2, 3, 4] }).stats, 2);
-  throwsPrefix(() => M.inspectNorm({ norm: 'groupnorm', shape: [4, 10], groups: 3, x: lesson.x }), 'groups: ');
+  assert.equal(inspectNorm({ norm: 'batchnorm', shape: [1, 2, 2, 1], x: [1, 2, 3, 4] }).stats, 2);
+  throwsPrefix(() => inspectNorm({ norm: 'groupnorm', shape: [4, 10], groups: 3, x: lesson.x }), 'groups: ');
   ok();
-  throwsPrefix(() => M.inspectNorm({ norm: 'groupnorm', shape: [4, 10], groups: 0, x: lesson.x }), 'groups: ');
+  throwsPrefix(() => inspectNorm({ norm: 'groupnorm', shape: [4, 10], groups: 0, x: lesson.x }), 'groups: ');
   ok();
-  throwsPrefix(() => M.inspectNorm({ norm: 'layernorm', shape: [4, 10], x: lesson.x.slice(1) }), 'x:');
+  throwsPrefix(() => inspectNorm({ norm: 'layernorm', shape: [4, 10], x: lesson.x.slice(1) }), 'x:');
   ok();
-  throwsPrefix(() => M.inspectNorm({ norm: 'batchnorm', shape: [2, 4, 3, 3], x: lesson.x }), 'x:');
+  throwsPrefix(() => inspectNorm({ norm: 'batchnorm', shape: [2, 4, 3, 3], x: lesson.x }), 'x:');
   ok();
-  throwsPrefix(() => M.inspectNorm({ norm: 'weightnorm', shape: [4, 10], x: lesson.x }), 'norm:');
+  throwsPrefix(() => inspectNorm({ norm: 'weightnorm', shape: [4, 10], x: lesson.x }), 'norm:');
   ok();
-  throwsPrefix(() => M.inspectNorm({ norm: 'instancenorm', shape: [4, 10], x: lesson.x }),
+  throwsPrefix(() => inspectNorm({ norm: 'instancenorm', shape: [4, 10], x: lesson.x }),
     'instancenorm: expected more than 1 spatial element');
   ok();
 });

@@ -1,273 +1,233 @@
-// The only file that knows Emscripten: thin Embind wrappers over the core. Everything crosses the boundary
-// as a copy. Failures become real JS `Error`s whose message names the field; the module stays usable.
+// The only file that knows Emscripten: Embind over the core. It converts types and nothing else; every check
+// and every computation is the core's. Everything crosses the boundary as a copy.
 //
-// Throwing from wasm into JS unwinds without running C++ destructors, so every wrapper does its work inside
-// an inner scope (whose objects are destroyed normally), keeps the message in `g_error`, and throws only
-// when nothing on its frame owns memory. Arguments arrive as `val` (JS handles), never as std::string.
+// A failing Status becomes a JS Error whose `field` is the input it names (Status::field, "" when none) and
+// whose message is the core's; the module stays usable. Throwing into JS unwinds without running C++
+// destructors, so each wrapper computes its Status inside NL_TRY's scope (whose locals are destroyed
+// normally) and throws from a frame that owns no memory, with a JS function (no Embind handle is made).
+#include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <malloc.h>
 
-#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "inspect.h"
 #include "lab.h"
-#include "loss.h"
-#include "model.h"
 
 using emscripten::val;
 using namespace normlab;
 
 namespace {
 
-std::string g_error;
+std::string g_message, g_field;  // the error being thrown
 
-[[noreturn]] void throw_error() {
-  val::global("Error").new_(val(g_error)).throw_();
-  __builtin_unreachable();
-}
+EM_JS(void, js_throw_error, (const char* message, const char* field), {
+  const error = new Error(UTF8ToString(message));
+  error.field = UTF8ToString(field);
+  throw error;
+});
 
-// Runs `body` (returning Status) in its own scope; throws its error after every local is gone.
-#define NL_TRY(body)                         \
-  do {                                       \
-    bool failed_;                            \
-    {                                        \
-      Status status_ = (body);               \
-      failed_ = !status_.ok();               \
-      if (failed_) g_error = status_.message(); \
-    }                                        \
-    if (failed_) throw_error();              \
+#define NL_TRY(status_expr)                                   \
+  do {                                                        \
+    bool failed_;                                             \
+    {                                                         \
+      Status nl_status = (status_expr);                         \
+      failed_ = !nl_status.ok();                                \
+      if (failed_) g_message = nl_status.message(), g_field = nl_status.field(); \
+    }                                                         \
+    if (failed_) js_throw_error(g_message.c_str(), g_field.c_str()); \
   } while (0)
 
-Status as_string(const val& v, const char* what, std::string* out) {
-  if (!v.isString()) return Status::Error(std::string(what) + ": expected a JSON string");
+Status json_in(const val& v, const char* field, std::string* out) {
+  if (!v.isString()) return Status::Error(field, "expected a JSON string");
   *out = v.as<std::string>();
   return Status::Ok();
 }
 
-// Copies a JS array or typed array of numbers into `out` (which only grows).
-template <typename T>
-Status copy_in(const val& v, const char* what, std::vector<T>* out, size_t* n) {
-  if (v.isNull() || v.isUndefined() || !v["length"].isNumber())
-    return Status::Error(std::string(what) + ": expected an array of numbers");
-  *n = v["length"].as<size_t>();
-  if (out->size() < *n) out->resize(*n);
-  val view(emscripten::typed_memory_view(*n, out->data()));
-  view.call<void>("set", v);
+Status name_in(const val& v, std::string* out) {
+  if (!v.isString()) return Status::Error("name", "expected a parameter name such as \"0.weight\"");
+  *out = v.as<std::string>();
   return Status::Ok();
 }
 
-val float_array(const float* p, size_t n) { return val::global("Float32Array").new_(emscripten::typed_memory_view(n, p)); }
+// Copies a JS array or typed array of numbers into `out`, resized to its length.
+template <typename T>
+Status numbers_in(const val& v, const char* field, std::vector<T>* out) {
+  if (v.isNull() || v.isUndefined() || !v["length"].isNumber()) return Status::Error(field, "expected an array of numbers");
+  out->resize(v["length"].as<size_t>());
+  val(emscripten::typed_memory_view(out->size(), out->data())).call<void>("set", v);
+  return Status::Ok();
+}
+
+template <typename T>
+val typed(const char* type, const T* p, size_t n) { return val::global(type).new_(emscripten::typed_memory_view(n, p)); }
+val f32(const std::vector<float>& v) { return typed("Float32Array", v.data(), v.size()); }
+val i32(const std::vector<int>& v) { return typed("Int32Array", v.data(), v.size()); }
+
+val object(std::initializer_list<std::pair<const char*, val>> fields) {
+  val o = val::object();
+  for (const auto& [k, v] : fields) o.set(k, v);
+  return o;
+}
 
 InferMode infer_mode(bool train_batch) { return train_batch ? InferMode::TrainBatch : InferMode::Eval; }
 
-Status rows_of(size_t n, int width, const char* what, int* rows) {
-  if (n == 0 || n % static_cast<size_t>(width) != 0)
-    return Status::Error(std::string(what) + ": " + std::to_string(n) + " values is not a whole number of rows of " +
-                         std::to_string(width) + " inputs");
-  *rows = static_cast<int>(n / width);
-  return Status::Ok();
+// The parameters and buffers of a model, by state_dict name.
+val tensor_names(const TensorTable& t) {
+  val out = val::array();
+  for (const auto& e : t.entries()) out.call<void>("push", e.name);
+  return out;
+}
+val tensor_values(TensorTable& t, const val& name, bool gradient) {
+  int id = -1;
+  NL_TRY([&] {
+    std::string key;
+    Status s = name_in(name, &key);
+    return s.ok() ? t.lookup(key, &id) : s;
+  }());
+  const TensorEntry& e = t.entries()[id];
+  if (gradient && e.role == TensorRole::Buffer) return val::global("Float32Array").new_(e.size);  // buffers: zeros
+  return typed("Float32Array", gradient ? t.grad(id) : t.value(id), e.size);
+}
+void tensor_assign(TensorTable& t, const val& name, const val& values, std::vector<float>* scratch) {
+  NL_TRY([&] {
+    std::string key;
+    Status s = name_in(name, &key);
+    if (s.ok()) s = numbers_in(values, "values", scratch);
+    return s.ok() ? t.assign(key, scratch->data(), scratch->size()) : s;
+  }());
 }
 
 }  // namespace
 
-class OptimizerHandle;
+class OptimizerHandle {
+ public:
+  static OptimizerHandle* create(class ModelHandle& model, val json);
+  Optimizer& optimizer() { return *opt_; }
+  void reset() { opt_->reset(); }
+  double steps() const { return static_cast<double>(opt_->steps()); }
+  std::string spec() const { return optimizer_spec_to_json(opt_->spec()); }
+  void setLearningRate(double lr) {
+    NL_TRY(std::isfinite(lr) && lr > 0 ? Status::Ok() : Status::Error("lr", "must be a finite number > 0"));
+    opt_->set_lr(lr);
+  }
+
+ private:
+  std::unique_ptr<Optimizer> opt_;
+};
 
 class ModelHandle {
  public:
   static ModelHandle* create(val json, double seed) {
-    ModelHandle* h = nullptr;
+    auto* h = new ModelHandle();
     NL_TRY([&] {
       std::string text;
-      Status s = as_string(json, "model", &text);
-      if (!s.ok()) return s;
       ModelSpec spec;
-      if (!(s = parse_model_spec(text, &spec)).ok()) return s;
-      if (!(seed >= 0 && seed <= 4294967295.0 && seed == std::floor(seed)))
-        return Status::Error("seed: must be an integer in [0, 4294967295]");
-      std::unique_ptr<Model> m;
-      if (!(s = Model::create(spec, static_cast<uint64_t>(seed), &m)).ok()) return s;
-      h = new ModelHandle(std::move(m));
-      return Status::Ok();
+      Status s = json_in(json, "model", &text);
+      if (s.ok()) s = parse_model_spec(text, &spec);
+      if (s.ok()) s = check_seed(seed);
+      if (s.ok()) s = Model::create(spec, static_cast<uint64_t>(seed), &h->model_);
+      if (!s.ok()) delete h;
+      return s;
     }());
     return h;
   }
   static ModelHandle* create_default(val json) { return create(json, 0); }
 
-  val parameterNames() const {
-    val out = val::array();
-    for (const auto& e : model_->tensors().entries()) out.call<void>("push", val(e.name));
-    return out;
-  }
-  val parameterShape(val name) const {
-    const int id = find(name);
+  val parameterNames() const { return tensor_names(model_->tensors()); }
+  val parameterShape(val name) {
+    int id = -1;
+    NL_TRY([&] {
+      std::string key;
+      Status s = name_in(name, &key);
+      return s.ok() ? model_->tensors().lookup(key, &id) : s;
+    }());
     val out = val::array();
     for (int d : model_->tensors().entries()[id].shape) out.call<void>("push", d);
     return out;
   }
-  val getParameter(val name) const {
-    const int id = find(name);
-    return float_array(model_->tensors().value(id), model_->tensors().entries()[id].size);
-  }
-  // The gradient left by the last trainStep / computeGradients (zeros for buffers).
-  val getGradient(val name) const {
-    const int id = find(name);
-    const auto& e = model_->tensors().entries()[id];
-    if (e.role == TensorRole::Buffer) return val::global("Float32Array").new_(e.size);
-    return float_array(model_->tensors().grad(id), e.size);
-  }
-  void setParameter(val name, val values) {
-    const int id = find(name);
-    NL_TRY([&] {
-      size_t n = 0;
-      Status s = copy_in(values, "values", &scratch_, &n);
-      if (!s.ok()) return s;
-      const auto& e = model_->tensors().entries()[id];
-      if (n != e.size)
-        return Status::Error(e.name + ": expected " + std::to_string(e.size) + " values, got " + std::to_string(n));
-      for (size_t k = 0; k < n; ++k)
-        if (!std::isfinite(scratch_[k])) return Status::Error(e.name + "[" + std::to_string(k) + "]: not a finite number");
-      std::copy(scratch_.begin(), scratch_.begin() + n, model_->tensors().value(id));
-      return Status::Ok();
-    }());
-  }
+  val getParameter(val name) { return tensor_values(model_->tensors(), name, false); }
+  val getGradient(val name) { return tensor_values(model_->tensors(), name, true); }  // of the last backward pass
+  void setParameter(val name, val values) { tensor_assign(model_->tensors(), name, values, &x_); }
   void setTraining(bool t) { model_->set_training(t); }
   bool training() const { return model_->training(); }
   int input() const { return model_->input(); }
   int classes() const { return model_->classes(); }
   int parameterCount() const { return static_cast<int>(model_->tensors().params().size()); }
   std::string spec() const { return model_spec_to_json(model_->spec()); }
-  // torch.manual_seed for this model's generator (dropout masks).
-  void manualSeed(double seed) { model_->generator().manual_seed(static_cast<uint64_t>(seed)); }
+  void manualSeed(double seed) { model_->generator().manual_seed(static_cast<uint64_t>(seed)); }  // dropout masks
 
   val forward(val x) {
-    int rows = 0;
-    NL_TRY([&] {
-      Status s = rows_in(x, &rows);
-      return s.ok() ? model_->forward(x_.data(), rows, logits_.data()) : s;
-    }());
-    return float_array(logits_.data(), static_cast<size_t>(rows) * model_->classes());
+    NL_TRY(rows_in(x) ? model_->forward(x_.data(), rows_, out_.data()) : status_);
+    return typed("Float32Array", out_.data(), static_cast<size_t>(rows_) * model_->classes());
   }
   // Class probabilities, side-effect free: eval mode, or BatchNorm with the last training batch's statistics.
   val predictProba(val x, bool train_batch) {
-    int rows = 0;
-    NL_TRY([&] {
-      Status s = rows_in(x, &rows);
-      if (s.ok()) model_->predict_proba(x_.data(), rows, infer_mode(train_batch), logits_.data());
-      return s;
-    }());
-    return float_array(logits_.data(), static_cast<size_t>(rows) * model_->classes());
+    NL_TRY(rows_in(x) ? (model_->predict_proba(x_.data(), rows_, infer_mode(train_batch), out_.data()), Status::Ok()) : status_);
+    return typed("Float32Array", out_.data(), static_cast<size_t>(rows_) * model_->classes());
   }
-  double trainStep(val x, val y, OptimizerHandle& opt);
-  double computeGradients(val x, val y) {
+  double trainStep(val x, val y, OptimizerHandle& opt) {
     double loss = 0;
-    NL_TRY([&] {
-      int rows = 0;
-      Status s = batch_in(x, y, &rows);
-      if (!s.ok()) return s;
-      return model_->compute_gradients(x_.data(), y_.data(), rows, &loss);
-    }());
+    NL_TRY(batch_in(x, y) ? model_->train_step(x_.data(), y_.data(), rows_, opt.optimizer(), &loss) : status_);
     return loss;
   }
-
+  double computeGradients(val x, val y) {
+    double loss = 0;
+    NL_TRY(batch_in(x, y) ? model_->compute_gradients(x_.data(), y_.data(), rows_, &loss) : status_);
+    return loss;
+  }
   Model& model() { return *model_; }
-  // Copies x (rows × input) into x_ and makes room for rows × classes outputs in logits_.
-  Status rows_in(const val& x, int* rows) {
-    size_t n = 0;
-    Status s = copy_in(x, "x", &x_, &n);
-    if (!s.ok() || !(s = rows_of(n, model_->input(), "x", rows)).ok()) return s;
-    const size_t out = static_cast<size_t>(*rows) * model_->classes();
-    if (logits_.size() < out) logits_.resize(out);
-    return Status::Ok();
-  }
-  Status batch_in(const val& x, const val& y, int* rows) {
-    size_t ny = 0;
-    Status s = rows_in(x, rows);
-    if (!s.ok()) return s;
-    if (!(s = copy_in(y, "y", &y_, &ny)).ok()) return s;
-    if (ny != static_cast<size_t>(*rows))
-      return Status::Error("y: " + std::to_string(ny) + " labels for " + std::to_string(*rows) + " rows of x");
-    return model_->check_labels(y_.data(), *rows);
-  }
 
  private:
-  explicit ModelHandle(std::unique_ptr<Model> m) : model_(std::move(m)) {}
-  int find(const val& name) const {
-    int id = -1;
-    NL_TRY([&] {
-      std::string key;
-      if (!name.isString()) return Status::Error("name: expected a parameter name such as \"0.weight\"");
-      key = name.as<std::string>();
-      id = model_->tensors().find(key);
-      if (id < 0) return Status::Error(key + ": no such parameter or buffer");
-      return Status::Ok();
-    }());
-    return id;
+  // Copies x into x_ (whole rows) and makes room for their outputs; false with status_ set if it cannot.
+  bool rows_in(const val& x) {
+    status_ = numbers_in(x, "x", &x_);
+    if (status_.ok()) status_ = model_->rows_of(x_.size(), &rows_);
+    if (status_.ok()) out_.resize(static_cast<size_t>(rows_) * model_->classes());
+    return status_.ok();
+  }
+  bool batch_in(const val& x, const val& y) {
+    status_ = numbers_in(x, "x", &x_);
+    if (status_.ok()) status_ = numbers_in(y, "y", &y_);
+    if (status_.ok()) status_ = model_->check_batch(x_.size(), y_.data(), y_.size(), &rows_);
+    return status_.ok();
   }
 
   std::unique_ptr<Model> model_;
-  std::vector<float> x_, logits_, scratch_;
+  std::vector<float> x_, out_;
   std::vector<int> y_;
+  int rows_ = 0;
+  Status status_;
 };
 
-class OptimizerHandle {
- public:
-  static OptimizerHandle* create(ModelHandle& model, val json) {
-    OptimizerHandle* h = nullptr;
-    NL_TRY([&] {
-      std::string text;
-      Status s = as_string(json, "optimizer", &text);
-      if (!s.ok()) return s;
-      OptimizerSpec spec;
-      if (!(s = parse_optimizer_spec(text, &spec)).ok()) return s;
-      h = new OptimizerHandle(spec, model.model().tensors().params().size());
-      return Status::Ok();
-    }());
-    return h;
-  }
-  Optimizer& optimizer() { return opt_; }
-  void reset() { opt_.reset(); }
-  double steps() const { return static_cast<double>(opt_.steps()); }
-  std::string spec() const { return optimizer_spec_to_json(opt_.spec()); }
-  void setLearningRate(double lr) {
-    NL_TRY(std::isfinite(lr) && lr > 0 ? Status::Ok() : Status::Error("lr: must be a finite number > 0"));
-    opt_.set_lr(lr);
-  }
-
- private:
-  OptimizerHandle(const OptimizerSpec& spec, size_t n) : opt_(spec, n) {}
-  Optimizer opt_;
-};
-
-double ModelHandle::trainStep(val x, val y, OptimizerHandle& opt) {
-  double loss = 0;
+OptimizerHandle* OptimizerHandle::create(ModelHandle& model, val json) {
+  auto* h = new OptimizerHandle();
   NL_TRY([&] {
-    int rows = 0;
-    Status s = batch_in(x, y, &rows);
-    if (!s.ok()) return s;
-    return model_->train_step(x_.data(), y_.data(), rows, opt.optimizer(), &loss);
+    std::string text;
+    OptimizerSpec spec;
+    Status s = json_in(json, "optimizer", &text);
+    if (s.ok()) s = parse_optimizer_spec(text, &spec);
+    if (s.ok()) h->opt_ = std::make_unique<Optimizer>(spec, model.model().tensors().params().size());
+    else delete h;
+    return s;
   }());
-  return loss;
+  return h;
 }
 
 // The page's lab: runs in lockstep on one dataset; see core/lab.h.
 class LabHandle {
  public:
-  LabHandle() = default;
-
   void setData(val json) {
     NL_TRY([&] {
       std::string text;
-      Status s = as_string(json, "data", &text);
-      if (!s.ok()) return s;
       DataSpec spec;
-      if (!(s = parse_data_spec(text, &spec)).ok()) return s;
-      // Lab::set_data changes nothing when it fails (e.g. a test fraction that leaves no training set).
-      return lab_.set_data(spec);
+      Status s = json_in(json, "data", &text);
+      if (s.ok()) s = parse_data_spec(text, &spec);
+      return s.ok() ? lab_.set_data(spec) : s;  // changes nothing when it fails
     }());
   }
   std::string dataSpec() const { return data_spec_to_json(lab_.data_spec()); }
@@ -275,11 +235,10 @@ class LabHandle {
   int batchSize() const { return lab_.batch_size(); }
   void setInitMode(val mode) {
     NL_TRY([&] {
-      const std::string m = mode.isString() ? mode.as<std::string>() : std::string();
-      if (m == "shared") lab_.set_init_mode(InitMode::Shared);
-      else if (m == "sequential") lab_.set_init_mode(InitMode::Sequential);
-      else return Status::Error("init: expected \"shared\" or \"sequential\"");
-      return lab_.reset(lab_.seed());
+      InitMode m;
+      Status s = parse_init_mode(mode.isString() ? mode.as<std::string>() : std::string(), &m);
+      if (s.ok()) lab_.set_init_mode(m);
+      return s.ok() ? lab_.reset(lab_.seed()) : s;
     }());
   }
   int addRun(val model_json, val optimizer_json) {
@@ -287,9 +246,8 @@ class LabHandle {
     NL_TRY([&] {
       ModelSpec m;
       OptimizerSpec o;
-      Status s = parse_pair(model_json, optimizer_json, &m, &o);
-      if (!s.ok()) return s;
-      return lab_.add_run(m, o, &index);
+      Status s = specs_in(model_json, optimizer_json, &m, &o);
+      return s.ok() ? lab_.add_run(m, o, &index) : s;
     }());
     return index;
   }
@@ -297,313 +255,135 @@ class LabHandle {
     NL_TRY([&] {
       ModelSpec m;
       OptimizerSpec o;
-      Status s = parse_pair(model_json, optimizer_json, &m, &o);
-      if (!s.ok()) return s;
-      return lab_.replace_run(index, m, o);
+      Status s = specs_in(model_json, optimizer_json, &m, &o);
+      return s.ok() ? lab_.replace_run(index, m, o) : s;
     }());
   }
   void removeRun(int index) { NL_TRY(lab_.remove_run(index)); }
   int runCount() const { return lab_.run_count(); }
   void reset(double seed) {
-    NL_TRY(seed >= 0 && seed <= 4294967295.0 && seed == std::floor(seed) ? Status::Ok()
-                                                                            : Status::Error("seed: must be an integer in [0, 4294967295]"));
+    NL_TRY(check_seed(seed));
     NL_TRY(lab_.reset(static_cast<uint32_t>(seed)));
   }
   double seed() const { return lab_.seed(); }
-
-  // Runs up to `count` steps, stopping early at the end of an epoch. Returns the number of steps taken.
-  int step(int count) {
-    int done = 0;
-    epoch_ended_ = false;
-    while (done < (count < 1 ? 1 : count)) {
-      ++done;
-      if (lab_.step(&summary_)) {
-        epoch_ended_ = true;
-        break;
-      }
-    }
-    return done;
-  }
-  bool epochEnded() const { return epoch_ended_; }
+  int step(int count) { return lab_.step(count); }
+  bool epochEnded() const { return lab_.epoch_ended(); }
   double stepCount() const { return static_cast<double>(lab_.steps_done()); }
   double epoch() const { return static_cast<double>(lab_.epoch()); }
   int stepInEpoch() const { return lab_.step_in_epoch(); }
   int stepsPerEpoch() const { return lab_.steps_per_epoch(); }
 
-  // The last step of each run: {loss, accuracy, rows, stopped, error}.
+  // The last step of each run: {loss, accuracy, rows, stopped, error, stepSeconds}.
   val runState(int index) {
-    check_index(index);
-    const Run& r = lab_.run(index);
-    val o = val::object();
-    o.set("loss", r.rows ? r.loss : NAN);
-    o.set("accuracy", r.rows ? static_cast<double>(r.correct) / r.rows : NAN);
-    o.set("rows", r.rows);
-    o.set("stopped", r.stopped);
-    o.set("error", r.error);
-    o.set("stepSeconds", r.step_seconds);
-    return o;
+    const Run& r = run(index);
+    return object({{"loss", val(r.rows ? r.loss : NAN)}, {"accuracy", val(r.rows ? static_cast<double>(r.correct) / r.rows : NAN)},
+                   {"rows", val(r.rows)}, {"stopped", val(r.stopped)}, {"error", val(r.error)}, {"stepSeconds", val(r.step_seconds)}});
   }
   // The last completed epoch: {epoch, meanLoss: number[], trainAccuracy: number[]}.
   val epochSummary() const {
-    val o = val::object();
-    o.set("epoch", static_cast<double>(summary_.epoch));
-    val loss = val::array(), acc = val::array();
-    for (double v : summary_.mean_loss) loss.call<void>("push", v);
-    for (double v : summary_.train_accuracy) acc.call<void>("push", v);
-    o.set("meanLoss", loss);
-    o.set("trainAccuracy", acc);
-    return o;
+    const EpochSummary& s = lab_.last_summary();
+    return object({{"epoch", val(static_cast<double>(s.epoch))}, {"meanLoss", val::array(s.mean_loss)},
+                   {"trainAccuracy", val::array(s.train_accuracy)}});
   }
   val evaluate(int index, bool test_set, bool train_batch) {
-    check_index(index);
-    double loss, acc;
-    lab_.evaluate(index, test_set, infer_mode(train_batch), &loss, &acc);
-    val o = val::object();
-    o.set("loss", loss);
-    o.set("accuracy", acc);
-    return o;
+    run(index);
+    double loss, accuracy;
+    lab_.evaluate(index, test_set, infer_mode(train_batch), &loss, &accuracy);
+    return object({{"loss", val(loss)}, {"accuracy", val(accuracy)}});
   }
   val grid(int index, int w, int h, double x0, double x1, double y0, double y1, bool train_batch) {
-    check_index(index);
-    size_t n = 0;
-    NL_TRY([&] {
-      if (w < 2 || h < 2 || w > 2048 || h > 2048) return Status::Error("grid: width and height must be in [2, 2048]");
-      n = static_cast<size_t>(w) * h * lab_.run(index).model->classes();
-      if (grid_.size() < n) grid_.resize(n);
-      return lab_.grid(index, w, h, x0, x1, y0, y1, infer_mode(train_batch), grid_.data());
-    }());
-    return float_array(grid_.data(), n);
+    NL_TRY(lab_.grid(index, w, h, x0, x1, y0, y1, infer_mode(train_batch), &out_));
+    return f32(out_);
   }
   val trainData() const { return dataset(lab_.train()); }
   val testData() const { return dataset(lab_.test()); }
-  val lastBatch() const {
-    const auto& b = lab_.last_batch();
-    return val::global("Int32Array").new_(emscripten::typed_memory_view(b.size(), b.data()));
-  }
-  val parameterNames(int index) {
-    check_index(index);
-    val out = val::array();
-    for (const auto& e : lab_.run(index).model->tensors().entries()) out.call<void>("push", val(e.name));
-    return out;
-  }
-  val getParameter(int index, val name) {
-    check_index(index);
-    TensorTable& t = lab_.run(index).model->tensors();
-    int id = -1;
-    NL_TRY([&] {
-      id = name.isString() ? t.find(name.as<std::string>()) : -1;
-      return id < 0 ? Status::Error("name: no such parameter or buffer") : Status::Ok();
-    }());
-    return float_array(t.value(id), t.entries()[id].size);
-  }
-  // Writes a parameter or buffer of run `index` (e.g. from an imported model file); names the problem if the
-  // name is unknown, the length wrong or a value not finite, and then changes nothing.
-  void setParameter(int index, val name, val values) {
-    check_index(index);
-    TensorTable& t = lab_.run(index).model->tensors();
-    NL_TRY([&] {
-      const std::string key = name.isString() ? name.as<std::string>() : std::string("?");
-      const int id = t.find(key);
-      if (id < 0) return Status::Error(key + ": no such parameter or buffer in run " + std::to_string(index + 1));
-      size_t n = 0;
-      Status s = copy_in(values, key.c_str(), &x_, &n);
-      if (!s.ok()) return s;
-      const auto& e = t.entries()[id];
-      if (n != e.size) return Status::Error(key + ": expected " + std::to_string(e.size) + " values, got " + std::to_string(n));
-      for (size_t k = 0; k < n; ++k)
-        if (!std::isfinite(x_[k])) return Status::Error(key + "[" + std::to_string(k) + "]: not a finite number");
-      std::copy(x_.begin(), x_.begin() + n, t.value(id));
-      return Status::Ok();
-    }());
-  }
+  val lastBatch() const { return i32(lab_.last_batch()); }
+  val parameterNames(int index) { return tensor_names(run(index).model->tensors()); }
+  val getParameter(int index, val name) { return tensor_values(run(index).model->tensors(), name, false); }
+  // Writes a parameter or buffer (e.g. from a model file); on any problem it names it and changes nothing.
+  void setParameter(int index, val name, val values) { tensor_assign(run(index).model->tensors(), name, values, &x_); }
   // Eval-mode logits of run `index` for rows of x (side-effect free): what the exported PyTorch model must give.
   val logits(int index, val x) {
-    check_index(index);
-    const Model& m = *lab_.run(index).model;
-    int rows = 0;
-    NL_TRY([&] {
-      size_t n = 0;
-      Status s = copy_in(x, "x", &x_, &n);
-      if (!s.ok() || !(s = rows_of(n, m.input(), "x", &rows)).ok()) return s;
-      const size_t out = static_cast<size_t>(rows) * m.classes();
-      if (grid_.size() < out) grid_.resize(out);
-      m.logits(x_.data(), rows, InferMode::Eval, grid_.data());
-      return Status::Ok();
-    }());
-    return float_array(grid_.data(), static_cast<size_t>(rows) * m.classes());
+    NL_TRY(numbers_in(x, "x", &x_));
+    NL_TRY(lab_.logits(index, x_.data(), x_.size(), &out_));
+    return f32(out_);
   }
-  std::string modelSpec(int index) {
-    check_index(index);
-    return model_spec_to_json(lab_.run(index).model_spec);
-  }
+  std::string modelSpec(int index) { return model_spec_to_json(run(index).model_spec); }
 
   // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` on the last training batch.
   val batchNormTrace(int index, int layer, int feature) {
-    check_index(index);
-    Run& r = lab_.run(index);
-    // A stopped run's buffers may hold a batch it never finished (and rows of an older one): no trace.
-    NL_TRY(r.stopped ? Status::Error("run: run " + std::to_string(index + 1) + " has stopped (" + r.error + ")")
-                     : r.model->batchnorm_trace(layer, feature, r.rows, &trace_));
+    NL_TRY(lab_.batchnorm_trace(index, layer, feature, &trace_));
     const BatchNormTrace& t = trace_;
-    val o = val::object();
-    o.set("rows", t.rows);
-    o.set("x", float_array(t.x.data(), t.x.size()));
-    o.set("xhat", float_array(t.xhat.data(), t.xhat.size()));
-    o.set("y", float_array(t.y.data(), t.y.size()));
-    o.set("evalY", float_array(t.eval_y.data(), t.eval_y.size()));
-    o.set("mean", t.mean);
-    o.set("var", t.var);
-    o.set("varUnbiased", t.var_unbiased);
-    o.set("rstd", t.rstd);
-    o.set("gamma", t.gamma);
-    o.set("beta", t.beta);
-    o.set("eps", t.eps);
-    o.set("momentum", t.momentum);
-    o.set("runningMeanBefore", t.running_mean_before);
-    o.set("runningVarBefore", t.running_var_before);
-    o.set("runningMean", t.running_mean);
-    o.set("runningVar", t.running_var);
-    return o;
+    return object({{"rows", val(t.rows)}, {"x", f32(t.x)}, {"xhat", f32(t.xhat)}, {"y", f32(t.y)}, {"evalY", f32(t.eval_y)},
+                   {"mean", val(t.mean)}, {"var", val(t.var)}, {"varUnbiased", val(t.var_unbiased)}, {"rstd", val(t.rstd)},
+                   {"gamma", val(t.gamma)}, {"beta", val(t.beta)}, {"eps", val(t.eps)}, {"momentum", val(t.momentum)},
+                   {"runningMeanBefore", val(t.running_mean_before)}, {"runningVarBefore", val(t.running_var_before)},
+                   {"runningMean", val(t.running_mean)}, {"runningVar", val(t.running_var)}});
   }
 
   // What the lessons draw, for the last training batch:
   // {activations: [{layer, type, mean, std, saturated}], gradNorms: [{name, norm}],
   //  norms: [{layer, type, mean: Float32Array, var: Float32Array, usedRunning}]}
   val diagnostics(int index) {
-    check_index(index);
-    Run& r = lab_.run(index);
-    Model& m = *r.model;
-    val o = val::object();
+    run(index);
+    const Diagnostics d = lab_.diagnostics(index);
     val acts = val::array(), grads = val::array(), norms = val::array();
-    if (r.rows > 0) {
-      const auto stats = m.activation_stats(r.rows);
-      for (size_t i = 0; i < stats.size(); ++i) {
-        val a = val::object();
-        a.set("layer", static_cast<int>(i));
-        a.set("type", std::string(layer_kind_name(m.net().layer(i).kind())));
-        a.set("mean", stats[i].mean);
-        a.set("std", stats[i].std);
-        a.set("saturated", stats[i].saturated);
-        acts.call<void>("push", a);
-        if (const NormStats* ns = m.net().layer(i).norm_stats()) {
-          val nv = val::object();
-          nv.set("layer", static_cast<int>(i));
-          nv.set("type", std::string(layer_kind_name(m.net().layer(i).kind())));
-          nv.set("mean", float_array(ns->mean.data(), ns->mean.size()));
-          nv.set("var", float_array(ns->var.data(), ns->var.size()));
-          nv.set("usedRunning", ns->used_running);
-          norms.call<void>("push", nv);
-        }
-      }
+    for (const LayerDiagnostics& l : d.layers) {
+      const val type(std::string(layer_kind_name(l.kind)));
+      acts.call<void>("push", object({{"layer", val(l.layer)}, {"type", type}, {"mean", val(l.act.mean)}, {"std", val(l.act.std)},
+                                      {"saturated", val(l.act.saturated)}}));
+      if (l.norm)
+        norms.call<void>("push", object({{"layer", val(l.layer)}, {"type", type}, {"mean", f32(l.norm->mean)}, {"var", f32(l.norm->var)},
+                                         {"usedRunning", val(l.norm->used_running)}}));
     }
-    TensorTable& t = m.tensors();
-    for (size_t id = 0; id < t.entries().size(); ++id) {
-      const auto& e = t.entries()[id];
-      if (e.role != TensorRole::Parameter) continue;
-      const float* g = t.grad(static_cast<int>(id));
-      double ss = 0;
-      for (size_t k = 0; k < e.size; ++k) ss += static_cast<double>(g[k]) * g[k];
-      val gv = val::object();
-      gv.set("name", e.name);
-      gv.set("norm", std::sqrt(ss));
-      grads.call<void>("push", gv);
-    }
-    o.set("activations", acts);
-    o.set("gradNorms", grads);
-    o.set("norms", norms);
-    return o;
+    for (const GradNorm& g : d.grad_norms) grads.call<void>("push", object({{"name", val(g.name)}, {"norm", val(g.norm)}}));
+    return object({{"activations", acts}, {"gradNorms", grads}, {"norms", norms}});
   }
 
  private:
-  static Status parse_pair(const val& mj, const val& oj, ModelSpec* m, OptimizerSpec* o) {
+  static Status specs_in(const val& mj, const val& oj, ModelSpec* m, OptimizerSpec* o) {
     std::string text;
-    Status s = as_string(mj, "model", &text);
-    if (!s.ok() || !(s = parse_model_spec(text, m)).ok()) return s;
-    if (!(s = as_string(oj, "optimizer", &text)).ok()) return s;
-    return parse_optimizer_spec(text, o);
+    Status s = json_in(mj, "model", &text);
+    if (s.ok()) s = parse_model_spec(text, m);
+    if (s.ok()) s = json_in(oj, "optimizer", &text);
+    return s.ok() ? parse_optimizer_spec(text, o) : s;
   }
-  void check_index(int index) const {
-    NL_TRY(index >= 0 && index < lab_.run_count() ? Status::Ok() : Status::Error("run: no run " + std::to_string(index)));
+  Run& run(int index) {
+    NL_TRY(lab_.check_index(index));
+    return lab_.run(index);
   }
-  static val dataset(const Dataset& d) {
-    val o = val::object();
-    o.set("x", float_array(d.x.data(), d.x.size()));
-    o.set("y", val::global("Int32Array").new_(emscripten::typed_memory_view(d.y.size(), d.y.data())));
-    o.set("rows", d.rows);
-    return o;
-  }
+  static val dataset(const Dataset& d) { return object({{"x", f32(d.x)}, {"y", i32(d.y)}, {"rows", val(d.rows)}}); }
 
   Lab lab_;
-  EpochSummary summary_;
-  bool epoch_ended_ = false;
-  std::vector<float> grid_, x_;
+  std::vector<float> out_, x_;
   BatchNormTrace trace_;
 };
 
-// The normalization inspector: spec = {norm, shape, groups, eps, x, gamma, beta} (see core/inspect.h).
-static InspectResult g_inspect;
-static val inspect_norm_js(val spec) {
-  auto run = [&] {
+// The normalization inspector: a JSON spec {norm, shape, groups, eps, x, gamma, beta} (see core/inspect.h).
+static val inspect_norm_js(val json) {
+  static InspectResult r;
+  NL_TRY([&] {
+    std::string text;
     InspectInput in;
-    if (!spec["norm"].isString()) return Status::Error("norm: expected a string");
-    in.norm = spec["norm"].as<std::string>();
-    size_t n = 0;
-    std::vector<double> shape;
-    Status s = copy_in(spec["shape"], "shape", &shape, &n);
-    if (!s.ok()) return s;
-    for (size_t i = 0; i < n; ++i) {
-      if (!(shape[i] >= 0 && shape[i] <= 1e6 && shape[i] == std::floor(shape[i]))) return Status::Error("shape: every dimension must be a whole number");
-      in.shape.push_back(static_cast<int>(shape[i]));
-    }
-    const val groups = spec["groups"], eps = spec["eps"];
-    if (!groups.isUndefined()) {
-      if (!groups.isNumber() || groups.as<double>() != std::floor(groups.as<double>()) || std::fabs(groups.as<double>()) > 1e6)
-        return Status::Error("groups: expected a whole number");
-      in.groups = groups.as<int>();
-    }
-    if (!eps.isUndefined()) {
-      if (!eps.isNumber()) return Status::Error("eps: expected a number");
-      in.eps = eps.as<double>();
-    }
-    if (!(s = copy_in(spec["x"], "x", &in.x, &n)).ok()) return s;
-    in.x.resize(n);
-    for (const char* key : {"gamma", "beta"}) {
-      const val v = spec[key];
-      if (v.isUndefined() || v.isNull()) continue;
-      std::vector<float>& dst = key[0] == 'g' ? in.gamma : in.beta;
-      if (!(s = copy_in(v, key, &dst, &n)).ok()) return s;
-      dst.resize(n);
-      for (float f : dst)
-        if (!std::isfinite(f)) return Status::Error(std::string(key) + ": every value must be a finite number");
-    }
-    return inspect_norm(in, &g_inspect);
-  };
-  NL_TRY(run());
-  const InspectResult& r = g_inspect;
-  val o = val::object();
-  o.set("stats", r.stats);
-  o.set("groupOf", val::global("Int32Array").new_(emscripten::typed_memory_view(r.group_of.size(), r.group_of.data())));
-  for (auto [name, v] : {std::pair<const char*, const std::vector<float>*>{"mean", &r.mean}, {"var", &r.var}, {"rstd", &r.rstd},
-                         {"rstdOutside", &r.rstd_outside}, {"xhat", &r.xhat}, {"y", &r.y}, {"rowMeanX", &r.row_mean_x},
-                         {"rowVarX", &r.row_var_x}, {"rowMeanY", &r.row_mean_y}, {"rowVarY", &r.row_var_y},
-                         {"rowVarYBiased", &r.row_var_y_biased}})
-    o.set(name, float_array(v->data(), v->size()));
-  return o;
+    Status s = json_in(json, "inspect", &text);
+    if (s.ok()) s = parse_inspect_input(text, &in);
+    return s.ok() ? inspect_norm(in, &r) : s;
+  }());
+  return object({{"stats", val(r.stats)}, {"groupOf", i32(r.group_of)}, {"mean", f32(r.mean)}, {"var", f32(r.var)},
+                 {"rstd", f32(r.rstd)}, {"rstdOutside", f32(r.rstd_outside)}, {"xhat", f32(r.xhat)}, {"y", f32(r.y)},
+                 {"rowMeanX", f32(r.row_mean_x)}, {"rowVarX", f32(r.row_var_x)}, {"rowMeanY", f32(r.row_mean_y)},
+                 {"rowVarY", f32(r.row_var_y)}, {"rowVarYBiased", f32(r.row_var_y_biased)}});
 }
 
 // torch.manual_seed(seed); torch.randn(n)
 static val randn_js(double seed, int n) {
-  NL_TRY([&] {
-    if (!(seed >= 0 && seed <= 4294967295.0 && seed == std::floor(seed))) return Status::Error("seed: must be an integer in [0, 4294967295]");
-    if (n < 1 || n > 4096) return Status::Error("n: must be in [1, 4096]");
-    return Status::Ok();
-  }());
-  static std::vector<float> buf;
-  buf.resize(n);
-  TorchGenerator gen(static_cast<uint64_t>(seed));
-  gen.randn(buf.data(), n);
-  return float_array(buf.data(), buf.size());
+  static std::vector<float> values;
+  NL_TRY(torch_randn(seed, n, &values));
+  return f32(values);
 }
+
+// Every limit the engine checks (core/limits_table.h), as JSON.
+static std::string limits_js() { return limits_json(); }
 
 // Memory, for the tests that keep it flat: the wasm memory size, and the bytes malloc has handed out.
 static double heap_size() { return val::module_property("HEAPU8")["length"].as<double>(); }
@@ -671,6 +451,7 @@ EMSCRIPTEN_BINDINGS(normlab) {
       .function("batchNormTrace", &LabHandle::batchNormTrace);
   function("inspectNorm", &inspect_norm_js);
   function("randn", &randn_js);
+  function("limits", &limits_js);
   function("heapSize", &heap_size);
   function("heapUsed", &heap_used);
 }

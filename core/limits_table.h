@@ -1,0 +1,53 @@
+// The engine's limits, in one table: every range the core checks on the values it is given. They keep a
+// page responsive and a URL honest. M.limits() hands the table to JS; the page's own, narrower limits
+// (web/state/limits.ts) are tested to lie inside these (tests/node/limits.test.mjs).
+#pragma once
+#include <string>
+
+#include "util/status.h"
+
+namespace normlab {
+
+struct Limit {
+  const char* field;  // the field name errors use ("points", "batch_size", …)
+  double min, max;
+  bool integer;
+  const char* what;   // what is limited, for the JSON's readers
+};
+
+inline constexpr int kMaxWidth = 1024;          // features of the input and of any layer
+inline constexpr int kMaxLinearLayers = 16;
+inline constexpr int kMaxLayerEntries = 64;     // layer objects in a model, nested ones included
+inline constexpr int kMinPoints = 4, kMaxPoints = 100000;
+inline constexpr double kMaxNoise = 10;
+inline constexpr double kMaxTestFraction = 0.9;
+inline constexpr double kMaxInputScale = 1000;  // |scale| and |shift| of the data
+inline constexpr double kMaxSeed = 4294967295.0;  // torch.manual_seed and random_state: 32-bit seeds here
+inline constexpr int kMaxBatch = 4096;
+inline constexpr int kMaxRuns = 8;
+inline constexpr int kMinGrid = 2, kMaxGrid = 2048;  // boundary grid width and height
+inline constexpr int kMaxInspectDim = 64, kMaxInspectElements = 4096;  // the normalization inspector's tensor
+
+inline constexpr Limit kLimits[] = {
+    {"width", 1, kMaxWidth, true, "features of the input and of any layer"},
+    {"linear_layers", 1, kMaxLinearLayers, true, "linear layers in a model"},
+    {"layers", 1, kMaxLayerEntries, true, "layer objects in a model, nested ones included"},
+    {"points", kMinPoints, kMaxPoints, true, "points in a dataset"},
+    {"noise", 0, kMaxNoise, false, "the dataset's noise"},
+    {"test_fraction", 0, kMaxTestFraction, false, "the share of points held out for testing"},
+    {"scale", -kMaxInputScale, kMaxInputScale, false, "every input becomes x · scale + shift"},
+    {"shift", -kMaxInputScale, kMaxInputScale, false, "every input becomes x · scale + shift"},
+    {"seed", 0, kMaxSeed, true, "any seed"},
+    {"batch_size", 1, kMaxBatch, true, "rows per training batch"},
+    {"runs", 1, kMaxRuns, true, "runs in one lab"},
+    {"grid", kMinGrid, kMaxGrid, true, "a boundary grid's width and height"},
+    {"inspect_dim", 1, kMaxInspectDim, true, "each dimension of the inspector's tensor"},
+    {"inspect_elements", 1, kMaxInspectElements, true, "elements of the inspector's tensor (and of randn)"},
+};
+
+// {"points": {"min": 4, "max": 100000, "integer": true, "what": "points in a dataset"}, …}
+std::string limits_json();
+// "seed": an integer in [0, kMaxSeed]; `field` names the argument in the error.
+Status check_seed(double seed, const char* field = "seed");
+
+}  // namespace normlab
