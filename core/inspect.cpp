@@ -119,6 +119,12 @@ Status inspect_norm(const InspectInput& in, InspectResult* out) {
   return Status::Ok();
 }
 
+Status inspect_norm(const std::string& json, InspectResult* out) {
+  InspectInput in;
+  Status s = parse_inspect_input(json, &in);
+  return s.ok() ? inspect_norm(in, out) : s;
+}
+
 Status torch_randn(double seed, int n, std::vector<float>* out) {
   Status s = check_seed(seed);
   if (!s.ok()) return s;

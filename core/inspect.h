@@ -42,6 +42,7 @@ Status inspect_norm(const InspectInput& in, InspectResult* out);
 // {"norm": "layernorm", "shape": [4, 10], "groups": 2, "eps": 1e-5, "x": [...], "gamma": [...], "beta": [...]}
 // (groups, eps, gamma and beta optional), read by spec.cpp's parsers; ranges are inspect_norm's to check.
 Status parse_inspect_input(const std::string& json, InspectInput* out);
+Status inspect_norm(const std::string& json, InspectResult* out);  // parse_inspect_input, then inspect_norm
 // torch.manual_seed(seed); torch.randn(n), for n in [1, kMaxInspectElements].
 Status torch_randn(double seed, int n, std::vector<float>* out);
 

@@ -13,6 +13,36 @@ Status parse_init_mode(const std::string& name, InitMode* out) {
   return Status::Ok();
 }
 
+Status Lab::set_init_mode(const std::string& mode) {
+  InitMode m;
+  Status s = parse_init_mode(mode, &m);
+  if (!s.ok()) return s;
+  init_mode_ = m;
+  return reset(seed_);
+}
+
+Status Lab::set_data(const std::string& data_json) {
+  DataSpec spec;
+  Status s = parse_data_spec(data_json, &spec);
+  return s.ok() ? set_data(spec) : s;
+}
+
+Status Lab::add_run(const std::string& model_json, const std::string& optimizer_json, int* index) {
+  ModelSpec m;
+  OptimizerSpec o;
+  Status s = parse_model_spec(model_json, &m);
+  if (s.ok()) s = parse_optimizer_spec(optimizer_json, &o);
+  return s.ok() ? add_run(m, o, index) : s;
+}
+
+Status Lab::replace_run(int index, const std::string& model_json, const std::string& optimizer_json) {
+  ModelSpec m;
+  OptimizerSpec o;
+  Status s = parse_model_spec(model_json, &m);
+  if (s.ok()) s = parse_optimizer_spec(optimizer_json, &o);
+  return s.ok() ? replace_run(index, m, o) : s;
+}
+
 Status Lab::check_index(int index) const {
   return index >= 0 && index < run_count() ? Status::Ok() : Status::Error("run", "no run " + std::to_string(index));
 }
@@ -233,6 +263,12 @@ int Lab::step(int count) {
     }
   }
   return done;
+}
+
+Status Lab::evaluate_run(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const {
+  Status s = check_index(index);
+  if (s.ok()) evaluate(index, test_set, mode, loss, accuracy);
+  return s;
 }
 
 void Lab::evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const {

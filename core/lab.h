@@ -8,6 +8,7 @@
 // reproduced draw for draw: the same initial weights, batch order and dropout masks as PyTorch.
 // Runs with the same seed therefore start from the same linear weights whatever normalization they add.
 #pragma once
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,7 +26,9 @@ struct Run {
   OptimizerSpec optimizer_spec;
   std::unique_ptr<Model> model;
   std::unique_ptr<Optimizer> optimizer;
-  // Last step.
+  // Last step (NaN before the first).
+  double last_loss() const { return rows ? loss : std::numeric_limits<double>::quiet_NaN(); }
+  double last_accuracy() const { return rows ? static_cast<double>(correct) / rows : std::numeric_limits<double>::quiet_NaN(); }
   double loss = 0;
   int correct = 0, rows = 0;
   double step_seconds = 0;  // wall time of its last training step
@@ -49,8 +52,14 @@ class Lab {
   Status set_data(const DataSpec& spec);  // regenerates the data and resets the runs
   Status set_batch_size(int batch);
   void set_init_mode(InitMode mode) { init_mode_ = mode; }
+  // "shared" or "sequential" (see the top of this file); rebuilds the runs from the current seed.
+  Status set_init_mode(const std::string& mode);
   Status add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index);
   Status replace_run(int index, const ModelSpec& model, const OptimizerSpec& opt);
+  // The same from the JSON the JS API speaks (core/spec.h).
+  Status set_data(const std::string& data_json);
+  Status add_run(const std::string& model_json, const std::string& optimizer_json, int* index);
+  Status replace_run(int index, const std::string& model_json, const std::string& optimizer_json);
   Status remove_run(int index);
   // New initial weights from `seed`, optimizers and counters cleared, loader restarted.
   Status reset(uint32_t seed);
@@ -90,6 +99,7 @@ class Lab {
   Status check_index(int index) const;  // "run: no run 5"
   // Loss and accuracy over the train or test set, side-effect free.
   void evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;
+  Status evaluate_run(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;  // checks `index`
 
  private:
   Status check_run(const ModelSpec& model) const;

@@ -17,6 +17,13 @@ Status Model::create(const ModelSpec& spec, uint64_t seed, std::unique_ptr<Model
   return s;
 }
 
+Status Model::create(const std::string& json, double seed, std::unique_ptr<Model>* out) {
+  ModelSpec spec;
+  Status s = parse_model_spec(json, &spec);
+  if (s.ok()) s = check_seed(seed);
+  return s.ok() ? create(spec, static_cast<uint64_t>(seed), out) : s;
+}
+
 Status Model::create(const ModelSpec& spec, TorchGenerator& gen, std::unique_ptr<Model>* out) {
   std::unique_ptr<Model> m(new Model());
   Status s = m->build(spec, gen);
@@ -58,6 +65,35 @@ Status Model::check_batch(size_t x_values, const int* y, size_t y_values, int* r
   if (y_values != static_cast<size_t>(*rows))
     return Status::Error("y", std::to_string(y_values) + " labels for " + std::to_string(*rows) + " rows of x");
   return check_labels(y, *rows);
+}
+
+Status Model::forward(const float* x, size_t values, std::vector<float>* out) {
+  int rows = 0;
+  Status s = rows_of(values, &rows);
+  if (!s.ok()) return s;
+  out->resize(static_cast<size_t>(rows) * spec_.classes);
+  return forward(x, rows, out->data());
+}
+
+Status Model::predict_proba(const float* x, size_t values, InferMode mode, std::vector<float>* out) const {
+  int rows = 0;
+  Status s = rows_of(values, &rows);
+  if (!s.ok()) return s;
+  out->resize(static_cast<size_t>(rows) * spec_.classes);
+  predict_proba(x, rows, mode, out->data());
+  return Status::Ok();
+}
+
+Status Model::train_step(const float* x, size_t values, const int* y, size_t labels, Optimizer& opt, double* loss) {
+  int rows = 0;
+  Status s = check_batch(values, y, labels, &rows);
+  return s.ok() ? train_step(x, y, rows, opt, loss) : s;
+}
+
+Status Model::compute_gradients(const float* x, size_t values, const int* y, size_t labels, double* loss) {
+  int rows = 0;
+  Status s = check_batch(values, y, labels, &rows);
+  return s.ok() ? compute_gradients(x, y, rows, loss) : s;
 }
 
 std::vector<GradNorm> Model::grad_norms() const {

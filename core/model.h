@@ -51,6 +51,8 @@ class Model {
  public:
   // Initializes from a fresh generator seeded with `seed` (its draws then continue for dropout).
   static Status create(const ModelSpec& spec, uint64_t seed, std::unique_ptr<Model>* out);
+  // From the JSON the JS API speaks (core/spec.h) and a seed checked to be a 32-bit integer.
+  static Status create(const std::string& json, double seed, std::unique_ptr<Model>* out);
   // Initializes from `gen`'s current state, as building the nn.Sequential would consume it.
   static Status create(const ModelSpec& spec, TorchGenerator& gen, std::unique_ptr<Model>* out);
 
@@ -92,6 +94,12 @@ class Model {
   // A batch: x a whole number of rows, one label y per row, every label a class.
   Status check_batch(size_t x_values, const int* y, size_t y_values, int* rows) const;
   std::vector<GradNorm> grad_norms() const;
+  // The same entry points for `values` inputs (and `labels` labels) as they arrive from JS: checked to be whole
+  // rows with one label each; outputs go into `out`, grown to rows × classes.
+  Status forward(const float* x, size_t values, std::vector<float>* out);
+  Status predict_proba(const float* x, size_t values, InferMode mode, std::vector<float>* out) const;
+  Status train_step(const float* x, size_t values, const int* y, size_t labels, Optimizer& opt, double* loss);
+  Status compute_gradients(const float* x, size_t values, const int* y, size_t labels, double* loss);
   // Layer statistics and gradient norms for the last training batch of `rows` rows (0: none yet).
   Diagnostics diagnostics(int rows) const;
 

@@ -6,6 +6,7 @@
 //   AdamW: p ·= 1 − lr·wd (decoupled), then Adam without the L2 term.
 // Each float operation is written in the order PyTorch's kernels apply it.
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include "spec.h"
@@ -21,6 +22,12 @@ class Optimizer {
   long long steps() const { return t_; }
   const OptimizerSpec& spec() const { return spec_; }
   void set_lr(double lr) { spec_.lr = lr; }
+  // The learning rate from now on (a schedule, a slider): a finite number > 0.
+  Status set_learning_rate(double lr) {
+    if (!(std::isfinite(lr) && lr > 0)) return Status::Error("lr", "must be a finite number > 0");
+    spec_.lr = lr;
+    return Status::Ok();
+  }
 
  private:
   OptimizerSpec spec_;

@@ -76,6 +76,11 @@ class TensorTable {
     return Status::Ok();
   }
   const std::vector<TensorEntry>& entries() const { return entries_; }
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& e : entries_) out.push_back(e.name);
+    return out;
+  }
   std::vector<float>& params() { return params_; }
   std::vector<float>& grads() { return grads_; }
   const std::vector<float>& grads() const { return grads_; }
