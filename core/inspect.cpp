@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "layers/moments.h"
 #include "limits_table.h"
 #include "util/rng.h"
 
@@ -70,19 +71,18 @@ Status inspect_norm(const InspectInput& in, InspectResult* out) {
     return Status::Error("norm", "unknown normalization '" + in.norm + "' (batchnorm, layernorm, instancenorm, groupnorm, rmsnorm)");
   }
 
-  std::vector<double> sum(stats, 0.0), sq(stats, 0.0), cnt(stats, 0.0);
-  for (size_t k = 0; k < count; ++k) sum[g[k]] += in.x[k], cnt[g[k]] += 1;
-  std::vector<double> mean(stats);
-  for (int i = 0; i < stats; ++i) mean[i] = center ? sum[i] / cnt[i] : 0.0;
-  for (size_t k = 0; k < count; ++k) {
-    const double d = in.x[k] - mean[g[k]];
-    sq[g[k]] += d * d;
-  }
+  // Mean and Σ(x − mean)² per statistic, in double, by the helper BatchNorm's layer uses (layers/moments.h).
+  // BatchNorm's statistic is a channel, over N (× H·W); every other one owns a contiguous run of values.
+  const bool per_channel = in.norm == "batchnorm";
+  const int outer = per_channel ? N : 1, len = per_channel ? HW : static_cast<int>(count / stats);
+  std::vector<double> mean(stats), sq(stats);
+  sum_moments(in.x.data(), outer, stats, len, center, mean.data(), sq.data());
+  const double cnt = static_cast<double>(outer) * len;  // values per statistic
   out->stats = stats;
   out->mean.resize(stats), out->var.resize(stats), out->rstd.resize(stats), out->rstd_outside.resize(stats);
   std::vector<double> rstd(stats);
   for (int i = 0; i < stats; ++i) {
-    const double var = sq[i] / cnt[i];
+    const double var = sq[i] / cnt;
     rstd[i] = 1.0 / std::sqrt(var + in.eps);
     out->mean[i] = static_cast<float>(mean[i]);
     out->var[i] = static_cast<float>(var);
@@ -101,17 +101,15 @@ Status inspect_norm(const InspectInput& in, InspectResult* out) {
 
   // Per-sample summaries of x and y (what `x.mean(dim=1)`, `x.var(dim=1)` print for a 2-D tensor).
   const size_t per = static_cast<size_t>(C) * HW;
+  std::vector<double> row_mean(N), row_sq(N);
   auto rows = [&](const std::vector<float>& v, std::vector<float>* m, std::vector<float>* unbiased, std::vector<float>* biased) {
     m->resize(N), unbiased->resize(N);
     if (biased) biased->resize(N);
+    sum_moments(v.data(), 1, N, static_cast<int>(per), true, row_mean.data(), row_sq.data());
     for (int n = 0; n < N; ++n) {
-      double a = 0, b = 0;
-      for (size_t k = 0; k < per; ++k) a += v[n * per + k];
-      a /= per;
-      for (size_t k = 0; k < per; ++k) b += (v[n * per + k] - a) * (v[n * per + k] - a);
-      (*m)[n] = static_cast<float>(a);
-      (*unbiased)[n] = per > 1 ? static_cast<float>(b / (per - 1)) : NAN;
-      if (biased) (*biased)[n] = static_cast<float>(b / per);
+      (*m)[n] = static_cast<float>(row_mean[n]);
+      (*unbiased)[n] = per > 1 ? static_cast<float>(row_sq[n] / (per - 1)) : NAN;
+      if (biased) (*biased)[n] = static_cast<float>(row_sq[n] / per);
     }
   };
   rows(in.x, &out->row_mean_x, &out->row_var_x, nullptr);

@@ -242,12 +242,7 @@ Status Model::batchnorm_trace(int layer, int feature, int rows, BatchNormTrace* 
   }
   t.mean = st->mean[feature];
   t.var = st->var[feature];
-  // The layer's own double sums, in the same order, for the unbiased variance that went into running_var.
-  double sum = 0, sq = 0;
-  for (int n = 0; n < rows; ++n) sum += t.x[n];
-  const double mean = sum / rows;
-  for (int n = 0; n < rows; ++n) sq += (t.x[n] - mean) * (t.x[n] - mean);
-  t.var_unbiased = static_cast<float>(sq / (rows - 1));
+  t.var_unbiased = st->var_unbiased[feature];  // the layer's own, from the sums that updated running_var
   t.eps = st->eps, t.momentum = st->momentum;
   t.rstd = static_cast<float>(1.0 / std::sqrt(static_cast<double>(t.var) + t.eps));
   t.gamma = st->gamma[feature], t.beta = st->beta[feature];  // as this batch used them (the optimizer has moved on)

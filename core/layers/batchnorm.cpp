@@ -1,27 +1,136 @@
-// BatchNorm1d over a (rows × features) batch, PyTorch's conventions exactly:
+// BatchNorm1d over a (rows × C) batch, PyTorch's conventions exactly:
 //   training: normalize each feature with the batch mean and the BIASED batch variance,
 //             x̂ = (x − μ) / sqrt(σ² + ε)   (ε inside the root), y = γ x̂ + β;
 //             running = (1 − momentum) · running + momentum · batch, with the UNBIASED variance
 //             σ² · n / (n − 1) going into running_var.
 //   eval:     normalize with running_mean / running_var.
 //   A batch of one row cannot be normalized in training: that is an error, as in PyTorch.
+// The kernels come first (free functions over flat arrays: outputs, caches, inputs, parameters, sizes), then
+// the layer that owns the buffers and calls them.
+#include <algorithm>
 #include <cmath>
 
 #include "layer.h"
+#include "moments.h"
 
 namespace normlab {
 namespace {
 
+// 1 / sqrt(running_var + ε): what eval mode normalizes with (ε inside the root, the sum in double).
+inline float running_rstd(float running_var, double eps) {
+  return static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var) + eps));
+}
+
+// y = (x − μ) · rstd · γ + β, feature by feature, in float.
+// y (rows × C); x (rows × C); mean, rstd, gamma, beta (C)
+void batchnorm_normalize(float* y, const float* x, const float* mean, const float* rstd, const float* gamma,
+                         const float* beta, int rows, int C) {
+  for (int n = 0; n < rows; ++n) {
+    const float* xr = x + static_cast<size_t>(n) * C;
+    float* yr = y + static_cast<size_t>(n) * C;
+    for (int c = 0; c < C; ++c) yr[c] = (xr[c] - mean[c]) * rstd[c] * gamma[c] + beta[c];
+  }
+}
+
+// Training: the batch's own statistics. The sums run in double (moments.h), and each statistic is rounded to
+// float once.
+// y (rows × C); mean, rstd (C): what normalized, for backward; var, var_unbiased (C): σ² biased (normalizes)
+// and unbiased (goes into running_var); mean64, sq_dev64 (C): μ and Σ(x − μ)² in double, for the running
+// update; x (rows × C); gamma, beta (C)
+void batchnorm_forward_train(float* y, float* mean, float* rstd, float* var, float* var_unbiased,
+                             double* mean64, double* sq_dev64, const float* x, const float* gamma,
+                             const float* beta, int rows, int C, double eps) {
+  sum_moments(x, rows, C, 1, true, mean64, sq_dev64);
+  for (int c = 0; c < C; ++c) {
+    const double biased = sq_dev64[c] / rows;
+    mean[c] = static_cast<float>(mean64[c]);
+    var[c] = static_cast<float>(biased);
+    rstd[c] = static_cast<float>(1.0 / std::sqrt(biased + eps));
+    var_unbiased[c] = static_cast<float>(sq_dev64[c] / (rows - 1));
+  }
+  batchnorm_normalize(y, x, mean, rstd, gamma, beta, rows, C);
+}
+
+// running = momentum · batch + (1 − momentum) · running, from the double statistics (rounded once).
+// running_mean, running_var (C): updated in place; mean64, sq_dev64 (C): from batchnorm_forward_train
+void batchnorm_update_running(float* running_mean, float* running_var, const double* mean64,
+                              const double* sq_dev64, int rows, int C, double momentum) {
+  for (int c = 0; c < C; ++c) {
+    const double unbiased = sq_dev64[c] / (rows - 1);
+    running_mean[c] = static_cast<float>(momentum * mean64[c] + (1.0 - momentum) * running_mean[c]);
+    running_var[c] = static_cast<float>(momentum * unbiased + (1.0 - momentum) * running_var[c]);
+  }
+}
+
+// Eval: the running statistics, which this forward does not change.
+// y (rows × C); mean, rstd (C): what normalized, for backward; x (rows × C); running_mean, running_var,
+// gamma, beta (C)
+void batchnorm_forward_eval(float* y, float* mean, float* rstd, const float* x, const float* running_mean,
+                            const float* running_var, const float* gamma, const float* beta, int rows, int C,
+                            double eps) {
+  for (int c = 0; c < C; ++c) mean[c] = running_mean[c], rstd[c] = running_rstd(running_var[c], eps);
+  batchnorm_normalize(y, x, mean, rstd, gamma, beta, rows, C);
+}
+
+// Why dx has three terms in training: μ and σ² are computed from every row, so each x reaches the loss
+//   through x̂ directly:  γ·rstd·dy
+//   through μ:            −γ·rstd·mean(dy)          (every x̂ moves by −rstd/n when one x moves)
+//   through σ²:           −γ·rstd·x̂·mean(dy·x̂)     (∂rstd/∂x = −rstd³·(x − μ)/n)
+// In eval, μ and σ² are constants and only the first term is left. dγ += Σ dy·x̂ and dβ += Σ dy over rows,
+// summed in double; from the means on, float (the sums are where cancellation can bite).
+// dx (rows × C, may be null); dgamma, dbeta (C): accumulated; sum_dy, sum_dy_xhat (C): double scratch;
+// mean_dy, mean_dy_xhat (C): float scratch; dy, x (rows × C); mean, rstd (C): what forward normalized
+// with; gamma (C)
+void batchnorm_backward(float* dx, float* dgamma, float* dbeta, double* sum_dy, double* sum_dy_xhat,
+                        float* mean_dy, float* mean_dy_xhat, const float* dy, const float* x,
+                        const float* mean, const float* rstd, const float* gamma, int rows, int C,
+                        bool batch_statistics) {
+  for (int c = 0; c < C; ++c) sum_dy[c] = 0, sum_dy_xhat[c] = 0;
+  for (int n = 0; n < rows; ++n) {
+    const float* xr = x + static_cast<size_t>(n) * C;
+    const float* dyr = dy + static_cast<size_t>(n) * C;
+    for (int c = 0; c < C; ++c) {
+      const float xhat = (xr[c] - mean[c]) * rstd[c];
+      sum_dy[c] += dyr[c];
+      sum_dy_xhat[c] += static_cast<double>(dyr[c]) * xhat;
+    }
+  }
+  for (int c = 0; c < C; ++c) {
+    dgamma[c] += static_cast<float>(sum_dy_xhat[c]);
+    dbeta[c] += static_cast<float>(sum_dy[c]);
+  }
+  if (!dx) return;
+  if (!batch_statistics) {
+    for (int n = 0; n < rows; ++n)
+      for (int c = 0; c < C; ++c) {
+        const size_t k = static_cast<size_t>(n) * C + c;
+        dx[k] = dy[k] * gamma[c] * rstd[c];
+      }
+    return;
+  }
+  for (int c = 0; c < C; ++c) {
+    mean_dy[c] = static_cast<float>(sum_dy[c] / rows);
+    mean_dy_xhat[c] = static_cast<float>(sum_dy_xhat[c] / rows);
+  }
+  for (int n = 0; n < rows; ++n) {
+    const float* xr = x + static_cast<size_t>(n) * C;
+    const float* dyr = dy + static_cast<size_t>(n) * C;
+    float* dxr = dx + static_cast<size_t>(n) * C;
+    for (int c = 0; c < C; ++c) {
+      const float xhat = (xr[c] - mean[c]) * rstd[c];
+      dxr[c] = gamma[c] * rstd[c] * ((dyr[c] - mean_dy[c]) - xhat * mean_dy_xhat[c]);
+    }
+  }
+}
+
 class BatchNorm final : public Layer {
  public:
-  BatchNorm(const LayerSpec& spec, int width) : Layer(width, width), eps_(spec.eps), momentum_(spec.momentum) {
-    mean_.assign(width, 0.0f);
-    rstd_.assign(width, 0.0f);
-    batch_mean_.assign(width, 0.0f);
-    batch_rstd_.assign(width, 0.0f);
+  BatchNorm(const LayerSpec& spec, int width)
+      : Layer(width, width), eps_(spec.eps), momentum_(spec.momentum) {
     stats_.groups = width;
     stats_.mean.assign(width, 0.0f);
     stats_.var.assign(width, 0.0f);
+    stats_.var_unbiased.assign(width, 0.0f);
     stats_.running_mean_before.assign(width, 0.0f);
     stats_.running_var_before.assign(width, 1.0f);
     stats_.gamma.assign(width, 1.0f);
@@ -50,100 +159,31 @@ class BatchNorm final : public Layer {
     train_mode_ = ctx.training;
     if (ctx.training) {
       if (rows < 2)
-        return Status::Error("batchnorm: expected more than 1 value per channel when training, got input size [" +
-                             std::to_string(rows) + ", " + std::to_string(C) + "]");
-      // Sums in double, as ATen's CPU kernel accumulates (acc_type<float> is double); row by row, so every
-      // feature's sum runs over n in order while consecutive features fill SIMD lanes.
-      double* sum = acc1_.data();
-      double* var_sum = acc2_.data();
-      for (int c = 0; c < C; ++c) sum[c] = 0, var_sum[c] = 0;
-      for (int n = 0; n < rows; ++n) {
-        const float* xr = x + static_cast<size_t>(n) * C;
-        for (int c = 0; c < C; ++c) sum[c] += xr[c];
-      }
-      for (int c = 0; c < C; ++c) sum[c] /= rows;  // now the mean
-      for (int n = 0; n < rows; ++n) {
-        const float* xr = x + static_cast<size_t>(n) * C;
-        for (int c = 0; c < C; ++c) {
-          const double d = xr[c] - sum[c];
-          var_sum[c] += d * d;
-        }
-      }
-      for (int c = 0; c < C; ++c) {
-        const double mean = sum[c];
-        const double var = var_sum[c] / rows;  // biased: what normalizes the batch
-        mean_[c] = batch_mean_[c] = static_cast<float>(mean);
-        rstd_[c] = batch_rstd_[c] = static_cast<float>(1.0 / std::sqrt(var + eps_));
-        stats_.mean[c] = static_cast<float>(mean);
-        stats_.var[c] = static_cast<float>(var);
-        const double unbiased = var_sum[c] / (rows - 1);  // unbiased: what running_var tracks
-        stats_.running_mean_before[c] = running_mean_[c];
-        stats_.running_var_before[c] = running_var_[c];
-        stats_.gamma[c] = affine_.gamma[c];
-        stats_.beta[c] = affine_.beta[c];
-        running_mean_[c] = static_cast<float>(momentum_ * mean + (1.0 - momentum_) * running_mean_[c]);
-        running_var_[c] = static_cast<float>(momentum_ * unbiased + (1.0 - momentum_) * running_var_[c]);
-      }
+        return Status::Error(
+            "batchnorm: expected more than 1 value per channel when training, got input size [" +
+            std::to_string(rows) + ", " + std::to_string(C) + "]");
+      snapshot_before_update();
+      batchnorm_forward_train(y, batch_mean_.data(), batch_rstd_.data(), stats_.var.data(),
+                              stats_.var_unbiased.data(), mean64_.data(), sq_dev64_.data(), x, affine_.gamma,
+                              affine_.beta, rows, C, eps_);
+      batchnorm_update_running(running_mean_, running_var_, mean64_.data(), sq_dev64_.data(), rows, C,
+                               momentum_);
+      mean_ = batch_mean_, rstd_ = batch_rstd_, stats_.mean = batch_mean_;
+      has_batch_ = true;
     } else {
-      for (int c = 0; c < C; ++c) {
-        mean_[c] = running_mean_[c];
-        rstd_[c] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var_[c]) + eps_));
-        stats_.mean[c] = running_mean_[c];
-        stats_.var[c] = running_var_[c];
-      }
+      batchnorm_forward_eval(y, mean_.data(), rstd_.data(), x, running_mean_, running_var_, affine_.gamma,
+                             affine_.beta, rows, C, eps_);
+      std::copy(running_mean_, running_mean_ + C, stats_.mean.begin());
+      std::copy(running_var_, running_var_ + C, stats_.var.begin());
     }
     stats_.used_running = !ctx.training;
-    has_batch_ = has_batch_ || ctx.training;
-    for (int n = 0; n < rows; ++n) {
-      const float* xr = x + static_cast<size_t>(n) * C;
-      float* yr = y + static_cast<size_t>(n) * C;
-      for (int c = 0; c < C; ++c) yr[c] = (xr[c] - mean_[c]) * rstd_[c] * affine_.gamma[c] + affine_.beta[c];
-    }
     return Status::Ok();
   }
 
   void backward(const float* x, const float*, const float* dy, float* dx, int rows) override {
-    const int C = out_;
-    double* sum_dy = acc1_.data();
-    double* sum_dy_xhat = acc2_.data();
-    for (int c = 0; c < C; ++c) sum_dy[c] = 0, sum_dy_xhat[c] = 0;
-    for (int n = 0; n < rows; ++n) {
-      const float* xr = x + static_cast<size_t>(n) * C;
-      const float* dyr = dy + static_cast<size_t>(n) * C;
-      for (int c = 0; c < C; ++c) {
-        const float xhat = (xr[c] - mean_[c]) * rstd_[c];
-        sum_dy[c] += dyr[c];
-        sum_dy_xhat[c] += static_cast<double>(dyr[c]) * xhat;
-      }
-    }
-    for (int c = 0; c < C; ++c) {
-      affine_.dgamma[c] += static_cast<float>(sum_dy_xhat[c]);
-      affine_.dbeta[c] += static_cast<float>(sum_dy[c]);
-    }
-    if (!dx) return;
-    if (train_mode_) {
-      // x̂ depends on every row through μ and σ²:  dx = γ·rstd · (dy − mean(dy) − x̂·mean(dy·x̂))
-      // (in float from here: the sums are the only place where cancellation can bite)
-      float* k1 = scale_.data();  // mean(dy), per feature
-      float* k2 = shift_.data();  // mean(dy·x̂), per feature
-      for (int c = 0; c < C; ++c) k1[c] = static_cast<float>(sum_dy[c] / rows), k2[c] = static_cast<float>(sum_dy_xhat[c] / rows);
-      for (int n = 0; n < rows; ++n) {
-        const float* xr = x + static_cast<size_t>(n) * C;
-        const float* dyr = dy + static_cast<size_t>(n) * C;
-        float* dxr = dx + static_cast<size_t>(n) * C;
-        for (int c = 0; c < C; ++c) {
-          const float xhat = (xr[c] - mean_[c]) * rstd_[c];
-          dxr[c] = affine_.gamma[c] * rstd_[c] * ((dyr[c] - k1[c]) - xhat * k2[c]);
-        }
-      }
-    } else {
-      // running statistics are constants: dx = γ·rstd·dy
-      for (int n = 0; n < rows; ++n)
-        for (int c = 0; c < C; ++c) {
-          const size_t k = static_cast<size_t>(n) * C + c;
-          dx[k] = dy[k] * affine_.gamma[c] * rstd_[c];
-        }
-    }
+    batchnorm_backward(dx, affine_.dgamma, affine_.dbeta, sum_dy_.data(), sum_dy_xhat_.data(),
+                       mean_dy_.data(), mean_dy_xhat_.data(), dy, x, mean_.data(), rstd_.data(),
+                       affine_.gamma, rows, out_, train_mode_);
   }
 
   // Eval: running statistics, as one scale and shift per feature. TrainBatch: the last training batch's
@@ -152,8 +192,7 @@ class BatchNorm final : public Layer {
     const bool batch = mode == InferMode::TrainBatch && has_batch_;
     for (int c = 0; c < out_; ++c) {
       const float mean = batch ? batch_mean_[c] : running_mean_[c];
-      const float rstd = batch ? batch_rstd_[c]
-                               : static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var_[c]) + eps_));
+      const float rstd = batch ? batch_rstd_[c] : running_rstd(running_var_[c], eps_);
       scale_[c] = rstd * affine_.gamma[c];
       shift_[c] = affine_.beta[c] - mean * scale_[c];
     }
@@ -176,16 +215,30 @@ class BatchNorm final : public Layer {
   const NormStats* norm_stats() const override { return &stats_; }
 
  private:
+  // The lessons' snapshot: the running statistics, γ and β as this batch finds them, before it updates the
+  // running statistics and before the optimizer moves γ and β.
+  void snapshot_before_update() {
+    std::copy(running_mean_, running_mean_ + out_, stats_.running_mean_before.begin());
+    std::copy(running_var_, running_var_ + out_, stats_.running_var_before.begin());
+    std::copy(affine_.gamma, affine_.gamma + out_, stats_.gamma.begin());
+    std::copy(affine_.beta, affine_.beta + out_, stats_.beta.begin());
+  }
+
+  using Floats = std::vector<float>;
+  using Doubles = std::vector<double>;
   double eps_, momentum_;
-  bool train_mode_ = true;
+  bool train_mode_ = true;  // whether the last forward normalized with batch statistics
+  bool has_batch_ = false;  // whether any training forward has run
   Affine affine_;
   int rmean_id_ = -1, rvar_id_ = -1;
-  float *running_mean_ = nullptr, *running_var_ = nullptr;
-  std::vector<float> mean_, rstd_;  // (features): what this forward normalized with, kept for backward
-  std::vector<float> batch_mean_, batch_rstd_;  // (features): the last training batch's statistics
-  std::vector<double> acc1_ = std::vector<double>(out_), acc2_ = std::vector<double>(out_);  // (features): sums
-  bool has_batch_ = false;
-  mutable std::vector<float> scale_ = std::vector<float>(out_), shift_ = std::vector<float>(out_);
+  float *running_mean_ = nullptr, *running_var_ = nullptr;  // (C), in the tensor table (state_dict buffers)
+  // Every buffer is (C) and has one meaning.
+  Floats mean_ = Floats(out_), rstd_ = Floats(out_);              // what the last forward normalized with
+  Floats batch_mean_ = Floats(out_), batch_rstd_ = Floats(out_);  // the last training batch's statistics
+  Doubles mean64_ = Doubles(out_), sq_dev64_ = Doubles(out_);     // forward: μ and Σ(x − μ)² in double
+  Doubles sum_dy_ = Doubles(out_), sum_dy_xhat_ = Doubles(out_);  // backward: Σ dy and Σ dy·x̂ in double
+  Floats mean_dy_ = Floats(out_), mean_dy_xhat_ = Floats(out_);   // backward: mean(dy), mean(dy·x̂)
+  mutable Floats scale_ = Floats(out_), shift_ = Floats(out_);    // inference: the folded per-feature map
   NormStats stats_;
 };
 

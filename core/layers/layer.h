@@ -27,6 +27,8 @@ struct NormStats {
   int groups = 0;            // how many means/variances (BN: features, LN/RMS: rows, GN: rows × groups)
   std::vector<float> mean;   // batch (BN) or per-row/group mean; RMSNorm: zeros
   std::vector<float> var;    // biased variance (RMSNorm: mean of squares)
+  // BatchNorm only: the last training batch's UNBIASED variance σ²·n/(n − 1), the one running_var tracks.
+  std::vector<float> var_unbiased;
   bool used_running = false; // BatchNorm in eval mode normalized with running statistics
   // BatchNorm only: the running statistics as they were before the last training batch updated them.
   std::vector<float> running_mean_before, running_var_before;

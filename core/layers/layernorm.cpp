@@ -2,8 +2,9 @@
 // x̂ = (x − μ) / sqrt(σ² + ε) with ε inside the root (PyTorch; one passage of the lesson writes
 // (x − μ)/(σ + ε)), then y = γ x̂ + β with γ = 1, β = 0 at init. No running statistics: training and
 // eval compute the same thing, and a batch of one row is fine.
-// The kernel below normalizes any run of values; GroupNorm (groupnorm.cpp) reuses it per group. It sums in
-// float, four lanes at a time (a fixed order: the same bits natively and in WebAssembly).
+// LayerNorm is GroupNorm with one group: the kernel below normalizes any run of values, and GroupNorm
+// (groupnorm.cpp) uses it per group. It sums in float, four lanes at a time (a fixed order: the same bits
+// natively and in WebAssembly), unlike BatchNorm, which sums in double as ATen's CPU kernel does.
 #include <cmath>
 
 #include "layer.h"
