@@ -1,10 +1,10 @@
 // BatchNorm step by step: one feature of one BatchNorm layer of a live run, on the batch it has just trained
 // on. The trainer worker sends the trace (core/model.cpp batchnorm_trace) with every frame while this
 // section is open; this view writes it out as the lesson's four steps plus the running-statistics update.
-import { type LabConfig, modelJson } from '../config';
-import type { BnTrace, BnWatch } from '../protocol';
+import { type LabConfig, modelJson } from '../state/config';
+import type { BnTrace, BnWatch } from '../engine/protocol';
 import type { LessonStrings } from '../i18n/lessons-en';
-import { el, field, numberInput, select } from './dom';
+import { el, field, numberInput, select } from '../views/dom';
 import { num, tex } from './math';
 import { CLASS_RGB, RUN_COLORS, isDark, rgb } from '../views/palette';
 

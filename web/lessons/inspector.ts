@@ -1,13 +1,13 @@
 // Normalization inspector: a small tensor, one normalization, every intermediate. The numbers come from the
 // lessons worker (core/inspect.cpp); this file only draws them. An invalid edit shows its error and keeps the
 // last good result on screen.
-import type { InspectResult, InspectSpec } from '../normlab';
+import type { InspectResult, InspectSpec } from '../engine/normlab';
 import type { LessonStrings } from '../i18n/lessons-en';
 import type { LessonsClient } from './protocol';
 import { LESSON_X } from './lesson-tensor';
 import { tex } from './math';
 import { CLASS_RGB, RUN_COLORS, isDark, rgb } from '../views/palette';
-import { el, field, numberInput, select } from './dom';
+import { el, field, numberInput, select } from '../views/dom';
 
 export const INSPECT_NORMS = ['batchnorm', 'layernorm', 'instancenorm', 'groupnorm', 'rmsnorm'] as const;
 type InspectNorm = (typeof INSPECT_NORMS)[number];

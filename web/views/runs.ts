@@ -1,7 +1,7 @@
 // One card per run: its own controls (name, normalization, placement, groups), its decision boundary and
 // its numbers (loss, train and test accuracy, step time), with a "diverged" mark when it stopped.
-import { NORMS, PLACEMENTS, type RunConfig } from '../config';
-import type { RunFrame } from '../protocol';
+import { NORMS, PLACEMENTS, type RunConfig } from '../state/config';
+import type { RunFrame } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { BoundaryView } from './boundary';
 import { RUN_COLORS } from './palette';

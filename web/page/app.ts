@@ -2,20 +2,20 @@
 // thread never trains: it sends settings and commands, and draws what the worker posts, once per frame.
 // mountLab runs it in a document (the page, main.ts) or in a shadow root (<norm-lab>, element.ts); each mount
 // has its own workers and state, so several can run on one page.
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config';
-import type { ConfigError, EpochPoint, FromWorker, ToWorker } from './protocol';
-import { initialLang, saveLang, strings, type Lang, type Strings } from './i18n';
-import { decodeHash, encodeHash, type Rejected } from './urlstate.js';
-import { PRESETS, findPreset } from './presets.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, OPTIMIZERS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from '../state/config';
+import type { ConfigError, EpochPoint, FromWorker, ToWorker } from '../engine/protocol';
+import { initialLang, saveLang, strings, type Lang, type Strings } from '../i18n';
+import { decodeHash, encodeHash, type Rejected } from '../state/urlstate.js';
+import { PRESETS, findPreset } from '../state/presets.js';
 import { applyLayout, type EmbedOptions } from './embed';
-import { pytorchScript } from './export/pytorch';
-import { lossCsv, modelFileJson, parseModelFile } from './export/modelfile';
-import { explainedCode } from './export/explain';
-import { Charts } from './views/charts';
-import { RunsView, savePng } from './views/runs';
-import type { Lessons, LessonsHost } from './lessons';
-import type { BnWatch } from './protocol';
-import type { Section } from './urlstate';
+import { pytorchScript } from '../export/pytorch';
+import { lossCsv, modelFileJson, parseModelFile } from '../export/modelfile';
+import { explainedCode } from '../export/explain';
+import { Charts } from '../views/charts';
+import { RunsView, savePng } from '../views/runs';
+import type { Lessons, LessonsHost } from '../lessons';
+import type { BnWatch } from '../engine/protocol';
+import type { Section } from '../state/urlstate';
 import { LAB_HTML } from './markup';
 import { trainerWorker } from '@workers';
 
@@ -69,7 +69,7 @@ export function mountLab(o: MountOptions): LabController {
   let done = false;
   let status = { epoch: 0, step: 0 };
   let worker: Worker;
-  let seq = 0; // numbers every command; see protocol.ts
+  let seq = 0; // numbers every command; see engine/protocol.ts
   let workerReady = false;
   let perfResults: [string, string][] = [];
   let epochHistory: EpochPoint[] = []; // every completed epoch of the running lab, for the CSV
@@ -568,7 +568,7 @@ export function mountLab(o: MountOptions): LabController {
   let lessons: Lessons | null = null;
   async function loadLessons() {
     if (lessons || destroyed || (o.layout && !o.layout.show.has('lessons'))) return;
-    const { Lessons } = await import('./lessons');
+    const { Lessons } = await import('../lessons');
     if (lessons || destroyed) return;
     lessons = new Lessons($('lessons'), lessonsHost, lang);
     if (section) lessons.open(section, false);

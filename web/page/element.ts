@@ -9,7 +9,7 @@
 // must be served from the page's own origin (browsers start workers only from there).
 import { mountLab, type LabController } from './app';
 import { panels } from './embed';
-import { setMathOutput } from './lessons/mathmode';
+import { setMathOutput } from '../lessons/mathmode';
 import css from './style.css?inline';
 
 const OBSERVED = ['preset', 'config', 'show', 'lang', 'autoplay'] as const;

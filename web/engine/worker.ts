@@ -3,8 +3,8 @@
 // at most every BOUNDARY_INTERVAL_MS, the decision-boundary probabilities (transferred, never shared views).
 import { serveWithModule } from './workerhost';
 import type { NormlabLab, NormlabModule } from './normlab';
-import { type LabConfig, dataJson, linearWeightNames, modelJson, normLayerNames, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
-import type { ExportPayload } from './export/pytorch';
+import { type LabConfig, dataJson, linearWeightNames, modelJson, normLayerNames, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from '../state/config';
+import type { ExportPayload } from '../export/pytorch';
 import type { BenchmarkResult, BnTrace, BnWatch, Boundary, ConfigError, DiagnosticsPoint, EpochPoint, ErrorTarget, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 
 const SLICE_MS = 12;               // training time per slice while playing
