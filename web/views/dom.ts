@@ -32,3 +32,19 @@ export function numberInput(id: string, value: number, attrs: { min?: number; ma
   i.value = String(value);
   return i;
 }
+
+// Saves `blob` as a file named `name` (through a download link, clicked).
+export function download(blob: Blob, name: string) {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+export function downloadText(name: string, text: string, type: string) {
+  download(new Blob([text], { type }), name);
+}
+
+// Saves a canvas as a PNG file (as drawn, at the screen's pixel density).
+export function savePng(canvas: HTMLCanvasElement, name: string) {
+  canvas.toBlob((blob) => { if (blob) download(blob, name); }, 'image/png');
+}

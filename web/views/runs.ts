@@ -5,6 +5,7 @@ import type { RunFrame } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { BoundaryView } from './boundary';
 import { RUN_COLORS } from './palette';
+import { savePng } from './dom';
 
 export interface RunCallbacks {
   change(index: number, patch: Partial<RunConfig>): void;
@@ -33,16 +34,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text) e.textContent = text;
   return e;
-}
-
-// Downloads a canvas as a PNG file (the boundary as drawn, at the screen's pixel density).
-export function savePng(canvas: HTMLCanvasElement, name: string) {
-  canvas.toBlob((blob) => {
-    if (!blob) return;
-    const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-  }, 'image/png');
 }
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
