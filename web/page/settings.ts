@@ -7,6 +7,7 @@ import { PRESETS, findPreset } from '../state/presets.js';
 import type { ConfigError } from '../engine/protocol';
 import type { Lang, Strings } from '../i18n';
 import type { RunsView } from '../views/runs';
+import { el } from '../views/dom';
 import type { Scope } from './markup';
 
 export interface SettingsHost {
@@ -61,8 +62,7 @@ export class SettingsForm {
     }
     scope.byId('controls').addEventListener('submit', (e) => e.preventDefault());
     const presetSelect = scope.byId<HTMLSelectElement>('preset');
-    presetSelect.replaceChildren(Object.assign(document.createElement('option'), { value: '' }),
-      ...PRESETS.map((p) => Object.assign(document.createElement('option'), { value: p.id })));
+    presetSelect.replaceChildren(el('option', '', { value: '' }), ...PRESETS.map((p) => el('option', '', { value: p.id })));
     presetSelect.addEventListener('change', () => host.choosePreset(presetSelect.value));
     scope.byId('btn-add-run').addEventListener('click', () => host.edit((draft) => {
       if (draft.runs.length >= MAX_RUNS) return false;
@@ -72,7 +72,7 @@ export class SettingsForm {
 
   private fillSelect(id: string, values: readonly string[]) {
     const select = this.scope.byId<HTMLSelectElement>(id);
-    select.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v })));
+    select.replaceChildren(...values.map((v) => el('option', '', { value: v })));
   }
 
   // Every control shows its field of `c`.
@@ -119,7 +119,7 @@ export class SettingsForm {
       if (!control) continue;
       let error = this.scope.find<HTMLElement>(`#${control.id}-error`);
       if (!error) {
-        error = Object.assign(document.createElement('p'), { id: `${control.id}-error`, className: 'error' });
+        error = el('p', 'error', { id: `${control.id}-error` });
         control.parentElement!.append(error);
       }
       error.hidden = false;

@@ -5,7 +5,7 @@
 import type { BenchmarkResult } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { parseModelFile, type ModelFile } from '../export/modelfile';
-import { downloadText, savePng } from '../views/dom';
+import { downloadText, el, savePng } from '../views/dom';
 import type { Scope } from './markup';
 
 export interface ToolbarHost {
@@ -125,7 +125,7 @@ export class Toolbar {
   private showPerf() {
     const rows: [string, string][] = [...this.perfResults];
     if (this.firstPaintMs !== null) rows.push([this.host.strings().perfFirstPaint, `${this.firstPaintMs.toFixed(0)} ms`]);
-    this.scope.byId('perf-results').replaceChildren(...rows.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+    this.scope.byId('perf-results').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', { textContent: k }), el('dd', '', { textContent: v })]));
   }
 
   // The labels of the buttons that name what they save.

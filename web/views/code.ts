@@ -3,11 +3,12 @@
 import type { LabConfig } from '../state/config';
 import type { Lang } from '../i18n';
 import { explainedCode } from '../export/explain';
+import { el } from './dom';
 
 export function showCode(table: HTMLElement, c: LabConfig, lang: Lang) {
   const rows = explainedCode(c, lang).map(({ code, note }) => {
-    const tr = document.createElement('tr');
-    tr.append(Object.assign(document.createElement('td'), { textContent: code }), Object.assign(document.createElement('td'), { textContent: note }));
+    const tr = el('tr');
+    tr.append(el('td', '', { textContent: code }), el('td', '', { textContent: note }));
     return tr;
   });
   table.querySelector('tbody')!.replaceChildren(...rows);

@@ -1,6 +1,8 @@
-// Small DOM helpers for the lessons' views.
+// Small DOM helpers for the lab's and the lessons' views.
 let uid = 0;
 
+// A new element: its class, then properties (textContent, id, value, htmlFor, hidden, …); scope, type, min,
+// max and step are set as attributes.
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', props: Record<string, unknown> = {}): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
@@ -22,9 +24,16 @@ export function field(control: HTMLElement, text: string): { wrap: HTMLElement; 
 
 export function select(id: string, options: [string, string][], value: string): HTMLSelectElement {
   const s = el('select', '', { id });
-  for (const [v, text] of options) s.append(el('option', '', { value: v, textContent: text }));
+  setOptions(s, options);
   s.value = value;
   return s;
+}
+
+// Replaces a menu's options ([value, text]), keeping its choice if that is still one of them.
+export function setOptions(select: HTMLSelectElement, options: [string, string][]) {
+  const previous = select.value;
+  select.replaceChildren(...options.map(([value, text]) => el('option', '', { value, textContent: text })));
+  if (options.some(([v]) => v === previous)) select.value = previous;
 }
 
 export function numberInput(id: string, value: number, attrs: { min?: number; max?: number; step?: number | 'any' } = {}): HTMLInputElement {
@@ -35,11 +44,12 @@ export function numberInput(id: string, value: number, attrs: { min?: number; ma
 
 // Saves `blob` as a file named `name` (through a download link, clicked).
 export function download(blob: Blob, name: string) {
-  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  const a = el('a', '', { href: URL.createObjectURL(blob), download: name });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
+// Saves `text` as a file of that MIME type.
 export function downloadText(name: string, text: string, type: string) {
   download(new Blob([text], { type }), name);
 }
@@ -47,4 +57,14 @@ export function downloadText(name: string, text: string, type: string) {
 // Saves a canvas as a PNG file (as drawn, at the screen's pixel density).
 export function savePng(canvas: HTMLCanvasElement, name: string) {
   canvas.toBlob((blob) => { if (blob) download(blob, name); }, 'image/png');
+}
+
+// Sizes a canvas to width × height CSS pixels at the screen's pixel density; its context draws in CSS pixels.
+export function hiDpiContext(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = width * dpr, canvas.height = height * dpr;
+  canvas.style.width = `${width}px`, canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(dpr, dpr);
+  return ctx;
 }
