@@ -16,7 +16,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         embed: fileURLToPath(new URL('./web/embed.html', import.meta.url)),
-        element: fileURLToPath(new URL('./web/element.ts', import.meta.url)),
+        element: fileURLToPath(new URL('./web/page/element.ts', import.meta.url)),
       },
       output: { entryFileNames: (chunk) => (chunk.name === 'element' ? 'normlab-element.js' : 'assets/[name]-[hash].js') },
     },
@@ -25,7 +25,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@normlab': fileURLToPath(new URL('./build-wasm/normlab.mjs', import.meta.url)),
-      '@workers': fileURLToPath(new URL('./web/workers.ts', import.meta.url)),
+      '@workers': fileURLToPath(new URL('./web/engine/workers.ts', import.meta.url)),
     },
   },
   server: { fs: { allow: ['.'] } },

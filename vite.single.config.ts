@@ -23,7 +23,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@normlab': fileURLToPath(new URL('./build-wasm/normlab.mjs', import.meta.url)),
-      '@workers': fileURLToPath(new URL('./web/workers-inline.ts', import.meta.url)),
+      '@workers': fileURLToPath(new URL('./web/engine/workers-inline.ts', import.meta.url)),
     },
   },
 });

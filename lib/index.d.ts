@@ -1,5 +1,5 @@
-// Types of normlab's library entry (lib/index.mjs). The Embind module's own types: web/normlab.d.ts.
-import type { NormlabLab, NormlabModule, RunState, EpochSummary } from '../web/normlab';
+// Types of normlab's library entry (lib/index.mjs). The Embind module's own types: web/engine/normlab.d.ts.
+import type { NormlabLab, NormlabModule, RunState, EpochSummary } from '../web/engine/normlab';
 
 export type { NormlabLab, NormlabModule, RunState, EpochSummary };
 

@@ -1,5 +1,6 @@
-// Shared e2e harness: dist/ served under a sub-path by scripts/serve.mjs, Debian's Chromium driven by
-// playwright-core (never a downloaded browser; see ../shared/TOOLCHAIN.md).
+// Shared e2e harness: dist/ served under a sub-path by scripts/serve.mjs, Debian's Chromium (/usr/bin/chromium,
+// or $CHROMIUM) driven by playwright-core. Never a browser downloaded by `npx playwright install`; the profile is a
+// fresh temporary directory, and --no-sandbox is needed when running as root.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

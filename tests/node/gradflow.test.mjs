@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { loadNormlab } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]);
-const { linearWeightNames, setUpLab } = await import('../../build-unit/config.js');
-const { findPreset } = await import('../../build-unit/presets.js');
+const { linearWeightNames, setUpLab } = await import('../../build-unit/state/config.js');
+const { findPreset } = await import('../../build-unit/state/presets.js');
 const M = await loadNormlab();
 
 // ‖∂L/∂W‖ of every linear layer's weight, input side first (what the worker sends the page).

@@ -1,4 +1,5 @@
-// Loads the built module for node tests (node needs the wasm bytes handed over: see TOOLCHAIN.md).
+// Loads the built module for node tests. Node must be handed the wasm bytes (wasmBinary): left to itself, the
+// glue loads normlab.wasm with node 20's fetch(), which cannot read file URLs and fails ("fetch failed").
 import { readFile, readdir } from 'node:fs/promises';
 import createNormlab from '../../build-wasm/normlab.mjs';
 

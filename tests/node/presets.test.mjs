@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { loadNormlab } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
-const { PRESETS } = await import('../../build-unit/presets.js');
-const { setUpLab } = await import('../../build-unit/config.js');
+const { PRESETS } = await import('../../build-unit/state/presets.js');
+const { setUpLab } = await import('../../build-unit/state/config.js');
 const M = await loadNormlab();
 
 function train(config, seed) {

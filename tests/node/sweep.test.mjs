@@ -1,4 +1,4 @@
-// BatchNorm vs LayerNorm against batch size (web/sweep.ts, the lessons' sweep) with the lesson's settings,
+// BatchNorm vs LayerNorm against batch size (web/lessons/sweep.ts, the lessons' sweep) with the lesson's settings,
 // 5 epochs per batch size, seeds 0–2: what the section says must be what the engine measures.
 //   - batch size 1: BatchNorm stops with PyTorch's error; LayerNorm trains.
 //   - BatchNorm's final loss depends strongly on the batch size; LayerNorm's hardly.
@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { loadNormlab } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
-const { defaultConfig } = await import('../../build-unit/config.js');
-const { sweepPoint, SWEEP_BATCHES } = await import('../../build-unit/sweep.js');
+const { defaultConfig } = await import('../../build-unit/state/config.js');
+const { sweepPoint, SWEEP_BATCHES } = await import('../../build-unit/lessons/sweep.js');
 const M = await loadNormlab();
 
 for (const seed of [0, 1, 2]) {

@@ -2,9 +2,9 @@
 // out-of-range configuration, and names every setting it could not use.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/config.js';
-import { SECTIONS, URL_VERSION, decodeHash, encodeHash } from '../../build-unit/urlstate.js';
-import { PRESETS } from '../../build-unit/presets.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/state/config.js';
+import { SECTIONS, URL_VERSION, decodeHash, encodeHash } from '../../build-unit/state/urlstate.js';
+import { PRESETS } from '../../build-unit/state/presets.js';
 
 // A small seeded generator (mulberry32), so a failure reproduces.
 function rng(seed) {
@@ -155,7 +155,7 @@ test('a preset id travels in the link; an unknown one is named', () => {
 });
 
 test('linear weights by name, residual blocks included (the gradient-flow lesson)', async () => {
-  const { linearWeightNames, modelJson } = await import('../../build-unit/config.js');
+  const { linearWeightNames, modelJson } = await import('../../build-unit/state/config.js');
   const c = PRESETS.find((p) => p.id === 'residual').config;
   const pre = [...linearWeightNames(modelJson({ ...c, model: { ...c.model, hiddenLayers: 2 } }, c.runs[1]))];
   assert.deepEqual(pre, ['0.weight', '1.1.weight', '1.3.weight', '2.1.weight', '2.3.weight', '3.weight']); // LN first in each block
@@ -165,7 +165,7 @@ test('linear weights by name, residual blocks included (the gradient-flow lesson
 });
 
 test('normalization layers by name, residual blocks included (layer statistics: γ and β)', async () => {
-  const { normLayerNames, modelJson } = await import('../../build-unit/config.js');
+  const { normLayerNames, modelJson } = await import('../../build-unit/state/config.js');
   const c = PRESETS.find((p) => p.id === 'residual').config;
   const two = { ...c, model: { ...c.model, hiddenLayers: 2 } };
   assert.deepEqual(normLayerNames(modelJson(two, c.runs[1])), [{ name: '1.0', type: 'layernorm' }, { name: '2.0', type: 'layernorm' }]);

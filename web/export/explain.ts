@@ -1,6 +1,6 @@
 // The "PyTorch code" panel: the script Export PyTorch downloads (pytorch.ts scriptLines), line by line, each
 // explained in the page's language; the lines that hold the data and the weights show what they hold.
-import type { LabConfig } from '../config';
+import type { LabConfig } from '../state/config';
 import { scriptLines } from './pytorch';
 
 export interface Line {

@@ -2,10 +2,10 @@
 //   {"format": "normlab-model", "version": 1, "config": <the lab's settings>, "steps": 1600,
 //    "runs": [{"name": "BatchNorm", "state": {"0.weight": [...], ...}}, ...]}
 // parseModelFile names the first problem it finds; the page then changes nothing.
-import type { LabConfig } from '../config';
-import type { EpochPoint } from '../protocol';
+import type { LabConfig } from '../state/config';
+import type { EpochPoint } from '../engine/protocol';
 import type { ExportPayload } from './pytorch';
-import { decodeHash, encodeHash } from '../urlstate.js';
+import { decodeHash, encodeHash } from '../state/urlstate.js';
 
 export interface ModelFile {
   format: 'normlab-model';

@@ -4,7 +4,7 @@
 // from the exported weights and compares them (1e-4). `--epochs N` trains for N epochs instead of the lab's.
 // The script is built as annotated lines (scriptLines): the file carries the explanations as comments in the
 // page's language, and the "PyTorch code" panel shows the same lines beside them (explain.ts).
-import { modelJson, type LabConfig } from '../config';
+import { modelJson, type LabConfig } from '../state/config';
 import { NOTES, type NoteKey } from './explain';
 
 export interface ExportedRun {

@@ -1,12 +1,12 @@
 // BatchNorm step by step: one feature of one BatchNorm layer of a live run, on the batch it has just trained
 // on. The trainer worker sends the trace (core/model.cpp batchnorm_trace) with every frame while this
 // section is open; this view writes it out as the lesson's four steps plus the running-statistics update.
-import { type LabConfig, modelJson } from '../config';
-import type { BnTrace, BnWatch } from '../protocol';
+import { type LabConfig, modelJson } from '../state/config';
+import type { BnTrace, BnWatch } from '../engine/protocol';
 import type { LessonStrings } from '../i18n/lessons-en';
-import { el, field, numberInput, select } from './dom';
+import { el, field, hiDpiContext, numberInput, select, setOptions } from '../views/dom';
 import { num, tex } from './math';
-import { CLASS_RGB, RUN_COLORS, isDark, rgb } from '../views/palette';
+import { CLASS_RGB, RUN_COLORS, rgb, textColor } from '../views/palette';
 
 const SHOWN_ROWS = 32;
 const paren = (v: number) => (v < 0 ? `(${num(v)})` : num(v)); // a negative factor in a product
@@ -54,10 +54,7 @@ export class BnStep {
   // A new configuration: the runs with BatchNorm and their layers.
   setConfig(c: LabConfig) {
     this.config = c;
-    const previous = this.runSel.value;
-    const runs = c.runs.flatMap((r, i) => (batchNormLayers(c, i).length ? [[String(i), r.name] as [string, string]] : []));
-    this.runSel.replaceChildren(...runs.map(([v, text]) => el('option', '', { value: v, textContent: text })));
-    if (runs.some(([v]) => v === previous)) this.runSel.value = previous;
+    setOptions(this.runSel, c.runs.flatMap((r, i) => (batchNormLayers(c, i).length ? [[String(i), r.name] as [string, string]] : [])));
     this.feature.max = String(c.model.width - 1);
     if (Number(this.feature.value) > c.model.width - 1) this.feature.value = '0';
     this.fillLayers();
@@ -67,10 +64,8 @@ export class BnStep {
 
   private fillLayers() {
     if (!this.config || this.runSel.value === '') { this.layerSel.replaceChildren(); return; }
-    const previous = this.layerSel.value;
     const layers = batchNormLayers(this.config, Number(this.runSel.value));
-    this.layerSel.replaceChildren(...layers.map((l, k) => el('option', '', { value: String(l), textContent: this.t.bnLayerName(k + 1, l) })));
-    if (layers.map(String).includes(previous)) this.layerSel.value = previous;
+    setOptions(this.layerSel, layers.map((l, k) => [String(l), this.t.bnLayerName(k + 1, l)]));
   }
 
   private select() {
@@ -173,17 +168,14 @@ export class BnStep {
   }
 
   private drawStrip(canvas: HTMLCanvasElement, tr: BnTrace) {
-    const width = Math.min(640, canvas.parentElement?.clientWidth || 640), height = 132, dpr = window.devicePixelRatio || 1;
-    canvas.width = width * dpr, canvas.height = height * dpr;
-    canvas.style.width = `${width}px`, canvas.style.height = `${height}px`;
-    const ctx = canvas.getContext('2d')!;
-    ctx.scale(dpr, dpr);
+    const width = Math.min(640, canvas.parentElement?.clientWidth || 640), height = 132;
+    const ctx = hiDpiContext(canvas, width, height);
     const rows: [string, Float32Array, string][] = [[this.t.bnX, tr.x, '#888'], [this.t.bnYTrain, tr.y, RUN_COLORS[1]], [this.t.bnYEval, tr.evalY, rgb(CLASS_RGB[0])]];
     let lo = Infinity, hi = -Infinity;
     for (const [, v] of rows) for (const x of v) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
     lo = Math.min(lo, 0), hi = Math.max(hi, 0);
     const left = 96, X = (v: number) => left + ((v - lo) / (hi - lo || 1)) * (width - left - 10);
-    const text = isDark() ? '#b8bcc4' : '#555a63';
+    const text = textColor();
     ctx.font = '11px system-ui, sans-serif';
     ctx.strokeStyle = text;
     ctx.globalAlpha = 0.4;

@@ -1,18 +1,18 @@
 // The lessons: one tab per part of the normalization lesson, below the lab. Each section is computed live:
 // the inspector and the batch-size sweep by the lessons worker, the others from the lab's own runs (the
 // trainer worker's frames). Only the open section draws; the open section is part of the link.
-import type { LabConfig } from '../config';
-import type { BnWatch, DiagnosticsPoint, EpochPoint, BnTrace } from '../protocol';
+import type { LabConfig } from '../state/config';
+import type { BnWatch, DiagnosticsPoint, EpochPoint, BnTrace } from '../engine/protocol';
 import type { Lang } from '../i18n';
 import { lessonStrings } from '../i18n/lessons';
 import type { LessonStrings } from '../i18n/lessons-en';
-import { SECTIONS, type Section } from '../urlstate';
+import { SECTIONS, type Section } from '../state/urlstate';
 import { LessonsClient } from './protocol';
 import { Inspector } from './inspector';
 import { BnStep } from './bnstep';
 import { SweepView } from './sweepview';
 import { GradientFlow, History, LayerStats } from './layerstats';
-import { el } from './dom';
+import { el } from '../views/dom';
 import { tex } from './math';
 
 type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';

@@ -1,13 +1,13 @@
 // Normalization inspector: a small tensor, one normalization, every intermediate. The numbers come from the
 // lessons worker (core/inspect.cpp); this file only draws them. An invalid edit shows its error and keeps the
 // last good result on screen.
-import type { InspectResult, InspectSpec } from '../normlab';
+import type { InspectResult, InspectSpec } from '../engine/normlab';
 import type { LessonStrings } from '../i18n/lessons-en';
 import type { LessonsClient } from './protocol';
 import { LESSON_X } from './lesson-tensor';
 import { tex } from './math';
-import { CLASS_RGB, RUN_COLORS, isDark, rgb } from '../views/palette';
-import { el, field, numberInput, select } from './dom';
+import { el, field, numberInput, select } from '../views/dom';
+import { affineTable, drawHistogram, drawSharing, f32, rowsTable, statsTable, tensorTable } from './inspector-render';
 
 export const INSPECT_NORMS = ['batchnorm', 'layernorm', 'instancenorm', 'groupnorm', 'rmsnorm'] as const;
 type InspectNorm = (typeof INSPECT_NORMS)[number];
@@ -26,17 +26,6 @@ interface State {
   gamma: number[];
   beta: number[];
 }
-
-const f32 = Math.fround;
-// The shortest decimal that reads back as the same float32 (what PyTorch prints at full precision).
-function shortestFloat32(v: number): string {
-  for (let p = 1; p < 9; p++) {
-    const text = String(Number(v.toPrecision(p)));
-    if (f32(Number(text)) === f32(v)) return text;
-  }
-  return String(Number(v.toPrecision(9)));
-}
-const fmt = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d).replace(/^-(0\.0+)$/, '$1') : '—');
 
 // The formulas for each norm, indices as the statistics run.
 const FORMULAS: Record<InspectNorm, string> = {
@@ -117,7 +106,6 @@ export class Inspector {
 
   private shape(): number[] { return [...SHAPES[this.state.shape]]; }
   private perSample(): number { return this.shape().slice(1).reduce((a, b) => a * b, 1); }
-  private channels(): number { return this.shape()[1]; }
 
   // A new shape takes effect together with its tensor: the lesson's at once, a sampled one when it arrives.
   private setShape(id: ShapeId) {
@@ -225,8 +213,10 @@ export class Inspector {
     parts.push(code);
 
     // Input tensor (editable), γ and β.
-    parts.push(el('h4', '', { textContent: t.inputTensor }), this.tensorTable(s.x, true, 'x'));
-    parts.push(el('h4', '', { textContent: t.affineRow }), this.affineTable());
+    const update = () => this.update();
+    const error = (message: string) => this.showError(message);
+    parts.push(el('h4', '', { textContent: t.inputTensor }), tensorTable(s.x, shape, r.groupOf, 'x', t, { set: (k, v) => { s.x[k] = v; update(); }, error }));
+    parts.push(el('h4', '', { textContent: t.affineRow }), affineTable(s, C, s.norm !== 'rmsnorm', t, { set: ([which, c], v) => { s[which][c] = v; update(); }, error }));
 
     // Which elements share statistics.
     const diagram = el('canvas', 'sharing') as HTMLCanvasElement;
@@ -240,25 +230,14 @@ export class Inspector {
     parts.push(el('h4', '', { textContent: t.formulaTitle }), formula, el('p', 'why', { textContent: t.epsNote }));
 
     // Statistics.
-    parts.push(el('h4', '', { textContent: t.statsTable }), this.statsTable(C));
+    parts.push(el('h4', '', { textContent: t.statsTable }), statsTable(r, t, s.norm, s.groups, C));
 
     // x̂ and y.
-    parts.push(el('h4', '', { textContent: t.xhatTable }), this.tensorTable(Array.from(r.xhat), false, 'xhat'));
-    parts.push(el('h4', '', { textContent: t.yTable }), this.tensorTable(Array.from(r.y), false, 'y'));
+    parts.push(el('h4', '', { textContent: t.xhatTable }), tensorTable(Array.from(r.xhat), shape, r.groupOf, 'xhat', t));
+    parts.push(el('h4', '', { textContent: t.yTable }), tensorTable(Array.from(r.y), shape, r.groupOf, 'y', t));
 
     // Per-sample summary and the 1.1111 note.
-    const rows = el('table', 'numbers rows-table');
-    const head = el('tr');
-    for (const h of [t.rowSample, t.rowMeanX, t.rowVarX, t.rowMeanY, t.rowVarY, t.rowVarYBiased]) head.append(el('th', '', { textContent: h, scope: 'col' }));
-    rows.append(el('thead'), el('tbody'));
-    rows.tHead!.append(head);
-    for (let n = 0; n < N; n++) {
-      const tr = el('tr');
-      tr.append(el('th', '', { textContent: String(n), scope: 'row' }));
-      for (const v of [r.rowMeanX[n], r.rowVarX[n], r.rowMeanY[n], r.rowVarY[n], r.rowVarYBiased[n]]) tr.append(el('td', '', { textContent: fmt(v) }));
-      rows.tBodies[0].append(tr);
-    }
-    parts.push(el('h4', '', { textContent: t.rowsTable }), rows);
+    parts.push(el('h4', '', { textContent: t.rowsTable }), rowsTable(r, t, N));
     // The lesson's 1.1111, explained where it is what the table shows: y's biased variance is 1.
     if (s.norm === 'layernorm' && s.shape === '2d' && Array.from(r.rowVarYBiased).every((v) => Math.abs(v - 1) < 1e-3)) parts.push(el('p', 'why', { textContent: t.varNote }));
 
@@ -273,9 +252,9 @@ export class Inspector {
     parts.push(el('h4', '', { textContent: t.histograms }), hists);
     this.body.replaceChildren(...parts);
 
-    this.drawSharing(diagram, N, C, HW);
+    drawSharing(diagram, r.groupOf, N, C, HW);
     Array.from(hists.children).forEach((cv, n) =>
-      this.drawHistogram(cv as HTMLCanvasElement, s.x.slice(n * per, (n + 1) * per), Array.from(r.y.subarray(n * per, (n + 1) * per))));
+      drawHistogram(cv as HTMLCanvasElement, s.x.slice(n * per, (n + 1) * per), Array.from(r.y.subarray(n * per, (n + 1) * per)), t));
   }
 
   private moduleCode(): string {
@@ -288,175 +267,5 @@ export class Inspector {
       case 'groupnorm': return `layer = nn.GroupNorm(${s.groups}, ${C}, ${eps})`;
       case 'rmsnorm': return `layer = nn.RMSNorm(${is4d ? `[${shape.slice(1).join(', ')}]` : C}, ${eps})  # PyTorch ≥ 2.4`;
     }
-  }
-
-  // Rows: samples (2-D) or (sample, channel) pairs (4-D); columns: channels or pixels.
-  private tensorTable(values: number[], editable: boolean, kind: string): HTMLElement {
-    const shape = this.shape(), [N, C] = shape, per = this.perSample(), HW = per / C, is4d = shape.length === 4;
-    const table = el('table', `numbers tensor ${editable ? 'editable' : ''}`);
-    const body = el('tbody');
-    const groupOf = this.result?.groupOf;
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < (is4d ? C : 1); c++) {
-        const tr = el('tr');
-        tr.append(el('th', '', { scope: 'row', textContent: is4d ? `${n}, ${c}` : String(n) }));
-        const cols = is4d ? HW : C;
-        for (let j = 0; j < cols; j++) {
-          const k = is4d ? (n * C + c) * HW + j : n * C + j;
-          const td = el('td');
-          if (groupOf) td.dataset.group = String(groupOf[k] % 8);
-          if (editable) {
-            const idx = is4d ? `${n}, ${c}, ${Math.floor(j / shape[3])}, ${j % shape[3]}` : `${n}, ${j}`;
-            const input = el('input', 'cell', { type: 'number', step: 'any', value: shortestFloat32(values[k]) }) as HTMLInputElement;
-            input.setAttribute('aria-label', this.t.cell(idx));
-            input.addEventListener('change', () => {
-              const v = input.value.trim() === '' ? NaN : Number(input.value);
-              if (!Number.isFinite(v)) {
-                this.showError(input.validity.badInput ? `x[${idx}]: not a number` : `x[${idx}]: “${input.value}” is not a number`);
-                input.setAttribute('aria-invalid', 'true');
-                return;
-              }
-              input.removeAttribute('aria-invalid');
-              this.state.x[k] = f32(v);
-              this.update();
-            });
-            td.append(input);
-          } else {
-            td.textContent = fmt(values[k]);
-          }
-          tr.append(td);
-        }
-        body.append(tr);
-      }
-    }
-    table.append(body);
-    table.dataset.kind = kind;
-    return table;
-  }
-
-  private affineTable(): HTMLElement {
-    const C = this.channels();
-    const table = el('table', 'numbers tensor editable');
-    const body = el('tbody');
-    for (const which of ['gamma', 'beta'] as const) {
-      if (which === 'beta' && this.state.norm === 'rmsnorm') continue;
-      const tr = el('tr');
-      tr.append(el('th', '', { scope: 'row', textContent: which === 'gamma' ? 'γ' : 'β' }));
-      for (let c = 0; c < C; c++) {
-        const input = el('input', 'cell', { type: 'number', step: 'any', value: String(this.state[which][c]) }) as HTMLInputElement;
-        input.setAttribute('aria-label', which === 'gamma' ? this.t.gammaCell(c) : this.t.betaCell(c));
-        input.addEventListener('change', () => {
-          const v = input.value.trim() === '' ? NaN : Number(input.value);
-          if (!Number.isFinite(v)) { this.showError(input.validity.badInput ? `${which}[${c}]: not a number` : `${which}[${c}]: “${input.value}” is not a number`); return; }
-          this.state[which][c] = f32(v);
-          this.update();
-        });
-        const td = el('td');
-        td.append(input);
-        tr.append(td);
-      }
-      body.append(tr);
-    }
-    table.append(body);
-    return table;
-  }
-
-  private statsTable(C: number): HTMLElement {
-    const r = this.result!, t = this.t, s = this.state;
-    const table = el('table', 'numbers stats-table');
-    const head = el('tr');
-    for (const h of [t.statIndex, t.statOver, s.norm === 'rmsnorm' ? '—' : t.statMean, s.norm === 'rmsnorm' ? 'mean(x²)' : t.statVar, t.statRstd, t.statRstdOutside]) head.append(el('th', '', { scope: 'col', textContent: h }));
-    const thead = el('thead');
-    thead.append(head);
-    const body = el('tbody');
-    const shown = Math.min(r.stats, 16);
-    for (let i = 0; i < shown; i++) {
-      const over = s.norm === 'batchnorm' ? t.overChannel(i) : s.norm === 'instancenorm' ? t.overSampleChannel(Math.floor(i / C), i % C)
-        : s.norm === 'groupnorm' ? t.overSampleGroup(Math.floor(i / s.groups), i % s.groups) : t.overSample(i);
-      const tr = el('tr');
-      tr.dataset.group = String(i % 8);
-      tr.append(el('th', '', { scope: 'row', textContent: String(i) }), el('td', '', { textContent: over }));
-      for (const v of [r.mean[i], r.var[i], r.rstd[i], r.rstdOutside[i]]) tr.append(el('td', '', { textContent: fmt(v, 5) }));
-      body.append(tr);
-    }
-    if (r.stats > shown) {
-      const tr = el('tr');
-      tr.append(el('td', '', { colSpan: 6, textContent: t.moreStats(r.stats - shown) }));
-      body.append(tr);
-    }
-    table.append(thead, body);
-    return table;
-  }
-
-  private drawSharing(canvas: HTMLCanvasElement, N: number, C: number, HW: number) {
-    const r = this.result!, is4d = HW > 1, side = is4d ? Math.round(Math.sqrt(HW)) : 1;
-    const cell = is4d ? 10 : 22, gap = is4d ? 6 : 2;
-    const blockW = side * cell, pad = 24;
-    const width = pad + C * (blockW + gap), height = pad + N * (side * cell + (is4d ? gap * 2 : gap));
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = width * dpr, canvas.height = height * dpr;
-    canvas.style.width = `${width}px`, canvas.style.height = `${height}px`;
-    const ctx = canvas.getContext('2d')!;
-    ctx.scale(dpr, dpr);
-    const text = isDark() ? '#b8bcc4' : '#555a63';
-    ctx.fillStyle = text;
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.fillText('C →', pad, 10);
-    ctx.save();
-    ctx.translate(9, pad + 14);
-    ctx.rotate(Math.PI / 2);
-    ctx.fillText('N →', 0, 0);
-    ctx.restore();
-    const palette = [...RUN_COLORS, rgb(CLASS_RGB[1]), '#66ccee', '#ccbb44', '#bbbbbb'];
-    for (let n = 0; n < N; n++)
-      for (let c = 0; c < C; c++)
-        for (let p = 0; p < HW; p++) {
-          const k = (n * C + c) * HW + p;
-          const x = pad + c * (blockW + gap) + (p % side) * cell;
-          const y = pad + n * (side * cell + (is4d ? gap * 2 : gap)) + Math.floor(p / side) * cell;
-          ctx.fillStyle = palette[r.groupOf[k] % palette.length];
-          ctx.globalAlpha = 0.45 + 0.55 * ((r.groupOf[k] >> 3) % 2 ? 0.5 : 1);
-          ctx.fillRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
-        }
-    ctx.globalAlpha = 1;
-  }
-
-  private drawHistogram(canvas: HTMLCanvasElement, before: number[], after: number[]) {
-    const width = 220, height = 120, dpr = window.devicePixelRatio || 1;
-    canvas.width = width * dpr, canvas.height = height * dpr;
-    canvas.style.width = `${width}px`, canvas.style.height = `${height}px`;
-    const ctx = canvas.getContext('2d')!;
-    ctx.scale(dpr, dpr);
-    const lo = Math.min(...before, ...after), hi = Math.max(...before, ...after);
-    const span = hi - lo || 1;
-    const bins = (v: number[]) => {
-      const a = Math.min(...v), b = Math.max(...v), w = (b - a) / 8 || 1;
-      const counts = Array(8).fill(0);
-      for (const x of v) counts[Math.min(7, Math.floor((x - a) / w))]++;
-      return { a, w: b > a ? w : span / 80, counts };
-    };
-    const hb = bins(before), ha = bins(after);
-    const maxCount = Math.max(...hb.counts, ...ha.counts);
-    const plotH = height - 28, X = (v: number) => 6 + ((v - lo) / span) * (width - 12);
-    const draw = (h: ReturnType<typeof bins>, color: string) => {
-      ctx.fillStyle = color;
-      h.counts.forEach((count, i) => {
-        const x0 = X(h.a + i * h.w), x1 = X(h.a + (i + 1) * h.w);
-        const bh = (count / maxCount) * plotH;
-        ctx.fillRect(x0, 6 + plotH - bh, Math.max(1, x1 - x0 - 0.5), bh);
-      });
-    };
-    draw(hb, rgb(CLASS_RGB[0], 0.55));
-    draw(ha, rgb(CLASS_RGB[1], 0.55));
-    const text = isDark() ? '#b8bcc4' : '#555a63';
-    ctx.fillStyle = text;
-    ctx.font = '10px system-ui, sans-serif';
-    ctx.fillText(fmt(lo, 1), 4, height - 6);
-    const hiText = fmt(hi, 1);
-    ctx.fillText(hiText, width - 4 - ctx.measureText(hiText).width, height - 6);
-    ctx.fillStyle = rgb(CLASS_RGB[0]);
-    ctx.fillText(`■ ${this.t.before}`, width / 2 - 50, height - 6);
-    ctx.fillStyle = rgb(CLASS_RGB[1]);
-    ctx.fillText(`■ ${this.t.after}`, width / 2 + 5, height - 6);
   }
 }

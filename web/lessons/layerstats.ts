@@ -1,11 +1,11 @@
-// Layer statistics and gradient flow: what the trainer worker samples 8 times per epoch (protocol.ts
+// Layer statistics and gradient flow: what the trainer worker samples 8 times per epoch (engine/protocol.ts
 // DiagnosticsPoint), kept here for the whole run (halved in resolution when it grows long) and charted.
 import type { Chart } from 'chart.js';
-import type { LabConfig } from '../config';
-import type { DiagnosticsPoint } from '../protocol';
+import type { LabConfig } from '../state/config';
+import type { DiagnosticsPoint } from '../engine/protocol';
 import type { LessonStrings } from '../i18n/lessons-en';
 import { RUN_COLORS } from '../views/palette';
-import { el, field, select } from './dom';
+import { el, field, select, setOptions } from '../views/dom';
 import { type Series, type XY, lineChart, setTitles } from '../views/linechart';
 
 const MAX_POINTS = 1500;
@@ -70,9 +70,7 @@ export class LayerStats {
 
   setConfig(c: LabConfig) {
     this.config = c;
-    const previous = this.runSel.value;
-    this.runSel.replaceChildren(...c.runs.map((r, i) => el('option', '', { value: String(i), textContent: r.name })));
-    if (previous !== '' && Number(previous) < c.runs.length) this.runSel.value = previous;
+    setOptions(this.runSel, c.runs.map((r, i) => [String(i), r.name]));
     this.dirty = true;
   }
 

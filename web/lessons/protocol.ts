@@ -1,7 +1,7 @@
-// Messages between the page and the lessons worker (web/lessons-worker.ts).
-import type { LabConfig } from '../config';
-import type { InspectResult, InspectSpec } from '../normlab';
-import type { SweepPoint } from '../sweep';
+// Messages between the page and the lessons worker (lessons-worker.ts).
+import type { LabConfig } from '../state/config';
+import type { InspectResult, InspectSpec } from '../engine/normlab';
+import type { SweepPoint } from './sweep';
 import { lessonsWorker } from '@workers';
 
 export type LessonsRequest =

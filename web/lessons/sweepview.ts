@@ -1,12 +1,12 @@
-// BatchNorm vs LayerNorm: the lesson's comparison table, then the batch-size sweep (web/sweep.ts, run by the
+// BatchNorm vs LayerNorm: the lesson's comparison table, then the batch-size sweep (sweep.ts, run by the
 // lessons worker) as two charts and a table; batch size 1 shows BatchNorm's error, as PyTorch raises it.
 import type { Chart } from 'chart.js';
-import type { LabConfig } from '../config';
+import type { LabConfig } from '../state/config';
 import type { LessonStrings } from '../i18n/lessons-en';
-import { SWEEP_BATCHES, type SweepPoint } from '../sweep';
+import { SWEEP_BATCHES, type SweepPoint } from './sweep';
 import type { LessonsClient, LessonsReply } from './protocol';
 import { RUN_COLORS } from '../views/palette';
-import { el, field, numberInput } from './dom';
+import { el, field, numberInput } from '../views/dom';
 import { type Series, type XY, lineChart, setTitles } from '../views/linechart';
 
 export class SweepView {

@@ -2,7 +2,7 @@
 // colour fades into the background as p → 0.5, so the boundary reads as a pale line), with the training
 // points (filled) and test points (rings) on top. Drawn at device-pixel resolution.
 import { CLASS_RGB, isDark, rgb } from './palette';
-import type { Points } from '../protocol';
+import type { Points } from '../engine/protocol';
 
 export class BoundaryView {
   readonly canvas: HTMLCanvasElement;

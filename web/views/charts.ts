@@ -3,7 +3,7 @@
 import type { Chart } from 'chart.js';
 import { RUN_COLORS } from './palette';
 import { type Series, type XY, lineChart, setTitles } from './linechart';
-import type { EpochPoint } from '../protocol';
+import type { EpochPoint } from '../engine/protocol';
 import type { Strings } from '../i18n';
 
 // Per-step losses of one run, kept to at most MAX_POINTS points however long training runs: when full,

@@ -1,7 +1,7 @@
 // Line charts of (x, y) points, for the lab's charts and the lessons': Chart.js (tree-shaken), animation off
 // while streaming, the page's light or dark colours.
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type ChartOptions } from 'chart.js';
-import { isDark } from './palette';
+import { isDark, textColor } from './palette';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
 
@@ -25,7 +25,7 @@ export interface LineChartOptions {
 }
 
 export function lineChart(canvas: HTMLCanvasElement, opts: LineChartOptions): Chart<'line', XY[]> {
-  const c = isDark() ? { grid: 'rgba(255,255,255,0.08)', text: '#b8bcc4' } : { grid: 'rgba(0,0,0,0.07)', text: '#555a63' };
+  const c = { grid: isDark() ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.07)', text: textColor() };
   return new Chart<'line', XY[]>(canvas, {
     type: 'line',
     data: { datasets: [] },

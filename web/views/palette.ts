@@ -9,6 +9,11 @@ export function isDark(): boolean {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 }
 
+// The colour of text drawn on a canvas (axes, labels), for the light or the dark scheme.
+export function textColor(): string {
+  return isDark() ? '#b8bcc4' : '#555a63';
+}
+
 export function rgb([r, g, b]: [number, number, number], alpha = 1): string {
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }

@@ -1,10 +1,11 @@
 // One card per run: its own controls (name, normalization, placement, groups), its decision boundary and
 // its numbers (loss, train and test accuracy, step time), with a "diverged" mark when it stopped.
-import { NORMS, PLACEMENTS, type RunConfig } from '../config';
-import type { RunFrame } from '../protocol';
+import { NORMS, PLACEMENTS, type RunConfig } from '../state/config';
+import type { RunFrame } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { BoundaryView } from './boundary';
 import { RUN_COLORS } from './palette';
+import { el, savePng } from './dom';
 
 export interface RunCallbacks {
   change(index: number, patch: Partial<RunConfig>): void;
@@ -26,23 +27,6 @@ interface Card {
   errors: Record<'name' | 'norm' | 'placement' | 'groups' | 'dropout', HTMLElement>;
   dropout: HTMLInputElement;
   boundary: BoundaryView;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text) e.textContent = text;
-  return e;
-}
-
-// Downloads a canvas as a PNG file (the boundary as drawn, at the screen's pixel density).
-export function savePng(canvas: HTMLCanvasElement, name: string) {
-  canvas.toBlob((blob) => {
-    if (!blob) return;
-    const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-  }, 'image/png');
 }
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
@@ -68,32 +52,33 @@ export class RunsView {
   }
 
   private card(run: RunConfig, i: number, canRemove: boolean): Card {
-    const root = el('article', { class: 'run' });
+    const root = el('article', 'run');
     root.style.setProperty('--run-color', RUN_COLORS[i % RUN_COLORS.length]);
-    const fs = el('fieldset', { class: 'run-controls' });
-    const legend = el('legend', { class: 'run-legend' }, run.name);
+    const fs = el('fieldset', 'run-controls');
+    const legend = el('legend', 'run-legend', { textContent: run.name });
     fs.append(legend);
     const field = (id: string, control: HTMLElement, key: keyof Card['errors']) => {
-      const wrap = el('div', { class: 'field' });
-      const label = el('label', { for: id, 'data-run-label': key });
-      const error = el('p', { class: 'error', id: `${id}-error`, hidden: '' });
+      const wrap = el('div', 'field');
+      const label = el('label', '', { htmlFor: id });
+      label.dataset.runLabel = key;
+      const error = el('p', 'error', { id: `${id}-error`, hidden: true });
       control.id = id;
       control.setAttribute('aria-describedby', error.id);
       wrap.append(label, control, error);
       fs.append(wrap);
       return { wrap, error };
     };
-    const name = el('input', { type: 'text', maxlength: '40', autocomplete: 'off' });
+    const name = el('input', '', { type: 'text', maxLength: 40, autocomplete: 'off' });
     name.value = run.name;
     const norm = el('select');
-    for (const n of NORMS) norm.append(el('option', { value: n }));
+    for (const n of NORMS) norm.append(el('option', '', { value: n }));
     norm.value = run.norm;
     const placement = el('select');
-    for (const p of PLACEMENTS) placement.append(el('option', { value: p }));
+    for (const p of PLACEMENTS) placement.append(el('option', '', { value: p }));
     placement.value = run.placement;
-    const groups = el('input', { type: 'number', min: '1', max: '256', step: '1' });
+    const groups = el('input', '', { type: 'number', min: 1, max: 256, step: 1 });
     groups.value = String(run.groups);
-    const dropout = el('input', { type: 'number', min: '0', max: '0.9', step: '0.05' });
+    const dropout = el('input', '', { type: 'number', min: 0, max: 0.9, step: 0.05 });
     dropout.value = String(run.dropout);
     const fName = field(`run-${i}-name`, name, 'name');
     const fNorm = field(`run-${i}-norm`, norm, 'norm');
@@ -102,7 +87,7 @@ export class RunsView {
     const fDropout = field(`run-${i}-dropout`, dropout, 'dropout');
     fGroups.wrap.hidden = run.norm !== 'groupnorm';
     fPlacement.wrap.hidden = run.norm === 'none';
-    const remove = el('button', { type: 'button', class: 'remove' });
+    const remove = el('button', 'remove', { type: 'button' });
     remove.disabled = !canRemove;
     fs.append(remove);
 
@@ -113,10 +98,10 @@ export class RunsView {
     dropout.addEventListener('change', () => this.callbacks.change(i, { dropout: dropout.value.trim() === '' ? NaN : Number(dropout.value) }));
     remove.addEventListener('click', () => this.callbacks.remove(i));
 
-    const canvas = el('canvas', { class: 'boundary' });
-    const badge = el('p', { class: 'badge', hidden: '' });
-    const stats = el('p', { class: 'run-stats' });
-    const png = el('button', { type: 'button', class: 'png' });
+    const canvas = el('canvas', 'boundary');
+    const badge = el('p', 'badge', { hidden: true });
+    const stats = el('p', 'run-stats');
+    const png = el('button', 'png', { type: 'button' });
     png.addEventListener('click', () => savePng(canvas, `normlab_boundary_${run.name.replace(/[^\w-]+/g, '_')}.png`));
     root.append(fs, canvas, badge, stats, png);
     this.container.append(root);

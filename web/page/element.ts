@@ -7,9 +7,10 @@
 // workers, so several on one page train independently. Methods play(), pause(), step(), reset(), load(config);
 // a 'normlab-state' event ({step, epoch, loss}) after every frame. The element and its assets (dist/assets)
 // must be served from the page's own origin (browsers start workers only from there).
-import { mountLab, type LabController } from './app';
+import { mountLab } from './app';
+import type { LabController } from './api';
 import { panels } from './embed';
-import { setMathOutput } from './lessons/mathmode';
+import { setMathOutput } from '../lessons/mathmode';
 import css from './style.css?inline';
 
 const OBSERVED = ['preset', 'config', 'show', 'lang', 'autoplay'] as const;

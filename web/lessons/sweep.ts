@@ -2,7 +2,7 @@
 // lab's model (everything else equal: data, initial linear weights, optimizer, learning rate, epochs) are
 // trained side by side, and the final loss and the train-vs-eval accuracy gap are recorded. Pure: the
 // lessons worker runs it on its own module, tests/node/sweep.test.mjs on node's.
-import { type LabConfig, type LabSetup, type RunConfig, setUpLab } from './config.js';
+import { type LabConfig, type LabSetup, type RunConfig, setUpLab } from '../state/config.js';
 
 export const SWEEP_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256] as const;
 export const SWEEP_NORMS = ['batchnorm', 'layernorm'] as const;

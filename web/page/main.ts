@@ -1,17 +1,11 @@
 // The lab page: the lab mounted into the document, owning the URL hash; in an iframe (?embed=1) the compact
 // layout and the parent's commands (see embed.ts).
 import 'katex/dist/katex.min.css';
-import { mountLab } from './app';
+import { mountPage } from './mount-page';
 import { embedOptions, listen, toParent } from './embed';
 
 const layout = embedOptions(location.search);
-const lab = mountLab({
-  root: document,
-  container: document.getElementById('normlab')!,
-  host: document.body,
-  langTarget: document.documentElement,
-  standalone: true,
-  hash: location.hash,
+const lab = mountPage({
   layout: layout.embedded ? layout : null,
   onState: (state) => toParent({ normlab: 'state', ...state }),
 });

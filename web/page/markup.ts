@@ -1,6 +1,24 @@
 // The lab's markup: one copy, mounted by the page (main.ts, into <body>) and by <norm-lab> (element.ts, into
-// its shadow root). Ids are unique within one mount; labels and names are filled in by app.ts in the
+// its shadow root). Ids are unique within one mount; labels and names are filled in by language.ts in the
 // page's language.
+
+// Lookups within one mount: the document, or a <norm-lab>'s shadow root.
+export interface Scope {
+  byId<T extends HTMLElement = HTMLElement>(id: string): T;
+  find<T extends Element = HTMLElement>(selector: string): T | null;
+  all<T extends Element = HTMLElement>(selector: string): T[];
+}
+
+// Puts the lab's markup into `container` and returns the lookups within `root`.
+export function mountMarkup(root: Document | ShadowRoot, container: HTMLElement): Scope {
+  container.innerHTML = LAB_HTML;
+  return {
+    byId: <T extends HTMLElement>(id: string) => root.getElementById(id) as T,
+    find: <T extends Element>(selector: string) => root.querySelector<T>(selector),
+    all: <T extends Element>(selector: string) => Array.from(root.querySelectorAll<T>(selector)),
+  };
+}
+
 export const LAB_HTML = `
 <header class="masthead" data-panel="header">
   <div>

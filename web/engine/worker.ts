@@ -1,11 +1,12 @@
 // The worker owns the wasm module and every run. It trains in slices of a few milliseconds, batching many
 // steps per frame, and posts only what the page draws: new loss points, epoch summaries, run states and,
 // at most every BOUNDARY_INTERVAL_MS, the decision-boundary probabilities (transferred, never shared views).
-import { serveWithModule } from './workerhost';
+import { messageOf, serveWithModule } from './workerhost';
+import { benchmark } from './benchmark';
 import type { NormlabLab, NormlabModule } from './normlab';
-import { type LabConfig, dataJson, linearWeightNames, modelJson, normLayerNames, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from './config';
-import type { ExportPayload } from './export/pytorch';
-import type { BenchmarkResult, BnTrace, BnWatch, Boundary, ConfigError, DiagnosticsPoint, EpochPoint, ErrorTarget, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
+import { type LabConfig, dataJson, linearWeightNames, modelJson, normLayerNames, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from '../state/config';
+import type { ExportPayload } from '../export/pytorch';
+import type { BnTrace, BnWatch, Boundary, ConfigError, DiagnosticsPoint, EpochPoint, ErrorTarget, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 
 const SLICE_MS = 12;               // training time per slice while playing
 const BOUNDARY_INTERVAL_MS = 100;  // boundary repaint period while playing
@@ -60,8 +61,6 @@ function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 
   if (/^layers: \d+ (linear )?layers/.test(message)) return { kind: 'model', field: 'hiddenLayers' };
   return { kind: 'run', index: run, field: 'norm' };
 }
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 // Checks the page's own limits (the core checks the rest and names the field).
 function pageErrors(c: LabConfig): ConfigError[] {
@@ -304,31 +303,6 @@ function schedule() {
   }
 }
 
-// The lesson's experiment from start to end on a lab of its own: moons 2,000 / 0.2, No norm and BatchNorm,
-// Adam 0.01, batch 64, 50 epochs (2 runs × 50 × 32 steps), then one 200 × 200 boundary.
-function benchmark(): BenchmarkResult {
-  const bench = new M.Lab();
-  try {
-    bench.setData(JSON.stringify({ type: 'moons', points: 2000, noise: 0.2, seed: 0, test_fraction: 0 }));
-    const layers = (norm: string | null) => JSON.stringify({ input: 2, layers: [
-      { type: 'linear', out: 64 }, ...(norm ? [{ type: norm }] : []), { type: 'relu' },
-      { type: 'linear', out: 64 }, ...(norm ? [{ type: norm }] : []), { type: 'relu' }, { type: 'linear', out: 2 }] });
-    bench.addRun(layers(null), JSON.stringify({ type: 'adam', lr: 0.01 }));
-    bench.addRun(layers('batchnorm'), JSON.stringify({ type: 'adam', lr: 0.01 }));
-    bench.reset(0);
-    const t0 = performance.now();
-    while (bench.epoch() < 50) bench.step(1000);
-    const seconds = (performance.now() - t0) / 1000;
-    const steps = bench.stepCount();
-    const g0 = performance.now();
-    bench.grid(1, 200, 200, -2, 3, -1.5, 2, false);
-    const gridMs = performance.now() - g0;
-    return { experimentSeconds: seconds, stepsPerSecond: steps / seconds, usPerRunStep: (seconds * 1e6) / (steps * 2), gridMs };
-  } finally {
-    bench.delete();
-  }
-}
-
 // What "Export PyTorch" needs: the data in generation order, each run's spec and state_dict, and the
 // page's own eval-mode logits on a few training rows for the script's --check.
 function exportPayload(): ExportPayload | null {
@@ -385,7 +359,7 @@ function handle(msg: ToWorker) {
       break;
     case 'benchmark':
       playing = false;
-      post({ type: 'benchmark', result: benchmark() });
+      post({ type: 'benchmark', result: benchmark(M) });
       sendFrame(false);
       break;
     case 'export': {

@@ -1,6 +1,6 @@
 // The typed messages between the page (main thread) and the worker that owns the wasm module.
-import type { LabConfig } from './config';
-import type { ExportPayload } from './export/pytorch';
+import type { LabConfig } from '../state/config';
+import type { ExportPayload } from '../export/pytorch';
 import type { BatchNormTrace } from './normlab';
 
 // Which control an error belongs to: the page shows the core's message next to it.

@@ -5,5 +5,5 @@ export function trainerWorker(): Worker {
 }
 
 export function lessonsWorker(): Worker {
-  return new Worker(new URL('./lessons-worker.ts', import.meta.url), { type: 'module' });
+  return new Worker(new URL('../lessons/lessons-worker.ts', import.meta.url), { type: 'module' });
 }

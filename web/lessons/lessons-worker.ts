@@ -1,15 +1,14 @@
 // The lessons' own worker, beside the trainer: it owns a second instance of the wasm module for the
 // normalization inspector (small tensors, answered at once) and the batch-size sweep (seconds of training,
 // one batch size at a time so a newer request cancels an older one). The lab's runs are never touched.
-import { serveWithModule } from './workerhost';
-import type { NormlabModule } from './normlab';
-import type { LessonsRequest, LessonsReply } from './lessons/protocol';
+import { messageOf, serveWithModule } from '../engine/workerhost';
+import type { NormlabModule } from '../engine/normlab';
+import type { LessonsRequest, LessonsReply } from './protocol';
 import { sweepPoint } from './sweep';
 
 let M: NormlabModule;
 let sweepId = 0; // the sweep in progress; a new request (or 'cancel') bumps it and the old one stops
 const post = (msg: LessonsReply) => (self as unknown as Worker).postMessage(msg);
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function handle(msg: LessonsRequest) {
   switch (msg.type) {

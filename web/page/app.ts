@@ -1,0 +1,393 @@
+// The lab, mounted: one configuration object, the worker that trains, and the views that draw. The main
+// thread never trains: it sends settings and commands, and draws what the worker posts, once per frame.
+// mountLab runs it in a document (the page, main.ts) or in a shadow root (<norm-lab>, element.ts); each mount
+// has its own workers and state, so several can run on one page.
+// This file holds the lab's state (the applied and the draft configuration, playing, the preset, the link)
+// and the worker's life; the settings form (settings.ts), the toolbar (toolbar.ts) and the language switch
+// (language.ts) show it and report what the user does.
+import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
+import type { BnWatch, EpochPoint, FromWorker, ToWorker } from '../engine/protocol';
+import { initialLang } from '../i18n';
+import { decodeHash, encodeHash, type Rejected, type Section } from '../state/urlstate.js';
+import { findPreset } from '../state/presets.js';
+import { applyLayout } from './embed';
+import type { LabController, MountOptions } from './api';
+import { pytorchScript } from '../export/pytorch';
+import { lossCsv, modelFileJson } from '../export/modelfile';
+import { Charts } from '../views/charts';
+import { RunsView } from '../views/runs';
+import { showCode } from '../views/code';
+import { downloadText } from '../views/dom';
+import type { LessonsHost } from '../lessons';
+import { LessonsSlot } from './lessons-slot';
+import { mountMarkup } from './markup';
+import { SettingsForm } from './settings';
+import { Toolbar } from './toolbar';
+import { LanguageSwitch } from './language';
+import { trainerWorker } from '@workers';
+
+export function mountLab(o: MountOptions): LabController {
+  const scope = mountMarkup(o.root, o.container);
+  const host = o.host;
+  let destroyed = false;
+  const listeners = new AbortController(); // listeners outside the lab's own DOM, removed by destroy()
+
+  // The link decides first: a hash restores its settings (and language); what it cannot use is reported.
+  const fromLink = decodeHash(o.hash);
+  let applied: LabConfig = defaultConfig(); // the configuration the worker is running
+  let draft: LabConfig = cloneConfig(fromLink.config); // what the controls show (may be invalid)
+  let everConfigured = false; // until the worker has accepted one configuration, a bad link falls back to defaults
+  let preset: string | null = fromLink.preset; // the preset the settings came from, until a control changes them
+  let configId = 0;
+  let playing = false;
+  let done = false;
+  let status = { epoch: 0, step: 0 };
+  let worker: Worker;
+  let seq = 0; // numbers every command; see engine/protocol.ts
+  let workerReady = false;
+  let epochHistory: EpochPoint[] = []; // every completed epoch of the running lab, for the CSV
+  let importing = false; // the next 'configured' comes from a model file
+  let painted = false; // the first boundary has been painted
+  let bnWatch: BnWatch | null = null; // the BatchNorm feature the open lesson traces
+  let section: Section | null = fromLink.section; // the lesson section the link opened (null: the first)
+
+  const language = new LanguageSwitch(scope, o.lang ?? fromLink.lang ?? initialLang(), {
+    target: o.langTarget ?? host,
+    save: o.standalone,
+    applyStrings(s, lang) {
+      settings.applyStrings(s, lang, preset);
+      toolbar.applyStrings(s);
+      runsView.applyStrings(s);
+      charts.setStrings(s);
+      lessons.ready?.applyStrings(lang);
+      if (everConfigured) showCode(scope.byId('code-table'), applied, lang);
+      updateButtons();
+      updateStatus();
+    },
+    changed: () => { if (everConfigured) writeLink(); },
+  });
+  const strings = () => language.strings;
+  const charts = new Charts(scope.byId<HTMLCanvasElement>('loss-chart'), scope.byId<HTMLCanvasElement>('accuracy-chart'), language.strings);
+  const runsView = new RunsView(scope.byId('runs'), {
+    change: (index, patch) => edit((d) => { d.runs[index] = { ...d.runs[index], ...patch }; }, patch.norm !== undefined), // norm: show/hide groups, placement
+    remove: (index) => edit((d) => {
+      if (d.runs.length <= 1) return false;
+      d.runs.splice(index, 1);
+    }, true),
+  }, language.strings);
+  const settings = new SettingsForm(scope, runsView, { edit, choosePreset, strings });
+  const toolbar = new Toolbar(scope, {
+    strings, playing: () => playing, play, pause, step, reset, notify: showNotice,
+    link: () => { writeLink(); return o.linkBase ? o.linkBase + link() : location.href; },
+    lossCsv: () => lossCsv(applied.runs.map((r) => r.name), epochHistory),
+    exportFile: (format) => send({ type: 'export', format }),
+    importModel: (file) => {
+      importing = true;
+      playing = false;
+      send({ type: 'import', config: file.config, states: file.runs.map((r) => r.state), id: ++configId });
+    },
+    measure: () => { playing = false; send({ type: 'benchmark' }); updateButtons(); },
+    boundaryMode: (trainBatch) => send({ type: 'boundary', trainBatch }),
+    logScale: (on) => charts.setLogScale(on),
+  }, o.standalone ? document : host, listeners.signal);
+
+  function renderRuns(c: LabConfig) {
+    runsView.residual = c.model.architecture === 'residual';
+    runsView.render(c.runs);
+  }
+
+  // ---------------------------------------------------------------------------------------------- worker
+
+  type Command = ToWorker extends infer T ? (T extends unknown ? Omit<T, 'seq'> : never) : never;
+
+  function send(msg: Command) {
+    worker.postMessage({ ...msg, seq: ++seq } as ToWorker);
+  }
+
+  function startWorker() {
+    workerReady = false;
+    worker = trainerWorker();
+    worker.onmessage = (e: MessageEvent<FromWorker>) => receive(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      worker.terminate();
+      playing = false;
+      // A worker that never started (it cannot load here) is not restarted: restarting would loop.
+      if (!workerReady) {
+        showNotice(strings().workerFailed);
+        host.dataset.state = 'fatal';
+        updateButtons();
+        return;
+      }
+      showNotice(strings().workerDied);
+      startWorker();
+      applyDraft(applied);
+    };
+  }
+
+  // A preset sets every control and resets the runs; its caption says what to look at. Changing any control
+  // afterwards leaves the preset (its caption no longer describes what is running).
+  function setPreset(id: string | null) {
+    preset = findPreset(id) ? id : null;
+    settings.showPreset(preset, language.lang);
+  }
+
+  function choosePreset(id: string) {
+    const p = findPreset(id);
+    setPreset(p ? id : null);
+    if (p) applyDraft(p.config);
+  }
+
+  // Shows a whole new configuration in the controls and asks the worker to run it.
+  function applyDraft(config: LabConfig) {
+    draft = cloneConfig(config);
+    settings.show(draft);
+    renderRuns(draft);
+    updateButtons();
+    submit();
+  }
+
+  // A control changed the draft (`change` returns false if it changed nothing): it leaves the preset and runs.
+  function edit(change: (draft: LabConfig) => boolean | void, runsChanged = false) {
+    if (change(draft) === false) return;
+    if (preset) setPreset(null);
+    if (runsChanged) {
+      renderRuns(draft);
+      updateButtons();
+    }
+    submit();
+  }
+
+  function submit() {
+    settings.clearErrors();
+    send({ type: 'configure', config: cloneConfig(draft), id: ++configId });
+  }
+
+  function receive(msg: FromWorker) {
+    switch (msg.type) {
+      case 'ready':
+        workerReady = true;
+        if (bnWatch) send({ type: 'watch', bn: bnWatch }); // a restarted worker
+        host.dataset.state = 'ready';
+        break;
+      case 'configured': {
+        if (msg.id !== configId) break; // a newer configuration is on its way
+        applied = msg.config;
+        epochHistory = [];
+        showCode(scope.byId('code-table'), applied, language.lang);
+        if (importing) {
+          importing = false;
+          draft = cloneConfig(applied);
+          settings.show(draft);
+          setPreset(null);
+        }
+        everConfigured = true;
+        writeLink();
+        renderRuns(applied);
+        runsView.boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
+        charts.reset(applied.runs.map((r) => r.name));
+        lessons.ready?.configured(applied);
+        done = false;
+        updateButtons();
+        if (playing) send({ type: 'play' }); // a new configuration keeps playing
+        break;
+      }
+      case 'config-error':
+        if (msg.id !== configId) break;
+        if (!everConfigured) {
+          // A link the engine cannot run (e.g. groups that do not divide the width): say why, start from the
+          // defaults instead.
+          reportRejected(msg.errors.map((e) => ({ field: 'link', reason: e.message })));
+          applyDraft(defaultConfig());
+          break;
+        }
+        settings.showErrors(msg.errors);
+        break;
+      case 'frame': {
+        status = { epoch: msg.epoch, step: msg.step };
+        done = msg.done;
+        if (msg.seq === seq) playing = msg.playing; // older frames were in flight before the latest command
+        charts.addSteps(msg.firstStep, msg.losses);
+        charts.addEpochs(msg.epochs);
+        epochHistory.push(...msg.epochs);
+        if (msg.step === 0) epochHistory = [];
+        runsView.setStats(msg.runs);
+        if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs.map((r) => r.name));
+        if (msg.boundary) {
+          const b = msg.boundary;
+          runsView.boundaries.forEach((view, r) => { if (b.probs[r]) view.setProbabilities(b.probs[r], b.w, b.h, b.extent); });
+        }
+        lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
+        updateStatus();
+        updateButtons();
+        o.onState?.({ step: msg.step, epoch: msg.epoch, loss: msg.runs.map((r) => (Number.isFinite(r.loss) ? r.loss : null)) });
+        break;
+      }
+      case 'benchmark':
+        toolbar.showBenchmark(msg.result);
+        break;
+      case 'export':
+        if (msg.format === 'pytorch') downloadText('normlab_lab.py', pytorchScript(msg.payload, language.lang), 'text/x-python');
+        else downloadText('normlab_model.json', modelFileJson(msg.payload), 'application/json');
+        break;
+      case 'import-error':
+        importing = false;
+        if (msg.id === configId) showNotice(msg.message);
+        break;
+      case 'fatal':
+        showNotice(msg.message);
+        host.dataset.state = 'fatal';
+        break;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- commands
+
+  function play() {
+    if (done || !workerReady) return;
+    playing = true;
+    send({ type: 'play' });
+    updateButtons();
+  }
+
+  function pause() {
+    playing = false;
+    send({ type: 'pause' });
+    updateButtons();
+  }
+
+  function step(unit: 'step' | 'epoch' = 'step') {
+    playing = false;
+    send({ type: 'step', unit });
+  }
+
+  function reset() {
+    playing = false;
+    done = false;
+    charts.reset(applied.runs.map((r) => r.name));
+    runsView.boundaries.forEach((b) => b.clearProbabilities());
+    send({ type: 'reset' });
+    updateButtons();
+  }
+
+  function updateButtons() {
+    toolbar.showButtons(playing, done);
+    settings.showRunCount(draft.runs.length);
+    host.dataset.playing = String(playing);
+  }
+
+  function updateStatus() {
+    toolbar.showStatus(status.epoch, status.step, done);
+  }
+
+  function showNotice(text: string) {
+    scope.byId('notice-text').textContent = text;
+    scope.byId('notice').hidden = false;
+  }
+
+  function reportRejected(rejected: Rejected[]) {
+    if (rejected.length) showNotice(`${strings().linkRejected} ${rejected.map((r) => `${r.field}: ${r.reason}`).join('; ')}`);
+  }
+
+  // ------------------------------------------------------------------------------------------------ link
+
+  // The running configuration, the language, the preset and the open lesson in the link format.
+  function link(): string {
+    return encodeHash(applied, language.lang, preset, section);
+  }
+
+  // The URL hash always holds the running configuration and the language (replaceState: no history flood).
+  function writeLink() {
+    if (!o.standalone) return;
+    const hash = link();
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  // Applies a configuration in the link format (a pasted hash, or a parent frame's 'load').
+  function loadLink(hash: string) {
+    const d = decodeHash(hash);
+    reportRejected(d.rejected);
+    if (d.lang && d.lang !== language.lang) language.set(d.lang);
+    if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
+    setPreset(d.preset);
+    applyDraft(d.config);
+  }
+
+  // ----------------------------------------------------------------------------------------------- frame
+
+  function frame() {
+    if (destroyed) return;
+    charts.draw();
+    lessons.ready?.draw();
+    for (const b of runsView.boundaries) b.draw();
+    if (!painted && runsView.boundaries.some((b) => b.paintedBoundary)) {
+      painted = true;
+      const ms = performance.now(); // after navigation start
+      host.dataset.firstBoundaryMs = ms.toFixed(0);
+      setTimeout(() => {
+        void lessons.load(() => ({ lang: language.lang, section, config: everConfigured ? applied : null }));
+      }, 0);
+      toolbar.showFirstPaint(ms);
+    }
+    requestAnimationFrame(frame);
+  }
+
+  // What the lessons may ask of the lab.
+  const lessonsHost: LessonsHost = {
+    config: () => cloneConfig(applied),
+    choosePreset: (id) => {
+      choosePreset(id);
+      scope.byId('preset').scrollIntoView({ block: 'nearest' });
+    },
+    watch: (bn) => {
+      bnWatch = bn;
+      if (workerReady) send({ type: 'watch', bn });
+    },
+    sectionChanged: (id) => {
+      section = id;
+      if (everConfigured) writeLink();
+    },
+  };
+  const lessons = new LessonsSlot(scope.byId('lessons'), lessonsHost, !o.layout || o.layout.show.has('lessons'));
+
+  if (o.layout) applyLayout(o.layout, o.root, o.container, o.standalone);
+  settings.bind(draft);
+  setPreset(preset);
+  scope.byId('notice-dismiss').addEventListener('click', () => { scope.byId('notice').hidden = true; });
+  // A pasted or edited link: apply it like a new visit, without reloading.
+  if (o.standalone) window.addEventListener('hashchange', () => {
+    if (location.hash !== link()) loadLink(location.hash);
+  }, { signal: listeners.signal });
+  renderRuns(draft);
+  language.applyStrings();
+  reportRejected(fromLink.rejected);
+  toolbar.showLoading();
+  startWorker();
+  submit();
+  requestAnimationFrame(frame);
+  if (o.standalone) {
+    // A handle for tests and the curious: makes the worker fail, to see the page recover.
+    (window as unknown as { normlabDebug: object }).normlabDebug = { crashWorker: () => send({ type: 'crash' }) };
+  }
+
+  return {
+    play,
+    pause,
+    step: () => step('step'),
+    reset,
+    load: loadLink,
+    setLang: (lang) => language.set(lang),
+    destroy() {
+      destroyed = true;
+      listeners.abort();
+      worker.onerror = null;
+      worker.terminate();
+      lessons.destroy();
+      charts.destroy();
+      o.container.replaceChildren();
+      delete host.dataset.state;
+      delete host.dataset.playing;
+      delete host.dataset.firstBoundaryMs;
+    },
+  };
+}

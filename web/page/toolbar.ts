@@ -1,0 +1,136 @@
+// The lab's buttons outside the settings form: Step, Epoch, Play/Pause, Reset and their keys (Space, →, R), the
+// status line, Copy link, Export PyTorch / model / losses (CSV), Import model, the charts' PNG buttons and log
+// scale, the boundaries' train/eval mode, and the Performance panel's Measure with its results. It holds no
+// state of the lab: whatever changes the lab, it asks the app for.
+import type { BenchmarkResult } from '../engine/protocol';
+import type { Strings } from '../i18n';
+import { parseModelFile, type ModelFile } from '../export/modelfile';
+import { downloadText, el, savePng } from '../views/dom';
+import type { Scope } from './markup';
+
+export interface ToolbarHost {
+  strings(): Strings;
+  playing(): boolean;
+  play(): void;
+  pause(): void;
+  step(unit: 'step' | 'epoch'): void;
+  reset(): void;
+  link(): string;                                // Copy link: the running lab's link
+  lossCsv(): string;                             // Export losses (CSV)
+  exportFile(format: 'pytorch' | 'model'): void; // the worker sends the file's contents
+  importModel(file: ModelFile): void;            // a well-formed model file (a bad one is only reported)
+  measure(): void;                               // the Performance panel's timing, on the worker
+  boundaryMode(trainBatch: boolean): void;
+  logScale(on: boolean): void;
+  notify(text: string): void;
+}
+
+export class Toolbar {
+  private perfResults: [string, string][] = [];
+  private firstPaintMs: number | null = null; // when the first boundary was painted, after navigation start
+
+  // keys: where the keys are listened to (until `signal` aborts).
+  constructor(private scope: Scope, private host: ToolbarHost, keys: EventTarget, signal: AbortSignal) {
+    const $ = scope.byId;
+    $('btn-play').addEventListener('click', () => this.togglePlay());
+    $('btn-step').addEventListener('click', () => host.step('step'));
+    $('btn-epoch').addEventListener('click', () => host.step('epoch'));
+    $('btn-reset').addEventListener('click', () => host.reset());
+    keys.addEventListener('keydown', (event) => {
+      const e = event as KeyboardEvent;
+      const t = e.composedPath()[0] as HTMLElement; // the real target, also inside a shadow root
+      if (e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, button, [contenteditable]')) return;
+      if (e.key === ' ') { e.preventDefault(); this.togglePlay(); }
+      else if (e.key === 'ArrowRight') { e.preventDefault(); host.step('step'); }
+      else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); host.reset(); }
+    }, { signal });
+    $('btn-copy-link').addEventListener('click', async () => {
+      const link = host.link();
+      const feedback = $('link-feedback');
+      try {
+        await navigator.clipboard.writeText(link);
+        feedback.textContent = host.strings().linkCopied;
+      } catch {
+        feedback.textContent = link; // no clipboard access: show the link to copy by hand
+      }
+    });
+    $('btn-export').addEventListener('click', () => host.exportFile('pytorch'));
+    $('png-loss').addEventListener('click', () => savePng($<HTMLCanvasElement>('loss-chart'), 'normlab_loss.png'));
+    $('png-accuracy').addEventListener('click', () => savePng($<HTMLCanvasElement>('accuracy-chart'), 'normlab_accuracy.png'));
+    $('btn-export-model').addEventListener('click', () => host.exportFile('model'));
+    $('btn-export-csv').addEventListener('click', () => downloadText('normlab_losses.csv', host.lossCsv(), 'text/csv'));
+    $<HTMLInputElement>('import-model').addEventListener('change', async (e) => {
+      const input = e.target as HTMLInputElement;
+      const text = await input.files?.[0]?.text();
+      input.value = '';
+      if (text === undefined) return;
+      const parsed = parseModelFile(text);
+      if ('error' in parsed) host.notify(parsed.error); // nothing changes
+      else host.importModel(parsed.file);
+    });
+    $('btn-measure').addEventListener('click', () => {
+      const button = $<HTMLButtonElement>('btn-measure');
+      button.disabled = true;
+      button.textContent = host.strings().measuring;
+      host.measure();
+    });
+    scope.all<HTMLInputElement>('input[name="boundary-mode"]').forEach((r) =>
+      r.addEventListener('change', () => host.boundaryMode(r.value === 'train' && r.checked)));
+    $<HTMLInputElement>('log-scale').addEventListener('change', (e) => host.logScale((e.target as HTMLInputElement).checked));
+  }
+
+  private togglePlay() {
+    if (this.host.playing()) this.host.pause();
+    else this.host.play();
+  }
+
+  showButtons(playing: boolean, done: boolean) {
+    const $ = this.scope.byId, s = this.host.strings();
+    const btn = $<HTMLButtonElement>('btn-play');
+    btn.textContent = playing ? s.pause : s.play;
+    btn.setAttribute('aria-pressed', String(playing));
+    btn.disabled = done && !playing;
+    $<HTMLButtonElement>('btn-step').disabled = done;
+    $<HTMLButtonElement>('btn-epoch').disabled = done;
+  }
+
+  showStatus(epoch: number, step: number, done: boolean) {
+    const s = this.host.strings();
+    this.scope.byId('status').textContent = s.status(epoch, step) + (done ? ` · ${s.statusDone}` : '');
+  }
+
+  showLoading() {
+    this.scope.byId('status').textContent = this.host.strings().loading;
+  }
+
+  showBenchmark(r: BenchmarkResult) {
+    const s = this.host.strings();
+    this.perfResults = [
+      [s.perfExperiment, `${r.experimentSeconds.toFixed(2)} s`],
+      [s.perfSteps, `${Math.round(r.stepsPerSecond).toLocaleString()}`],
+      [s.perfStep, `${r.usPerRunStep.toFixed(0)} µs`],
+      [s.perfGrid, `${r.gridMs.toFixed(1)} ms`],
+    ];
+    this.showPerf();
+    const button = this.scope.byId<HTMLButtonElement>('btn-measure');
+    button.disabled = false;
+    button.textContent = s.measure;
+  }
+
+  showFirstPaint(ms: number) {
+    this.firstPaintMs = ms;
+    this.showPerf();
+  }
+
+  private showPerf() {
+    const rows: [string, string][] = [...this.perfResults];
+    if (this.firstPaintMs !== null) rows.push([this.host.strings().perfFirstPaint, `${this.firstPaintMs.toFixed(0)} ms`]);
+    this.scope.byId('perf-results').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', { textContent: k }), el('dd', '', { textContent: v })]));
+  }
+
+  // The labels of the buttons that name what they save.
+  applyStrings(s: Strings) {
+    this.scope.byId('png-loss').setAttribute('aria-label', `${s.savePng}: ${s.loss}`);
+    this.scope.byId('png-accuracy').setAttribute('aria-label', `${s.savePng}: ${s.accuracy}`);
+  }
+}
