@@ -77,3 +77,28 @@ test('inspector limits: dimensions and elements (randn too)', () => {
   assert.equal(M.randn(0, L.inspect_elements.max).length, L.inspect_elements.max);
   refused(() => M.randn(0, L.inspect_elements.max + 1), 'n');
 });
+
+test('the page limits (web/state/limits.ts) lie inside the engine limits, equal where the engine checks them', async () => {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
+  const { SETTINGS, RUN_LIMITS } = await import('../../build-unit/state/limits.js');
+  for (const l of [...SETTINGS, ...Object.values(RUN_LIMITS)]) {
+    const name = l.key ?? JSON.stringify(l);
+    if (!l.engine) {
+      assert.notEqual(l.check, 'engine', `${name}: the engine cannot check a limit it does not have`);
+      continue;
+    }
+    const e = L[l.engine];
+    assert.ok(e, `${name}: no engine limit "${l.engine}"`);
+    if (l.engine === 'linear_layers') { // hidden layers + the output layer (residual: 2 per block + stem + head)
+      assert.ok(2 * l.max + 2 <= e.max || l.max + 1 <= e.max, name);
+      continue;
+    }
+    assert.ok(l.min >= e.min && l.max <= e.max, `${name}: [${l.min}, ${l.max}] is not inside the engine's [${e.min}, ${e.max}]`);
+    if (l.check === 'engine') {
+      assert.equal(l.min, e.min, `${name}: the engine checks it, so the page's minimum must be the engine's`);
+      assert.equal(l.max, e.max, `${name}: the engine checks it, so the page's maximum must be the engine's`);
+      assert.equal(l.integer, e.integer, name);
+    }
+  }
+});

@@ -137,11 +137,21 @@ export interface InspectResult {
   rowVarYBiased: Float32Array;
 }
 
+// Every error the module throws: `field` is the input it names ("layers[1].groups", "lr"; "" when no input is
+// to blame, as for a diverged step), and the message starts with it.
+export interface NormlabError extends Error {
+  field: string;
+}
+
+// The engine's limits (core/limits_table.h), by field name.
+export type EngineLimits = Record<string, { min: number; max: number; integer: boolean; what: string }>;
+
 export interface NormlabModule {
   Model: { new (modelJson: string, seed?: number): NormlabModel };
   Optimizer: { new (model: NormlabModel, optimizerJson: string): NormlabOptimizer };
   Lab: { new (): NormlabLab };
-  inspectNorm(spec: InspectSpec): InspectResult;
+  inspectNorm(specJson: string): InspectResult; // JSON.stringify of an InspectSpec (typed arrays as plain arrays)
+  limits(): string;                              // JSON of EngineLimits
   randn(seed: number, n: number): Float32Array;
   heapSize(): number;
   heapUsed(): number;

@@ -4,9 +4,10 @@
 import { messageOf, serveWithModule } from './workerhost';
 import { benchmark } from './benchmark';
 import type { NormlabLab, NormlabModule } from './normlab';
-import { type LabConfig, dataJson, linearWeightNames, modelJson, normLayerNames, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS } from '../state/config';
+import { type LabConfig, linearWeightNames, normLayerNames } from '../state/config';
+import { buildLab as buildCheckedLab } from '../state/checks';
 import type { ExportPayload } from '../export/pytorch';
-import type { BnTrace, BnWatch, Boundary, ConfigError, DiagnosticsPoint, EpochPoint, ErrorTarget, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
+import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 
 const SLICE_MS = 12;               // training time per slice while playing
 const BOUNDARY_INTERVAL_MS = 100;  // boundary repaint period while playing
@@ -38,68 +39,8 @@ let linearWeights: Set<string>[] = []; // per run: the state_dict names of its l
 let normLayers: { name: string; type: string }[][] = []; // per run: its normalization layers (residual blocks included)
 
 
-function errorTarget(scope: 'data' | 'run' | 'training', message: string, run = 0): ErrorTarget {
-  if (scope === 'data') {
-    if (message.startsWith('points')) return { kind: 'data', field: 'points' };
-    if (message.startsWith('noise')) return { kind: 'data', field: 'noise' };
-    if (message.startsWith('test_fraction')) return { kind: 'data', field: 'testFraction' };
-    if (message.startsWith('seed')) return { kind: 'data', field: 'seed' };
-    if (message.startsWith('scale')) return { kind: 'data', field: 'scale' };
-    if (message.startsWith('shift')) return { kind: 'data', field: 'shift' };
-    return { kind: 'data', field: 'type' };
-  }
-  if (scope === 'training') {
-    if (message.startsWith('batch_size')) return { kind: 'training', field: 'batchSize' };
-    if (message.startsWith('seed')) return { kind: 'training', field: 'seed' };
-    return { kind: 'page' };
-  }
-  if (/^lr:/.test(message)) return { kind: 'training', field: 'lr' };
-  if (/^(weight_decay|momentum):/.test(message)) return { kind: 'training', field: 'weightDecay' };
-  if (/^layers\[\d+\]\.groups/.test(message)) return { kind: 'run', index: run, field: 'groups' };
-  if (/^layers\[\d+\]\.p:/.test(message)) return { kind: 'run', index: run, field: 'dropout' };
-  if (/^layers\[\d+\]\.out/.test(message)) return { kind: 'model', field: 'width' };
-  if (/^layers: \d+ (linear )?layers/.test(message)) return { kind: 'model', field: 'hiddenLayers' };
-  return { kind: 'run', index: run, field: 'norm' };
-}
-
-// Checks the page's own limits (the core checks the rest and names the field).
-function pageErrors(c: LabConfig): ConfigError[] {
-  const errors: ConfigError[] = [];
-  const intIn = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
-  if (!intIn(c.model.hiddenLayers, 1, 10)) errors.push({ target: { kind: 'model', field: 'hiddenLayers' }, message: `hidden layers: must be an integer in [1, 10], got ${c.model.hiddenLayers}` });
-  if (c.model.architecture === 'residual' && c.model.hiddenLayers > MAX_RESIDUAL_BLOCKS) errors.push({ target: { kind: 'model', field: 'hiddenLayers' }, message: `hidden layers: a residual model has at most ${MAX_RESIDUAL_BLOCKS} blocks (2 linear layers each), got ${c.model.hiddenLayers}` });
-  if (!intIn(c.model.width, 2, 256)) errors.push({ target: { kind: 'model', field: 'width' }, message: `width: must be an integer in [2, 256], got ${c.model.width}` });
-  if (!intIn(c.training.epochs, 1, 10000)) errors.push({ target: { kind: 'training', field: 'epochs' }, message: `epochs: must be an integer in [1, 10000], got ${c.training.epochs}` });
-  if (!(c.training.weightDecay >= 0 && Number.isFinite(c.training.weightDecay))) errors.push({ target: { kind: 'training', field: 'weightDecay' }, message: `weight_decay: must be a finite number ≥ 0, got ${c.training.weightDecay}` });
-  if (c.runs.length < 1 || c.runs.length > MAX_RUNS) errors.push({ target: { kind: 'page' }, message: `runs: between 1 and ${MAX_RUNS}` });
-  c.runs.forEach((r, i) => {
-    if (!r.name.trim()) errors.push({ target: { kind: 'run', index: i, field: 'name' }, message: 'name: must not be empty' });
-    if (!(r.dropout >= 0 && r.dropout <= 0.9)) errors.push({ target: { kind: 'run', index: i, field: 'dropout' }, message: `dropout: must be a number in [0, 0.9], got ${r.dropout}` });
-  });
-  return errors;
-}
-
 // Builds a lab for `c`. On any error the current lab is left untouched and the errors are returned.
-function buildLab(c: LabConfig): { lab: NormlabLab | null; errors: ConfigError[] } {
-  const errors = pageErrors(c);
-  if (errors.length) return { lab: null, errors };
-  const next = new M.Lab();
-  const fail = (e: ConfigError) => {
-    next.delete();
-    return { lab: null, errors: [e] };
-  };
-  try { next.setData(dataJson(c)); } catch (e) { return fail({ target: errorTarget('data', messageOf(e)), message: messageOf(e) }); }
-  try { next.setBatchSize(c.training.batchSize); } catch (e) { return fail({ target: errorTarget('training', messageOf(e)), message: messageOf(e) }); }
-  for (let i = 0; i < c.runs.length; i++) {
-    try {
-      next.addRun(modelJson(c, c.runs[i]), optimizerJson(c));
-    } catch (e) {
-      return fail({ target: errorTarget('run', messageOf(e), i), message: messageOf(e) });
-    }
-  }
-  try { next.reset(c.training.seed); } catch (e) { return fail({ target: errorTarget('training', messageOf(e)), message: messageOf(e) }); }
-  return { lab: next, errors: [] };
-}
+const buildLab = (c: LabConfig) => buildCheckedLab(() => new M.Lab(), c);
 
 function dataExtent(xs: Float32Array[]): [number, number, number, number] {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;

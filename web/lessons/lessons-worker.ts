@@ -2,7 +2,7 @@
 // normalization inspector (small tensors, answered at once) and the batch-size sweep (seconds of training,
 // one batch size at a time so a newer request cancels an older one). The lab's runs are never touched.
 import { messageOf, serveWithModule } from '../engine/workerhost';
-import type { NormlabModule } from '../engine/normlab';
+import type { InspectSpec, NormlabModule } from '../engine/normlab';
 import type { LessonsRequest, LessonsReply } from './protocol';
 import { sweepPoint } from './sweep';
 
@@ -10,11 +10,15 @@ let M: NormlabModule;
 let sweepId = 0; // the sweep in progress; a new request (or 'cancel') bumps it and the old one stops
 const post = (msg: LessonsReply) => (self as unknown as Worker).postMessage(msg);
 
+// The inspector takes JSON, like every other entry point of the engine; typed arrays go in as plain arrays
+// (each float32 as the double it is, so it reads back exactly).
+const inspectJson = (spec: InspectSpec) => JSON.stringify(spec, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v));
+
 function handle(msg: LessonsRequest) {
   switch (msg.type) {
     case 'inspect':
       try {
-        post({ type: 'inspect', id: msg.id, result: M.inspectNorm(msg.spec) });
+        post({ type: 'inspect', id: msg.id, result: M.inspectNorm(inspectJson(msg.spec)) });
       } catch (e) {
         post({ type: 'inspect', id: msg.id, error: messageOf(e) });
       }

@@ -65,28 +65,28 @@ export const LAB_HTML = `
       <fieldset>
         <legend data-i18n="data">Data</legend>
         <div class="field"><label for="dataset" data-i18n="dataset">Dataset</label><select id="dataset" data-key="data.type"></select></div>
-        <div class="field"><label for="points" data-i18n="points">Points</label><input id="points" type="number" min="4" max="100000" step="1" data-key="data.points"></div>
-        <div class="field"><label for="noise" data-i18n="noise">Noise</label><input id="noise" type="number" min="0" max="10" step="0.05" data-key="data.noise"></div>
-        <div class="field"><label for="test-fraction" data-i18n="testFraction">Test fraction</label><input id="test-fraction" type="number" min="0" max="0.9" step="0.05" data-key="data.testFraction"></div>
-        <div class="field"><label for="data-seed" data-i18n="dataSeed">Data seed</label><input id="data-seed" type="number" min="0" step="1" data-key="data.seed"></div>
-        <div class="field"><label for="input-scale" data-i18n="inputScale">Input scale</label><input id="input-scale" type="number" step="any" data-key="data.scale"></div>
-        <div class="field"><label for="input-shift" data-i18n="inputShift">Input shift</label><input id="input-shift" type="number" step="any" data-key="data.shift"></div>
+        <div class="field"><label for="points" data-i18n="points">Points</label><input id="points" type="number" data-key="data.points"></div>
+        <div class="field"><label for="noise" data-i18n="noise">Noise</label><input id="noise" type="number" data-key="data.noise"></div>
+        <div class="field"><label for="test-fraction" data-i18n="testFraction">Test fraction</label><input id="test-fraction" type="number" data-key="data.testFraction"></div>
+        <div class="field"><label for="data-seed" data-i18n="dataSeed">Data seed</label><input id="data-seed" type="number" data-key="data.seed"></div>
+        <div class="field"><label for="input-scale" data-i18n="inputScale">Input scale</label><input id="input-scale" type="number" data-key="data.scale"></div>
+        <div class="field"><label for="input-shift" data-i18n="inputShift">Input shift</label><input id="input-shift" type="number" data-key="data.shift"></div>
       </fieldset>
       <fieldset>
         <legend data-i18n="model">Model</legend>
-        <div class="field"><label for="hidden-layers" data-i18n="hiddenLayers">Hidden layers</label><input id="hidden-layers" type="number" min="1" max="10" step="1" data-key="model.hiddenLayers"></div>
-        <div class="field"><label for="width" data-i18n="width">Width</label><input id="width" type="number" min="2" max="256" step="1" data-key="model.width"></div>
+        <div class="field"><label for="hidden-layers" data-i18n="hiddenLayers">Hidden layers</label><input id="hidden-layers" type="number" data-key="model.hiddenLayers"></div>
+        <div class="field"><label for="width" data-i18n="width">Width</label><input id="width" type="number" data-key="model.width"></div>
         <div class="field"><label for="activation" data-i18n="activation">Activation</label><select id="activation" data-key="model.activation"></select></div>
         <div class="field"><label for="architecture" data-i18n="architecture">Architecture</label><select id="architecture" data-key="model.architecture"></select></div>
       </fieldset>
       <fieldset>
         <legend data-i18n="training">Training</legend>
         <div class="field"><label for="optimizer" data-i18n="optimizer">Optimizer</label><select id="optimizer" data-key="training.optimizer"></select></div>
-        <div class="field"><label for="lr" data-i18n="learningRate">Learning rate</label><input id="lr" type="number" min="0" step="any" data-key="training.lr"></div>
-        <div class="field"><label for="batch-size" data-i18n="batchSize">Batch size</label><input id="batch-size" type="number" min="1" max="4096" step="1" data-key="training.batchSize"></div>
-        <div class="field"><label for="epochs" data-i18n="epochs">Epochs</label><input id="epochs" type="number" min="1" max="10000" step="1" data-key="training.epochs"></div>
-        <div class="field"><label for="weight-decay" data-i18n="weightDecay">Weight decay</label><input id="weight-decay" type="number" min="0" step="any" data-key="training.weightDecay"></div>
-        <div class="field"><label for="seed" data-i18n="seed">Seed</label><input id="seed" type="number" min="0" step="1" data-key="training.seed"></div>
+        <div class="field"><label for="lr" data-i18n="learningRate">Learning rate</label><input id="lr" type="number" data-key="training.lr"></div>
+        <div class="field"><label for="batch-size" data-i18n="batchSize">Batch size</label><input id="batch-size" type="number" data-key="training.batchSize"></div>
+        <div class="field"><label for="epochs" data-i18n="epochs">Epochs</label><input id="epochs" type="number" data-key="training.epochs"></div>
+        <div class="field"><label for="weight-decay" data-i18n="weightDecay">Weight decay</label><input id="weight-decay" type="number" data-key="training.weightDecay"></div>
+        <div class="field"><label for="seed" data-i18n="seed">Seed</label><input id="seed" type="number" data-key="training.seed"></div>
       </fieldset>
       <p id="page-error" class="error" hidden></p>
     </form>

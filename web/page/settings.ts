@@ -7,7 +7,8 @@ import { PRESETS, findPreset } from '../state/presets.js';
 import type { ConfigError } from '../engine/protocol';
 import type { Lang, Strings } from '../i18n';
 import type { RunsView } from '../views/runs';
-import { el } from '../views/dom';
+import { applyLimit, el } from '../views/dom';
+import { SETTINGS } from '../state/limits.js';
 import type { Scope } from './markup';
 
 export interface SettingsHost {
@@ -52,6 +53,7 @@ export class SettingsForm {
     this.fillSelect('activation', ACTIVATIONS);
     this.fillSelect('optimizer', OPTIMIZERS);
     this.fillSelect('architecture', ARCHITECTURES);
+    for (const l of SETTINGS) applyLimit(scope.find<HTMLInputElement>(`#controls [data-key="${l.path.join('.')}"]`)!, l);
     this.show(c);
     for (const el of this.controls()) {
       el.addEventListener('change', () => {

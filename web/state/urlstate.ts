@@ -2,10 +2,11 @@
 //   #v=1&data=moons&points=2000&noise=0.2&test=0.2&dseed=0&scale=1&shift=0&layers=2&width=64&act=relu&opt=adam&lr=0.01
 //    &batch=64&epochs=50&wd=0&seed=0&run=No+norm~none~before~8~0&run=BatchNorm~batchnorm~before~8~0&lang=en
 // decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
-// whatever is valid is applied. Ranges here are the page's; the engine checks the rest (e.g. groups that do
-// not divide the width) and the page reports that too.
+// whatever is valid is applied. Ranges are the page's (limits.ts); the engine checks the rest (e.g. groups
+// that do not divide the width) and the page reports that too.
 import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config.js';
 import { findPreset } from './presets.js';
+import { MAX_NAME, RUN_LIMITS, SETTINGS, inRange, rangeText } from './limits.js';
 
 export const URL_VERSION = 1;
 // The lessons' sections, in page order (section=… in the link opens one).
@@ -27,24 +28,6 @@ export interface Decoded {
   version: number | null;
 }
 
-type NumberField = { key: string; path: [keyof LabConfig, string]; min: number; max: number; integer: boolean; minOpen?: boolean };
-
-const NUMBERS: NumberField[] = [
-  { key: 'points', path: ['data', 'points'], min: 4, max: 100000, integer: true },
-  { key: 'noise', path: ['data', 'noise'], min: 0, max: 10, integer: false },
-  { key: 'test', path: ['data', 'testFraction'], min: 0, max: 0.9, integer: false },
-  { key: 'dseed', path: ['data', 'seed'], min: 0, max: 4294967295, integer: true },
-  { key: 'scale', path: ['data', 'scale'], min: -1000, max: 1000, integer: false },
-  { key: 'shift', path: ['data', 'shift'], min: -1000, max: 1000, integer: false },
-  { key: 'layers', path: ['model', 'hiddenLayers'], min: 1, max: 10, integer: true },
-  { key: 'width', path: ['model', 'width'], min: 2, max: 256, integer: true },
-  { key: 'lr', path: ['training', 'lr'], min: 0, max: 1e6, integer: false, minOpen: true },
-  { key: 'batch', path: ['training', 'batchSize'], min: 1, max: 4096, integer: true },
-  { key: 'epochs', path: ['training', 'epochs'], min: 1, max: 10000, integer: true },
-  { key: 'wd', path: ['training', 'weightDecay'], min: 0, max: 1e3, integer: false },
-  { key: 'seed', path: ['training', 'seed'], min: 0, max: 4294967295, integer: true },
-];
-
 type EnumField = { key: string; path: [keyof LabConfig, string]; values: readonly string[] };
 const ENUMS: EnumField[] = [
   { key: 'data', path: ['data', 'type'], values: DATASETS },
@@ -53,7 +36,7 @@ const ENUMS: EnumField[] = [
   { key: 'arch', path: ['model', 'architecture'], values: ARCHITECTURES },
 ];
 
-const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', ...NUMBERS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
+const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', ...SETTINGS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
 
 const group = (c: LabConfig, g: keyof LabConfig) => c[g] as unknown as Record<string, unknown>;
 
@@ -62,7 +45,7 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
   p.set('v', String(URL_VERSION));
   if (preset) p.set('preset', preset);
   for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
-  for (const f of NUMBERS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
+  for (const f of SETTINGS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   for (const r of c.runs) p.append('run', [r.name, r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
   if (section) p.set('section', section);
@@ -79,11 +62,11 @@ function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig
   const [name, norm, placement, groupsText, dropoutText = '0'] = parts; // links before dropout had 4 parts
   const groups = Number(groupsText);
   const dropout = dropoutText.trim() === '' ? NaN : Number(dropoutText);
-  if (!name.trim() || name.length > 40) rejected.push({ field, reason: 'the name must have 1 to 40 characters' });
+  if (!name.trim() || name.length > MAX_NAME) rejected.push({ field, reason: `the name must have 1 to ${MAX_NAME} characters` });
   else if (!(NORMS as readonly string[]).includes(norm)) rejected.push({ field, reason: `unknown normalization "${norm}"` });
   else if (!(PLACEMENTS as readonly string[]).includes(placement)) rejected.push({ field, reason: `unknown placement "${placement}"` });
-  else if (!Number.isInteger(groups) || groups < 1 || groups > 256) rejected.push({ field, reason: `groups must be an integer in [1, 256], got "${groupsText}"` });
-  else if (!(dropout >= 0 && dropout <= 0.9)) rejected.push({ field, reason: `dropout must be a number in [0, 0.9], got "${dropoutText}"` });
+  else if (!inRange(groups, RUN_LIMITS.groups)) rejected.push({ field, reason: `groups must be an integer in ${rangeText(RUN_LIMITS.groups)}, got "${groupsText}"` });
+  else if (!inRange(dropout, RUN_LIMITS.dropout)) rejected.push({ field, reason: `dropout must be a number in ${rangeText(RUN_LIMITS.dropout)}, got "${dropoutText}"` });
   else return { name, norm: norm as RunConfig['norm'], placement: placement as RunConfig['placement'], groups, dropout };
   return null;
 }
@@ -129,13 +112,12 @@ export function decodeHash(hash: string): Decoded {
     if (f.values.includes(value)) group(config, f.path[0])[f.path[1]] = value;
     else rejected.push({ field: f.key, reason: `unknown value "${value}" (expected ${f.values.join(', ')})` });
   }
-  for (const f of NUMBERS) {
+  for (const f of SETTINGS) {
     const value = p.get(f.key);
     if (value === null) continue;
     const n = value.trim() === '' ? NaN : Number(value);
-    const inRange = Number.isFinite(n) && (f.minOpen ? n > f.min : n >= f.min) && n <= f.max && (!f.integer || Number.isInteger(n));
-    if (inRange) group(config, f.path[0])[f.path[1]] = n;
-    else rejected.push({ field: f.key, reason: `"${value}" is not ${f.integer ? 'an integer' : 'a number'} in ${f.minOpen ? '(' : '['}${f.min}, ${f.max}]` });
+    if (inRange(n, f)) group(config, f.path[0])[f.path[1]] = n;
+    else rejected.push({ field: f.key, reason: `"${value}" is not ${f.integer ? 'an integer' : 'a number'} in ${rangeText(f)}` });
   }
   const runs = p.getAll('run');
   if (runs.length > 0) {

@@ -36,6 +36,13 @@ export function setOptions(select: HTMLSelectElement, options: [string, string][
   if (options.some(([v]) => v === previous)) select.value = previous;
 }
 
+// A number control's min, max and step, from the page's limits table (state/limits.ts).
+export function applyLimit(input: HTMLInputElement, l: { min: number; max: number; step: string }) {
+  input.min = String(l.min);
+  input.max = String(l.max);
+  input.step = l.step;
+}
+
 export function numberInput(id: string, value: number, attrs: { min?: number; max?: number; step?: number | 'any' } = {}): HTMLInputElement {
   const i = el('input', '', { id, type: 'number', ...attrs });
   i.value = String(value);

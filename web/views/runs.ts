@@ -5,7 +5,8 @@ import type { RunFrame } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { BoundaryView } from './boundary';
 import { RUN_COLORS } from './palette';
-import { el, savePng } from './dom';
+import { applyLimit, el, savePng } from './dom';
+import { MAX_NAME, RUN_LIMITS } from '../state/limits';
 
 export interface RunCallbacks {
   change(index: number, patch: Partial<RunConfig>): void;
@@ -68,7 +69,7 @@ export class RunsView {
       fs.append(wrap);
       return { wrap, error };
     };
-    const name = el('input', '', { type: 'text', maxLength: 40, autocomplete: 'off' });
+    const name = el('input', '', { type: 'text', maxLength: MAX_NAME, autocomplete: 'off' });
     name.value = run.name;
     const norm = el('select');
     for (const n of NORMS) norm.append(el('option', '', { value: n }));
@@ -76,9 +77,11 @@ export class RunsView {
     const placement = el('select');
     for (const p of PLACEMENTS) placement.append(el('option', '', { value: p }));
     placement.value = run.placement;
-    const groups = el('input', '', { type: 'number', min: 1, max: 256, step: 1 });
+    const groups = el('input', '', { type: 'number' });
+    applyLimit(groups, RUN_LIMITS.groups);
     groups.value = String(run.groups);
-    const dropout = el('input', '', { type: 'number', min: 0, max: 0.9, step: 0.05 });
+    const dropout = el('input', '', { type: 'number' });
+    applyLimit(dropout, RUN_LIMITS.dropout);
     dropout.value = String(run.dropout);
     const fName = field(`run-${i}-name`, name, 'name');
     const fNorm = field(`run-${i}-norm`, norm, 'norm');
