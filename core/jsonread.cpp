@@ -1,5 +1,7 @@
 #include "jsonread.h"
 
+#include "limits_table.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -61,7 +63,32 @@ Status range_error(const std::string& name, double v, double lo, bool lo_open, d
                        (hi_open ? ")" : "]") + ", got " + fmt(v));
 }
 
+// How deep arrays and objects nest in `text`, counted without building anything (strings skipped), so that a
+// hostile document ("[[[[…") is refused before a recursive walk could overflow the stack.
+static int nesting_depth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = ++depth > deepest ? depth : deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Status parse_json(const std::string& text, const char* what, json* out) {
+  const int depth = nesting_depth(text);
+  if (depth > kMaxJsonDepth)
+    return Status::Error(what, "nested " + std::to_string(depth) + " levels deep, more than the limit of " +
+                                   std::to_string(kMaxJsonDepth));
   *out = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!out->is_discarded()) {
     if (!out->is_object()) return Status::Error(what, "expected a JSON object, got " + show(*out));

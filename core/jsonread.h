@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "limits_table.h"
 #include "util/status.h"
 
 namespace normlab {
@@ -15,8 +16,6 @@ inline constexpr size_t kEchoChars = 80;  // at most this much of a bad value is
 
 // A value as JSON text, cut to kEchoChars characters (marked "… (cut)").
 std::string show(const json& v);
-// The shortest decimal that reads back as the same double: 0.1, not 0.10000000000000001.
-std::string fmt(double v);
 // "name: must be in [lo, hi], got v" (open ends as parentheses), or Ok.
 Status range_error(const std::string& name, double v, double lo, bool lo_open, double hi, bool hi_open);
 // Parses `text` as a JSON object; the error is about `what` ("model", "optimizer", …) and gives the position.

@@ -211,6 +211,10 @@ Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, doubl
   if (!s.ok()) return s;
   if (w < kMinGrid || h < kMinGrid || w > kMaxGrid || h > kMaxGrid)
     return Status::Error("grid", "width and height must be in [" + std::to_string(kMinGrid) + ", " + std::to_string(kMaxGrid) + "]");
+  const size_t outputs = static_cast<size_t>(w) * h * runs_[index].model->classes();
+  if (outputs > static_cast<size_t>(kMaxValues))
+    return Status::Error("grid", std::to_string(w) + " × " + std::to_string(h) + " points give " + std::to_string(outputs) +
+                                     " probabilities, more than the limit of " + std::to_string(kMaxValues));
   if (!(x1 > x0) || !(y1 > y0) || !std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1))
     return Status::Error("grid", "the rectangle must have x1 > x0 and y1 > y0, all finite");
   const size_t n = static_cast<size_t>(w) * h;
@@ -280,7 +284,9 @@ void Lab::evaluate(int index, bool test_set, InferMode mode, double* loss, doubl
   }
   int correct = 0;
   runs_[index].model->evaluate(d.x.data(), d.y.data(), d.rows, mode, loss, &correct);
-  *accuracy = static_cast<double>(correct) / d.rows;
+  // A non-finite loss means non-finite logits (a diverged run, an imported running_var < 0): their argmax
+  // would give a plausible-looking accuracy (≈ the share of class 0), so the accuracy is NaN too.
+  *accuracy = std::isfinite(*loss) ? static_cast<double>(correct) / d.rows : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace normlab

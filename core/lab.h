@@ -97,7 +97,8 @@ class Lab {
   // Layer statistics and gradient norms of run `index` on its last batch.
   Diagnostics diagnostics(int index) const { return runs_[index].model->diagnostics(runs_[index].rows); }
   Status check_index(int index) const;  // "run: no run 5"
-  // Loss and accuracy over the train or test set, side-effect free.
+  // Loss and accuracy over the train or test set, side-effect free. A non-finite loss (non-finite logits)
+  // gives a NaN accuracy: the run has diverged, and no accuracy is plausible.
   void evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;
   Status evaluate_run(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;  // checks `index`
 

@@ -17,4 +17,9 @@ Status check_seed(double seed, const char* field) {
   return Status::Error(field, "must be an integer in [0, " + fmt(kMaxSeed) + "]");
 }
 
+Status check_int(double v, const char* field) {
+  if (v == std::floor(v) && std::fabs(v) < 2147483648.0) return Status::Ok();
+  return Status::Error(field, "must be an integer below 2^31, got " + fmt(v));
+}
+
 }  // namespace normlab

@@ -27,6 +27,9 @@ inline constexpr int kMaxBatch = 4096;
 inline constexpr int kMaxRuns = 8;
 inline constexpr int kMinGrid = 2, kMaxGrid = 2048;  // boundary grid width and height
 inline constexpr int kMaxInspectDim = 64, kMaxInspectElements = 4096;  // the normalization inspector's tensor
+inline constexpr int kMaxJsonDepth = 256;         // arrays and objects nested in one JSON document
+inline constexpr int kMaxValues = 1 << 24;        // numbers in one array in or out of the engine (64 MB of floats)
+inline constexpr int kMaxActivations = 1 << 25;   // rows × the widths of every layer, for one training batch
 
 inline constexpr Limit kLimits[] = {
     {"width", 1, kMaxWidth, true, "features of the input and of any layer"},
@@ -43,11 +46,19 @@ inline constexpr Limit kLimits[] = {
     {"grid", kMinGrid, kMaxGrid, true, "a boundary grid's width and height"},
     {"inspect_dim", 1, kMaxInspectDim, true, "each dimension of the inspector's tensor"},
     {"inspect_elements", 1, kMaxInspectElements, true, "elements of the inspector's tensor (and of randn)"},
+    {"json_depth", 1, kMaxJsonDepth, true, "arrays and objects nested in one JSON document"},
+    {"values", 0, kMaxValues, true, "numbers in one array handed to the engine or returned by it"},
+    {"activations", 1, kMaxActivations, true, "rows × the output widths of every layer, for one forward pass in training"},
 };
 
+// The shortest decimal that reads back as the same double: 0.1, not 0.10000000000000001 (messages echo values
+// with it).
+std::string fmt(double v);
 // {"points": {"min": 4, "max": 100000, "integer": true, "what": "points in a dataset"}, …}
 std::string limits_json();
 // "seed": an integer in [0, kMaxSeed]; `field` names the argument in the error.
 Status check_seed(double seed, const char* field = "seed");
+// A number from JS that must be an int (an index, a count): 1.5 and 2^32 + 1 are errors, never 1.
+Status check_int(double v, const char* field);
 
 }  // namespace normlab

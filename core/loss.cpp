@@ -11,9 +11,9 @@ double cross_entropy(const float* logits, const int* labels, int rows, int class
   int hits = 0;
   for (int n = 0; n < rows; ++n) {
     const float* l = logits + static_cast<size_t>(n) * classes;
-    int argmax = 0;
-    for (int c = 1; c < classes; ++c)
-      if (l[c] > l[argmax]) argmax = c;
+    int argmax = 0;  // torch.argmax: NaN counts as the largest, the first NaN wins
+    for (int c = 1; c < classes && l[argmax] == l[argmax]; ++c)
+      if (l[c] > l[argmax] || l[c] != l[c]) argmax = c;
     const double m = l[argmax];
     double sum = 0;
     for (int c = 0; c < classes; ++c) sum += det::exp(l[c] - m);

@@ -55,16 +55,36 @@ Status Model::rows_of(size_t values, int* rows) const {
   if (values == 0 || values % static_cast<size_t>(spec_.input) != 0)
     return Status::Error("x", std::to_string(values) + " values is not a whole number of rows of " + std::to_string(spec_.input) +
                               " inputs");
-  *rows = static_cast<int>(values / spec_.input);
+  const size_t n = values / spec_.input;
+  if (n * spec_.classes > static_cast<size_t>(kMaxValues))
+    return Status::Error("x", std::to_string(n) + " rows give " + std::to_string(n * spec_.classes) +
+                              " outputs, more than the limit of " + std::to_string(kMaxValues));
+  *rows = static_cast<int>(n);
   return Status::Ok();
 }
 
-Status Model::check_batch(size_t x_values, const int* y, size_t y_values, int* rows) const {
+Status Model::check_batch_rows(int rows) const {
+  const long long kept = static_cast<long long>(rows) * spec_.activations;
+  if (kept > kMaxActivations)
+    return Status::Error("x", "a training batch of " + std::to_string(rows) + " rows keeps " + std::to_string(kept) +
+                              " activations, more than the limit of " + std::to_string(kMaxActivations));
+  return Status::Ok();
+}
+
+Status Model::check_batch(size_t x_values, const double* y, size_t y_values, int* rows, std::vector<int>* labels) const {
   Status s = rows_of(x_values, rows);
   if (!s.ok()) return s;
   if (y_values != static_cast<size_t>(*rows))
     return Status::Error("y", std::to_string(y_values) + " labels for " + std::to_string(*rows) + " rows of x");
-  return check_labels(y, *rows);
+  labels->resize(*rows);
+  for (int n = 0; n < *rows; ++n) {
+    const std::string field = "y[" + std::to_string(n) + "]";
+    if (y[n] != std::floor(y[n])) return Status::Error(field, "label " + fmt(y[n]) + " is not an integer");
+    if (!(y[n] >= 0 && y[n] < spec_.classes))
+      return Status::Error(field, "label " + fmt(y[n]) + " is out of range for " + std::to_string(spec_.classes) + " classes");
+    (*labels)[n] = static_cast<int>(y[n]);
+  }
+  return Status::Ok();
 }
 
 Status Model::forward(const float* x, size_t values, std::vector<float>* out) {
@@ -84,16 +104,16 @@ Status Model::predict_proba(const float* x, size_t values, InferMode mode, std::
   return Status::Ok();
 }
 
-Status Model::train_step(const float* x, size_t values, const int* y, size_t labels, Optimizer& opt, double* loss) {
+Status Model::train_step(const float* x, size_t values, const double* y, size_t labels, Optimizer& opt, double* loss) {
   int rows = 0;
-  Status s = check_batch(values, y, labels, &rows);
-  return s.ok() ? train_step(x, y, rows, opt, loss) : s;
+  Status s = check_batch(values, y, labels, &rows, &labels_);
+  return s.ok() ? train_step(x, labels_.data(), rows, opt, loss) : s;
 }
 
-Status Model::compute_gradients(const float* x, size_t values, const int* y, size_t labels, double* loss) {
+Status Model::compute_gradients(const float* x, size_t values, const double* y, size_t labels, double* loss) {
   int rows = 0;
-  Status s = check_batch(values, y, labels, &rows);
-  return s.ok() ? compute_gradients(x, y, rows, loss) : s;
+  Status s = check_batch(values, y, labels, &rows, &labels_);
+  return s.ok() ? compute_gradients(x, labels_.data(), rows, loss) : s;
 }
 
 std::vector<GradNorm> Model::grad_norms() const {
@@ -133,8 +153,10 @@ Status Model::forward(const float* x, int rows, float* logits) {
     this->logits(x, rows, InferMode::Eval, logits);
     return Status::Ok();
   }
+  Status s = check_batch_rows(rows);
+  if (!s.ok()) return s;
   Context ctx{true, rng_};
-  Status s = net_.forward(x, rows, ctx);
+  s = net_.forward(x, rows, ctx);
   if (!s.ok()) return s;
   std::memcpy(logits, net_.output(), sizeof(float) * static_cast<size_t>(rows) * spec_.classes);
   return Status::Ok();
@@ -162,6 +184,7 @@ void Model::evaluate(const float* x, const int* y, int rows, InferMode mode, dou
 
 Status Model::compute_gradients(const float* x, const int* y, int rows, double* loss, int* correct) {
   Status s = check_labels(y, rows);
+  if (s.ok()) s = check_batch_rows(rows);
   if (!s.ok()) return s;
   Context ctx{training_, rng_};
   s = net_.forward(x, rows, ctx);

@@ -89,17 +89,21 @@ class Model {
   // Top-level layer `layer` must be a BatchNorm that saw a training batch of `rows` rows.
   Status batchnorm_trace(int layer, int feature, int rows, BatchNormTrace* out) const;
   Status check_labels(const int* y, int rows) const;
-  // How many rows `values` inputs make ("x" must be a whole, non-zero number of rows).
+  // A training batch of `rows` rows keeps rows × spec().activations floats: at most kMaxActivations.
+  Status check_batch_rows(int rows) const;
+  // How many rows `values` inputs make ("x" must be a whole, non-zero number of rows, whose outputs fit in
+  // kMaxValues).
   Status rows_of(size_t values, int* rows) const;
   // A batch: x a whole number of rows, one label y per row, every label a class.
-  Status check_batch(size_t x_values, const int* y, size_t y_values, int* rows) const;
+  // Labels arrive from JS as numbers: each must be an integer class (1.5 or 2^32 are errors, not 1 or 0).
+  Status check_batch(size_t x_values, const double* y, size_t y_values, int* rows, std::vector<int>* labels) const;
   std::vector<GradNorm> grad_norms() const;
   // The same entry points for `values` inputs (and `labels` labels) as they arrive from JS: checked to be whole
   // rows with one label each; outputs go into `out`, grown to rows × classes.
   Status forward(const float* x, size_t values, std::vector<float>* out);
   Status predict_proba(const float* x, size_t values, InferMode mode, std::vector<float>* out) const;
-  Status train_step(const float* x, size_t values, const int* y, size_t labels, Optimizer& opt, double* loss);
-  Status compute_gradients(const float* x, size_t values, const int* y, size_t labels, double* loss);
+  Status train_step(const float* x, size_t values, const double* y, size_t labels, Optimizer& opt, double* loss);
+  Status compute_gradients(const float* x, size_t values, const double* y, size_t labels, double* loss);
   // Layer statistics and gradient norms for the last training batch of `rows` rows (0: none yet).
   Diagnostics diagnostics(int rows) const;
 
@@ -114,6 +118,7 @@ class Model {
   TorchGenerator own_rng_;
   TorchGenerator* rng_ = &own_rng_;
   std::vector<float> dlogits_;                 // (rows × classes)
+  std::vector<int> labels_;                    // (rows): labels read from JS numbers
 };
 
 }  // namespace normlab

@@ -99,6 +99,7 @@ Status parse_layers(const json& arr, const std::string& path, std::vector<LayerS
 
 struct WalkCounts {
   int linear = 0, entries = 0;
+  long long activations = 0;  // the output widths of every layer, nested ones included
 };
 
 // Follows the width through the layers, checking what depends on it. Returns the output width in *width.
@@ -133,6 +134,7 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
         return Status::Error(here, "a residual block must keep the width (x + f(x)), but it maps " +
                              std::to_string(*width) + " features to " + std::to_string(inner));
     }
+    counts->activations += *width;
   }
   return Status::Ok();
 }
@@ -156,6 +158,7 @@ Status validate_model_spec(ModelSpec* spec) {
   if (width < 2)
     return Status::Error("layers", "the last linear layer's out is the number of classes and must be at least 2, got " + std::to_string(width));
   spec->classes = width;
+  spec->activations = counts.activations;
   return Status::Ok();
 }
 

@@ -37,6 +37,7 @@ struct ModelSpec {
   int input = 0;
   std::vector<LayerSpec> layers;
   int classes = 0;  // the last linear layer's `out`
+  long long activations = 0;  // per row: the output widths of every layer (what a training batch keeps)
 };
 
 enum class OptimizerKind { SGD, Adam, AdamW };

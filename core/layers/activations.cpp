@@ -1,5 +1,5 @@
 // Element-wise activations, forward and backward side by side, as PyTorch defines them:
-//   relu        max(0, x)                      d/dx: 1 if x > 0 else 0 (0 at x = 0)
+//   relu        max(0, x); NaN stays NaN       d/dx: 1 if x > 0 else 0 (0 at x = 0, and at NaN)
 //   leaky_relu  x if x > 0 else slope·x        d/dx: 1 if x > 0 else slope
 //   tanh        tanh x                         d/dx: 1 − y²
 //   sigmoid     1 / (1 + e^−x)                 d/dx: y (1 − y)
@@ -32,9 +32,9 @@ class Activation final : public Layer {
         size_t k = 0;
         for (; k + 4 <= n; k += 4) {
           const f32x4 v = load4(x + k);
-          store4(y + k, select4(v > splat4(0.0f), v, splat4(0.0f)));
+          store4(y + k, select4(v < splat4(0.0f), splat4(0.0f), v));  // NaN < 0 is false: NaN passes, as in PyTorch
         }
-        for (; k < n; ++k) y[k] = x[k] > 0 ? x[k] : 0.0f;
+        for (; k < n; ++k) y[k] = x[k] < 0 ? 0.0f : x[k];
         break;
       }
       case LayerKind::LeakyReLU: {

@@ -1,14 +1,17 @@
 // The only file that knows Emscripten: Embind over the core's Model, Optimizer and Lab. It converts types and
 // nothing else; everything crosses as a copy. A failing Status becomes a JS Error whose `field` is the input
-// it names ("" when none). Throwing unwinds without C++ destructors, so no function keeps memory-owning
-// locals (they live in the scratch below; the module is single-threaded), and NL_TRY throws, from a JS
-// function that makes no Embind handle, only after its Status is destroyed.
+// it names ("" when none). Throwing unwinds without C++ destructors, so when NL_TRY throws (from a JS
+// function that makes no Embind handle) nothing may own memory or a JS handle: every JS argument has been
+// read by a function that took it by value (releasing it), what was read lives in the scratch below (the
+// module is single-threaded), and the Status itself is gone.
 #include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
+#include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "inspect.h"
@@ -19,36 +22,42 @@ using namespace normlab;
 
 namespace {
 std::string g_message, g_field;  // the error being thrown; below, the scratch for what is read and returned
+std::string g_text, g_text2;     // taken (std::exchange) by the call that reads them, so they keep no memory
 InspectResult g_inspect;
 BatchNormTrace g_trace;
 std::vector<float> g_x, g_out;
-std::vector<int> g_y;
-
-EM_JS(void, js_throw_error, (const char* message, const char* field), {
-  const error = new Error(UTF8ToString(message));
-  error.field = UTF8ToString(field);
-  throw error;
-});
-
+std::vector<double> g_y;
+EM_JS(void, js_throw_error, (const char* message, const char* field),
+      { throw Object.assign(new Error(UTF8ToString(message)), {field : UTF8ToString(field)}); });
 // `if (failed(expr)) raise();` keeps the error, destroys the Status (the condition's temporary), then throws.
 bool failed(const Status& s) { return s.ok() ? false : (g_message = s.message(), g_field = s.field(), true); }
 void raise() { js_throw_error(g_message.c_str(), g_field.c_str()); }
 #define NL_TRY(status_expr) \
   if (failed(status_expr)) raise()
-
-// In: strings (JSON for the core's parsers, names: read inside NL_TRY's condition), arrays of numbers.
-Status is_string(const val& v, const char* field, const char* expected = "a JSON string") {
+Status first_error(const Status& a, const Status& b) { return a.ok() ? b : a; }
+std::string taken(std::string* s) { return std::exchange(*s, std::string()); }
+// In: a string (JSON for the core's parsers, a name), an array of numbers (its length checked against
+// kMaxValues before anything is allocated), an integer (1.5 or 2^32 + 1 are errors, never 1).
+Status text_in(val v, const char* field, std::string* out, const char* expected = "a JSON string") {
+  if (v.isString()) *out = v.as<std::string>();
   return v.isString() ? Status::Ok() : Status::Error(field, std::string("expected ") + expected);
 }
+Status name_in(val v) { return text_in(std::move(v), "name", &g_text, "a parameter name like \"0.bias\""); }
 template <typename T>
-Status numbers_in(const val& v, const char* field, std::vector<T>* out) {
+Status numbers_in(val v, const char* field, std::vector<T>* out) {
   if (v.isNull() || v.isUndefined() || !v["length"].isNumber())
     return Status::Error(field, "expected an array of numbers");
-  out->resize(v["length"].as<size_t>());
+  const double n = v["length"].as<double>();
+  if (!(n >= 0 && n <= kMaxValues && n == std::floor(n)))
+    return Status::Error(field, fmt(n) + " values is more than the limit of " + std::to_string(kMaxValues));
+  out->resize(static_cast<size_t>(n));
   val(emscripten::typed_memory_view(out->size(), out->data())).call<void>("set", v);
   return Status::Ok();
 }
-
+int int_in(double v, const char* name) {
+  NL_TRY(check_int(v, name));  // a statement of its own: the Status is gone before the throw
+  return int(v);
+}
 // Out: typed-array copies, and objects built field by field: object("loss", 0.5, "x", floats, ...).
 template <typename T>
 val typed(const char* type, const T* p, size_t n) {
@@ -61,7 +70,6 @@ val js(const T& v) {
 val js(const std::vector<float>& v) { return typed("Float32Array", v.data(), v.size()); }
 val js(const std::vector<int>& v) { return typed("Int32Array", v.data(), v.size()); }
 val js(const std::vector<double>& v) { return val::array(v); }
-val js(const char* v) { return val(std::string(v)); }
 void set_fields(val&) {}
 template <typename T, typename... Rest>
 void set_fields(val& o, const char* key, const T& v, const Rest&... rest) {
@@ -72,92 +80,89 @@ val object(const Fields&... fields) {
   val o = val::object();
   return set_fields(o, fields...), o;
 }
-
 InferMode infer_mode(bool train_batch) { return train_batch ? InferMode::TrainBatch : InferMode::Eval; }
 
 // The parameters and buffers of a model, by state_dict name (gradients: those of the last backward pass).
-int tensor_id(const TensorTable& t, const val& name) {
+int tensor_id(const TensorTable& t, val name) {
   int id = -1;
-  NL_TRY(is_string(name, "name", "a parameter name such as \"0.weight\""));
-  NL_TRY(t.lookup(name.as<std::string>(), &id));
+  NL_TRY(name_in(std::move(name)));
+  NL_TRY(t.lookup(taken(&g_text), &id));
   return id;
 }
-val tensor_values(TensorTable& t, const val& name, bool gradient) {
-  const int id = tensor_id(t, name);
+val tensor_values(const TensorTable& t, int id, bool gradient) {
   const TensorEntry& e = t.entries()[id];
-  if (gradient && e.role == TensorRole::Buffer)
-    return val::global("Float32Array").new_(e.size);  // buffers: zeros
-  return typed("Float32Array", gradient ? t.grad(id) : t.value(id), e.size);
+  if (gradient && e.role == TensorRole::Buffer) return val::global("Float32Array").new_(e.size);  // zeros
+  return typed("Float32Array", gradient ? t.grads().data() + e.offset : t.value(id), e.size);
 }
-// Writes a parameter or buffer (e.g. from a model file); on any problem it names it and changes nothing.
-void tensor_assign(TensorTable& t, const val& name, const val& values) {
-  NL_TRY(is_string(name, "name", "a parameter name such as \"0.weight\""));
-  NL_TRY(numbers_in(values, "values", &g_x));
-  NL_TRY(t.assign(name.as<std::string>(), g_x.data(), g_x.size()));
+// Writes a parameter or buffer (e.g. a model file's); reads the JS values before choosing the table (may
+// fail).
+template <typename Table>
+void tensor_assign(val name, val values, Table table) {
+  NL_TRY(first_error(name_in(std::move(name)), numbers_in(std::move(values), "values", &g_x)));
+  NL_TRY(table().assign(taken(&g_text), g_x.data(), g_x.size()));
 }
 
 Model* create_model(val json, double seed) {
   static std::unique_ptr<Model> built;
-  NL_TRY(is_string(json, "model"));
-  NL_TRY(Model::create(json.as<std::string>(), seed, &built));
+  NL_TRY(text_in(std::move(json), "model", &g_text));
+  NL_TRY(Model::create(taken(&g_text), seed, &built));
   return built.release();
 }
-double train_step(Model& m, val x, val y, Optimizer& opt) {
+// trainStep (with an optimizer) or computeGradients (without): the mean cross-entropy before any update.
+double step_on(Model& m, val x, val y, Optimizer* opt) {
   double loss = 0;
-  NL_TRY(numbers_in(x, "x", &g_x));
-  NL_TRY(numbers_in(y, "y", &g_y));
-  NL_TRY(m.train_step(g_x.data(), g_x.size(), g_y.data(), g_y.size(), opt, &loss));
+  NL_TRY(first_error(numbers_in(std::move(x), "x", &g_x), numbers_in(std::move(y), "y", &g_y)));
+  NL_TRY(opt ? m.train_step(g_x.data(), g_x.size(), g_y.data(), g_y.size(), *opt, &loss)
+             : m.compute_gradients(g_x.data(), g_x.size(), g_y.data(), g_y.size(), &loss));
   return loss;
 }
-double compute_gradients(Model& m, val x, val y) {
-  double loss = 0;
-  NL_TRY(numbers_in(x, "x", &g_x));
-  NL_TRY(numbers_in(y, "y", &g_y));
-  NL_TRY(m.compute_gradients(g_x.data(), g_x.size(), g_y.data(), g_y.size(), &loss));
-  return loss;
+// The Lab: runs in lockstep on one dataset (core/lab.h). Run indices arrive as numbers (see int_in).
+Run& run_of(Lab& lab, double index) {
+  NL_TRY(lab.check_index(int_in(index, "run")));
+  return lab.run(static_cast<int>(index));
 }
-// The Lab: runs in lockstep on one dataset (core/lab.h).
-Run& run_of(Lab& lab, int index) {
-  NL_TRY(lab.check_index(index));
-  return lab.run(index);
+TensorTable& tensors(Lab& lab, double index) { return run_of(lab, index).model->tensors(); }
+Status specs_in(val model_json, val optimizer_json) {  // both read (and released) whatever the first holds
+  return first_error(text_in(std::move(model_json), "model", &g_text),
+                     text_in(std::move(optimizer_json), "optimizer", &g_text2));
 }
-TensorTable& tensors(Lab& lab, int index) { return run_of(lab, index).model->tensors(); }
-void replace_run(Lab& lab, int index, val model_json, val optimizer_json) {
-  NL_TRY(is_string(model_json, "model"));
-  NL_TRY(is_string(optimizer_json, "optimizer"));
-  NL_TRY(lab.replace_run(index, model_json.as<std::string>(), optimizer_json.as<std::string>()));
+void replace_run(Lab& lab, double index, val model_json, val optimizer_json) {
+  NL_TRY(specs_in(std::move(model_json), std::move(optimizer_json)));
+  const int run = int_in(index, "run");  // before the texts are taken: a throw must find no string alive
+  NL_TRY(lab.replace_run(run, taken(&g_text), taken(&g_text2)));
 }
 int add_run(Lab& lab, val model_json, val optimizer_json) {
   int index = -1;
-  NL_TRY(is_string(model_json, "model"));
-  NL_TRY(is_string(optimizer_json, "optimizer"));
-  NL_TRY(lab.add_run(model_json.as<std::string>(), optimizer_json.as<std::string>(), &index));
+  NL_TRY(specs_in(std::move(model_json), std::move(optimizer_json)));
+  NL_TRY(lab.add_run(taken(&g_text), taken(&g_text2), &index));
   return index;
 }
 // The last step of a run: {loss, accuracy, rows, stopped, error, stepSeconds}.
-val run_state(Lab& lab, int index) {
+val run_state(Lab& lab, double index) {
   const Run& r = run_of(lab, index);
   return object("loss", r.last_loss(), "accuracy", r.last_accuracy(), "rows", r.rows, "stopped", r.stopped,
                 "error", r.error, "stepSeconds", r.step_seconds);
 }
-val evaluate(Lab& lab, int index, bool test_set, bool train_batch) {
+val evaluate(Lab& lab, double index, bool test_set, bool train_batch) {
   double loss, accuracy;
-  NL_TRY(lab.evaluate_run(index, test_set, infer_mode(train_batch), &loss, &accuracy));
+  NL_TRY(lab.evaluate_run(int_in(index, "run"), test_set, infer_mode(train_batch), &loss, &accuracy));
   return object("loss", loss, "accuracy", accuracy);
 }
-val grid(Lab& lab, int i, int w, int h, double x0, double x1, double y0, double y1, bool train_batch) {
-  NL_TRY(lab.grid(i, w, h, x0, x1, y0, y1, infer_mode(train_batch), &g_out));
+val grid(Lab& lab, double i, double w, double h, double x0, double x1, double y0, double y1, bool batch) {
+  const int run = int_in(i, "run"), width = int_in(w, "grid"), height = int_in(h, "grid");
+  NL_TRY(lab.grid(run, width, height, x0, x1, y0, y1, infer_mode(batch), &g_out));
   return js(g_out);
 }
 // Eval-mode logits of a run for rows of x (side-effect free): what the exported PyTorch model must give.
-val logits(Lab& lab, int i, val x) {
-  NL_TRY(numbers_in(x, "x", &g_x));
-  NL_TRY(lab.logits(i, g_x.data(), g_x.size(), &g_out));
+val logits(Lab& lab, double i, val x) {
+  NL_TRY(numbers_in(std::move(x), "x", &g_x));
+  NL_TRY(lab.logits(int_in(i, "run"), g_x.data(), g_x.size(), &g_out));
   return js(g_out);
 }
 // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` on the last training batch.
-val batchnorm_trace(Lab& lab, int index, int layer, int feature) {
-  NL_TRY(lab.batchnorm_trace(index, layer, feature, &g_trace));
+val batchnorm_trace(Lab& lab, double index, double layer, double feature) {
+  const int run = int_in(index, "run"), l = int_in(layer, "layer"), f = int_in(feature, "feature");
+  NL_TRY(lab.batchnorm_trace(run, l, f, &g_trace));
   const BatchNormTrace& t = g_trace;
   return object("rows", t.rows, "x", t.x, "xhat", t.xhat, "y", t.y, "evalY", t.eval_y, "mean", t.mean, "var",
                 t.var, "varUnbiased", t.var_unbiased, "rstd", t.rstd, "gamma", t.gamma, "beta", t.beta, "eps",
@@ -166,12 +171,12 @@ val batchnorm_trace(Lab& lab, int index, int layer, int feature) {
 }
 // What the lessons draw, for the last training batch: {activations: [{layer, type, mean, std, saturated}],
 // gradNorms: [{name, norm}], norms: [{layer, type, mean: Float32Array, var: Float32Array, usedRunning}]}
-val diagnostics(Lab& lab, int index) {
-  run_of(lab, index);
-  const Diagnostics d = lab.diagnostics(index);
+val diagnostics(Lab& lab, double index) {
+  const Run& r = run_of(lab, index);
+  const Diagnostics d = r.model->diagnostics(r.rows);
   val acts = val::array(), grads = val::array(), norms = val::array();
   for (const LayerDiagnostics& l : d.layers) {
-    const char* type = layer_kind_name(l.kind);
+    const std::string type = layer_kind_name(l.kind);
     const ActivationStats& a = l.act;
     acts.call<void>("push", object("layer", l.layer, "type", type, "mean", a.mean, "std", a.std, "saturated",
                                    a.saturated));
@@ -186,8 +191,8 @@ val dataset(const Dataset& d) { return object("x", d.x, "y", d.y, "rows", d.rows
 // The normalization inspector: a JSON spec {norm, shape, groups, eps, x, gamma, beta} (see core/inspect.h).
 val inspect_norm_js(val json) {
   const InspectResult& r = g_inspect;
-  NL_TRY(is_string(json, "inspect"));
-  NL_TRY(inspect_norm(json.as<std::string>(), &g_inspect));
+  NL_TRY(text_in(std::move(json), "inspect", &g_text));
+  NL_TRY(inspect_norm(taken(&g_text), &g_inspect));
   return object("stats", r.stats, "groupOf", r.group_of, "mean", r.mean, "var", r.var, "rstd", r.rstd,
                 "rstdOutside", r.rstd_outside, "xhat", r.xhat, "y", r.y, "rowMeanX", r.row_mean_x, "rowVarX",
                 r.row_var_x, "rowMeanY", r.row_mean_y, "rowVarY", r.row_var_y, "rowVarYBiased",
@@ -204,24 +209,25 @@ EMSCRIPTEN_BINDINGS(normlab) {
     using H = Model;
     class_<Model>("Model")
         .constructor(&create_model, allow_raw_pointers())
-        .constructor(+[](val json) { return create_model(json, 0); }, allow_raw_pointers())
+        .constructor(+[](val json) { return create_model(std::move(json), 0); }, allow_raw_pointers())
         .function("forward", +[](Model& m, val x) {
-          NL_TRY(numbers_in(x, "x", &g_x));
+          NL_TRY(numbers_in(std::move(x), "x", &g_x));
           NL_TRY(m.forward(g_x.data(), g_x.size(), &g_out));
           return js(g_out);
         })
         // Class probabilities, side-effect free: eval mode, or BatchNorm with the last training batch's statistics.
         .function("predictProba", +[](Model& m, val x, bool train_batch) {
-          NL_TRY(numbers_in(x, "x", &g_x));
+          NL_TRY(numbers_in(std::move(x), "x", &g_x));
           NL_TRY(m.predict_proba(g_x.data(), g_x.size(), infer_mode(train_batch), &g_out));
           return js(g_out);
         })
-        .function("trainStep", &train_step).function("computeGradients", &compute_gradients)
-        .function("getParameter", +[](Model& m, val name) { return tensor_values(m.tensors(), name, false); })
-        .function("getGradient", +[](Model& m, val name) { return tensor_values(m.tensors(), name, true); })
-        .function("setParameter", +[](Model& m, val name, val v) { tensor_assign(m.tensors(), name, v); })
+        .function("trainStep", +[](Model& m, val x, val y, Optimizer& o) { return step_on(m, std::move(x), std::move(y), &o); })
+        .function("computeGradients", +[](Model& m, val x, val y) { return step_on(m, std::move(x), std::move(y), nullptr); })
+        .function("getParameter", +[](Model& m, val name) { return tensor_values(m.tensors(), tensor_id(m.tensors(), std::move(name)), false); })
+        .function("getGradient", +[](Model& m, val name) { return tensor_values(m.tensors(), tensor_id(m.tensors(), std::move(name)), true); })
+        .function("setParameter", +[](Model& m, val name, val v) { tensor_assign(std::move(name), std::move(v), [&]() -> TensorTable& { return m.tensors(); }); })
         .function("parameterShape", +[](Model& m, val name) {
-          return val::array(m.tensors().entries()[tensor_id(m.tensors(), name)].shape);
+          return val::array(m.tensors().entries()[tensor_id(m.tensors(), std::move(name))].shape);
         })
         .function("setTraining", &Model::set_training)
         .function("manualSeed", +[](Model& m, double seed) { m.generator().manual_seed(uint64_t(seed)); })
@@ -234,8 +240,8 @@ EMSCRIPTEN_BINDINGS(normlab) {
     class_<Optimizer>("Optimizer")
         .constructor(+[](Model& model, val json) {
           OptimizerSpec spec;  // plain numbers: nothing to leak if it throws
-          NL_TRY(is_string(json, "optimizer"));
-          NL_TRY(parse_optimizer_spec(json.as<std::string>(), &spec));
+          NL_TRY(text_in(std::move(json), "optimizer", &g_text));
+          NL_TRY(parse_optimizer_spec(taken(&g_text), &spec));
           return new Optimizer(spec, model.tensors().params().size());
         }, allow_raw_pointers())
         .function("reset", &Optimizer::reset)
@@ -247,27 +253,32 @@ EMSCRIPTEN_BINDINGS(normlab) {
     class_<Lab>("Lab")
         .constructor<>()
         .function("setData", +[](Lab& lab, val json) {
-          NL_TRY(is_string(json, "data"));
-          NL_TRY(lab.set_data(json.as<std::string>()));  // changes nothing when it fails
+          NL_TRY(text_in(std::move(json), "data", &g_text));
+          NL_TRY(lab.set_data(taken(&g_text)));  // changes nothing when it fails
         })
-        .function("setBatchSize", +[](Lab& lab, int batch) { NL_TRY(lab.set_batch_size(batch)); })
+        .function("setBatchSize", +[](Lab& lab, double batch) { NL_TRY(lab.set_batch_size(int_in(batch, "batch_size"))); })
         .function("setInitMode", +[](Lab& lab, val mode) {
-          NL_TRY(is_string(mode, "init", "\"shared\" or \"sequential\""));
-          NL_TRY(lab.set_init_mode(mode.as<std::string>()));
+          NL_TRY(text_in(std::move(mode), "init", &g_text, "\"shared\" or \"sequential\""));
+          NL_TRY(lab.set_init_mode(taken(&g_text)));
         })
         .function("addRun", &add_run).function("replaceRun", &replace_run)
-        .function("removeRun", +[](Lab& lab, int index) { NL_TRY(lab.remove_run(index)); })
+        .function("removeRun", +[](Lab& lab, double index) { NL_TRY(lab.remove_run(int_in(index, "run"))); })
         .function("reset", +[](Lab& lab, double seed) {
           NL_TRY(check_seed(seed));
           NL_TRY(lab.reset(uint32_t(seed)));
         })
-        .function("step", +[](Lab& lab, int count) { return lab.step(count); })  // stops at an epoch's end
+        .function("step", +[](Lab& lab, double count) { return lab.step(int_in(count, "count")); })  // stops at an epoch's end
         .function("runState", &run_state).function("evaluate", &evaluate).function("grid", &grid)
         .function("logits", &logits).function("batchNormTrace", &batchnorm_trace).function("diagnostics", &diagnostics)
-        .function("parameterNames", +[](Lab& lab, int i) { return val::array(tensors(lab, i).names()); })
-        .function("getParameter", +[](Lab& lab, int i, val name) { return tensor_values(tensors(lab, i), name, false); })
-        .function("setParameter", +[](Lab& lab, int i, val name, val v) { tensor_assign(tensors(lab, i), name, v); })
-        .function("modelSpec", +[](Lab& lab, int i) { return model_spec_to_json(run_of(lab, i).model_spec); })
+        .function("parameterNames", +[](Lab& lab, double i) { return val::array(tensors(lab, i).names()); })
+        .function("getParameter", +[](Lab& lab, double i, val name) {
+          NL_TRY(name_in(std::move(name)));  // read (and released) before the run index can fail
+          int id = -1;
+          NL_TRY(tensors(lab, i).lookup(taken(&g_text), &id));
+          return tensor_values(tensors(lab, i), id, false);
+        })
+        .function("setParameter", +[](Lab& lab, double i, val name, val v) { tensor_assign(std::move(name), std::move(v), [&]() -> TensorTable& { return tensors(lab, i); }); })
+        .function("modelSpec", +[](Lab& lab, double i) { return model_spec_to_json(run_of(lab, i).model_spec); })
         GET(epochSummary, object("epoch", double(h.last_summary().epoch), "meanLoss", h.last_summary().mean_loss,
                                  "trainAccuracy", h.last_summary().train_accuracy))
         GET(trainData, dataset(h.train())) GET(testData, dataset(h.test())) GET(lastBatch, js(h.last_batch()))
@@ -276,8 +287,8 @@ EMSCRIPTEN_BINDINGS(normlab) {
         GET(epoch, double(h.epoch())) GET(stepInEpoch, h.step_in_epoch()) GET(stepsPerEpoch, h.steps_per_epoch());
   }
   function("inspectNorm", &inspect_norm_js);
-  function("randn", +[](double seed, int n) {  // torch.manual_seed(seed); torch.randn(n)
-    NL_TRY(torch_randn(seed, n, &g_out));
+  function("randn", +[](double seed, double n) {  // torch.manual_seed(seed); torch.randn(n)
+    NL_TRY(torch_randn(seed, int_in(n, "n"), &g_out));
     return js(g_out);
   });
   function("limits", &limits_json);  // every limit the engine checks (core/limits_table.h), as JSON
