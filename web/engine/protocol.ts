@@ -19,13 +19,15 @@ export interface ConfigError {
 // Every message carries `seq`, which frames echo: the page trusts a frame's `playing` only once the worker
 // has seen the page's latest command (frames already in flight describe the past).
 export type ToWorker = { seq: number } & (
-  | { type: 'configure'; config: LabConfig; id: number } // validate; if valid, replace the lab and reset
+  | { type: 'configure'; config: LabConfig; id: number; replay?: number } // validate; if valid, replace the lab and reset (then train to step `replay`: a restarted worker catches up)
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; unit: 'step' | 'epoch' }
   | { type: 'reset' }
   | { type: 'boundary'; trainBatch: boolean }
   | { type: 'crash' } // test hook: makes the worker die, to test the page's recovery
+  | { type: 'hang' }  // test hook: makes the worker stop silently (no error event), as a killed worker does
+  | { type: 'ping'; n: number } // the page's heartbeat: a worker that does not answer is restarted
   | { type: 'benchmark' } // the Performance panel: measured on a lab of its own, the current one untouched
   | { type: 'export'; format: 'pytorch' | 'model' } // what the Export PyTorch / Export model files hold
   | { type: 'import'; config: LabConfig; states: Record<string, number[]>[]; id: number } // a model file
@@ -119,4 +121,5 @@ export type FromWorker =
   | { type: 'benchmark'; result: BenchmarkResult }
   | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }
   | { type: 'import-error'; id: number; message: string }
+  | { type: 'pong'; n: number }
   | { type: 'fatal'; message: string };

@@ -37,6 +37,8 @@ let pendingDiagnostics: DiagnosticsPoint[] = [];
 let bnWatch: BnWatch | null = null;
 let linearWeights: Set<string>[] = []; // per run: the state_dict names of its linear layers' weights (residual blocks included)
 let normLayers: { name: string; type: string }[][] = []; // per run: its normalization layers (residual blocks included)
+let nonFinite: boolean[] = []; // per run: its last boundary was not finite (it is flagged, not drawn)
+const NON_FINITE = 'diverged: its outputs are not finite, so no boundary is drawn';
 
 
 // Builds a lab for `c`. On any error the current lab is left untouched and the errors are returned.
@@ -55,6 +57,7 @@ function dataExtent(xs: Float32Array[]): [number, number, number, number] {
 
 function clearPending() {
   const n = config ? config.runs.length : 0;
+  nonFinite = new Array(n).fill(false);
   stepTime = { seconds: [], steps: 0, last: [] };
   pendingLosses = Array.from({ length: n }, () => []);
   pendingFirstStep = lab ? lab.stepCount() + 1 : 1;
@@ -87,16 +90,19 @@ function importModel(c: LabConfig, states: Record<string, number[]>[], id: numbe
   install(next, c, id);
 }
 
-function configure(c: LabConfig, id: number) {
+function configure(c: LabConfig, id: number, replay = 0) {
   const { lab: next, errors } = buildLab(c);
   if (!next) {
     post({ type: 'config-error', id, errors });
     return;
   }
-  install(next, c, id);
+  install(next, c, id, replay);
 }
 
-function install(next: NormlabLab, c: LabConfig, id: number) {
+// A lab for `c`, posted to the page. `replay`: a restarted worker trains to the step its predecessor had
+// reached before it says anything (training is deterministic: the same steps give the same numbers), so the
+// page keeps its curves and the runs continue from where they were.
+function install(next: NormlabLab, c: LabConfig, id: number, replay = 0) {
   lab?.delete();
   lab = next;
   config = c;
@@ -105,6 +111,12 @@ function install(next: NormlabLab, c: LabConfig, id: number) {
   const train = lab.trainData(), test = lab.testData();
   extent = dataExtent([train.x, test.x]);
   clearPending();
+  if (replay > 0) {
+    while (lab.stepCount() < replay && !done() && !allStopped()) stepOnce();
+    const kept = lastEval; // the last evaluation stands; the page already has everything up to `replay`
+    clearPending();
+    lastEval = kept;
+  }
   post({ type: 'configured', id, config: c, train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, extent },
     [train.x.buffer, train.y.buffer, test.x.buffer, test.y.buffer]);
   // A quick coarse boundary first (the page paints something at once), the full-resolution one right after.
@@ -196,25 +208,29 @@ function boundary(size: number): Boundary | null {
   for (let r = 0; r < lab.runCount(); r++) {
     const p = lab.grid(r, size, size, x0, x1, y0, y1, trainBatchBoundary);
     const p1 = new Float32Array(size * size);
-    for (let k = 0; k < p1.length; k++) p1[k] = p[2 * k + 1];
-    probs.push(p1);
+    let finite = true;
+    for (let k = 0; k < p1.length; k++) finite = Number.isFinite((p1[k] = p[2 * k + 1])) && finite;
+    // A model whose outputs are not finite (an imported running_var < 0, say) is flagged, never drawn as NaN.
+    nonFinite[r] = !finite;
+    probs.push(finite ? p1 : new Float32Array(0));
   }
   return { w: size, h: size, extent, probs };
 }
 
 function sendFrame(withBoundary: boolean, gridSize = playing ? LIVE_GRID : STILL_GRID) {
   if (!lab || !config) return;
+  const b = withBoundary ? boundary(gridSize) : null;
   const runs: RunFrame[] = [];
   for (let r = 0; r < lab.runCount(); r++) {
     const s = lab.runState(r);
     if (stepTime.steps > 0) stepTime.last[r] = (stepTime.seconds[r] ?? 0) / stepTime.steps;
+    const [stopped, error] = nonFinite[r] && !s.stopped ? [true, NON_FINITE] : [s.stopped, s.error];
     runs.push({
       loss: s.stopped ? NaN : s.loss, trainAccuracy: lastEval.trainAccuracy[r], testAccuracy: lastEval.testAccuracy[r],
-      stepMs: (stepTime.last[r] ?? 0) * 1000, stopped: s.stopped, error: s.error,
+      stepMs: (stepTime.last[r] ?? 0) * 1000, stopped, error,
     });
   }
   if (stepTime.steps > 0) stepTime = { seconds: [], steps: 0, last: stepTime.last };
-  const b = withBoundary ? boundary(gridSize) : null;
   if (b) lastBoundaryAt = performance.now();
   post({
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
@@ -269,7 +285,13 @@ function handle(msg: ToWorker) {
   seq = msg.seq;
   switch (msg.type) {
     case 'configure':
-      configure(msg.config, msg.id);
+      configure(msg.config, msg.id, msg.replay);
+      break;
+    case 'ping':
+      post({ type: 'pong', n: msg.n });
+      break;
+    case 'hang':
+      self.close(); // stops without an error event: only the page's heartbeat notices
       break;
     case 'play':
       if (!lab || done()) break;

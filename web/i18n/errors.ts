@@ -25,6 +25,7 @@ const JA: Rule[] = [
   [/^batchnorm: no training batch yet/, () => 'batchnorm：まだ学習バッチがありません（1 ステップ進めてください）'],
   [/^diverged: the loss is (NaN|infinite); parameters were not updated$/, (what) => `発散：損失が ${what === 'NaN' ? 'NaN' : '無限大'} になりました。パラメータは更新していません`],
   [/^diverged: a gradient is not finite; parameters were not updated$/, () => '発散：勾配が有限の値でなくなりました。パラメータは更新していません'],
+  [/^diverged: its outputs are not finite, so no boundary is drawn$/, () => '発散：出力が有限の値でないため、決定境界は描画しません'],
   [/^hidden layers: a residual model has at most (\d+) blocks \(2 linear layers each\), got (\d+)$/, (n, v) =>
     `hidden layers：残差モデルのブロックは最大 ${n} 個です（1 ブロックに全結合層 2 つ。入力：${v}）`],
   [/^the lessons worker stopped: (.*)$/, (why) => `講義用のワーカーが停止しました（${why}）`],

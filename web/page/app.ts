@@ -3,10 +3,12 @@
 // mountLab runs it in a document (the page, main.ts) or in a shadow root (<norm-lab>, element.ts); each mount
 // has its own workers and state, so several can run on one page.
 // This file holds the lab's state (the applied and the draft configuration, playing, the preset, the link)
-// and the worker's life; the settings form (settings.ts), the toolbar (toolbar.ts) and the language switch
+// and what a restarted worker must catch up to (connection.ts keeps the worker alive); the settings form
+// (settings.ts), the toolbar (toolbar.ts) and the language switch
 // (language.ts) show it and report what the user does.
 import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
-import type { BnWatch, EpochPoint, FromWorker, ToWorker } from '../engine/protocol';
+import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
+import { WorkerConnection, type Command } from './connection';
 import { initialLang } from '../i18n';
 import { decodeHash, encodeHash, type Rejected, type Section } from '../state/urlstate.js';
 import { findPreset } from '../state/presets.js';
@@ -42,13 +44,13 @@ export function mountLab(o: MountOptions): LabController {
   let playing = false;
   let done = false;
   let status = { epoch: 0, step: 0 };
-  let worker: Worker;
-  let seq = 0; // numbers every command; see engine/protocol.ts
-  let workerReady = false;
   let epochHistory: EpochPoint[] = []; // every completed epoch of the running lab, for the CSV
   let importing = false; // the next 'configured' comes from a model file
   let painted = false; // the first boundary has been painted
   let bnWatch: BnWatch | null = null; // the BatchNorm feature the open lesson traces
+  // A restarted worker replays to the step its predecessor had reached; its 'configured' keeps the curves.
+  let restoring = false;
+  let resumePlaying = false; // play on once the restarted worker has caught up
   let section: Section | null = fromLink.section; // the lesson section the link opened (null: the first)
 
   const language = new LanguageSwitch(scope, o.lang ?? fromLink.lang ?? initialLang(), {
@@ -98,32 +100,25 @@ export function mountLab(o: MountOptions): LabController {
 
   // ---------------------------------------------------------------------------------------------- worker
 
-  type Command = ToWorker extends infer T ? (T extends unknown ? Omit<T, 'seq'> : never) : never;
-
-  function send(msg: Command) {
-    worker.postMessage({ ...msg, seq: ++seq } as ToWorker);
-  }
-
-  function startWorker() {
-    workerReady = false;
-    worker = trainerWorker();
-    worker.onmessage = (e: MessageEvent<FromWorker>) => receive(e.data);
-    worker.onerror = (e) => {
-      e.preventDefault();
-      worker.terminate();
+  const connection = new WorkerConnection(trainerWorker, {
+    receive,
+    // Nothing is lost: the new worker rebuilds the running configuration and trains to the step the page
+    // shows (deterministic: the same numbers), then plays on if the lab was playing.
+    restarted(why) {
+      showNotice(why === 'died' ? strings().workerDied : strings().workerStalled);
+      resumePlaying = playing;
       playing = false;
-      // A worker that never started (it cannot load here) is not restarted: restarting would loop.
-      if (!workerReady) {
-        showNotice(strings().workerFailed);
-        host.dataset.state = 'fatal';
-        updateButtons();
-        return;
-      }
-      showNotice(strings().workerDied);
-      startWorker();
-      applyDraft(applied);
-    };
-  }
+      restoring = true;
+      send({ type: 'configure', config: cloneConfig(applied), id: ++configId, replay: status.step });
+    },
+    fatal() {
+      playing = false;
+      showNotice(strings().workerFailed);
+      host.dataset.state = 'fatal';
+      updateButtons();
+    },
+  });
+  const send = (msg: Command) => connection.send(msg);
 
   // A preset sets every control and resets the runs; its caption says what to look at. Changing any control
   // afterwards leaves the preset (its caption no longer describes what is running).
@@ -166,14 +161,15 @@ export function mountLab(o: MountOptions): LabController {
   function receive(msg: FromWorker) {
     switch (msg.type) {
       case 'ready':
-        workerReady = true;
         if (bnWatch) send({ type: 'watch', bn: bnWatch }); // a restarted worker
         host.dataset.state = 'ready';
         break;
       case 'configured': {
         if (msg.id !== configId) break; // a newer configuration is on its way
         applied = msg.config;
-        epochHistory = [];
+        const restored = restoring; // a restarted worker caught up: the curves and the history stay
+        restoring = false;
+        if (!restored) epochHistory = [];
         showCode(scope.byId('code-table'), applied, language.lang);
         if (importing) {
           importing = false;
@@ -185,11 +181,16 @@ export function mountLab(o: MountOptions): LabController {
         writeLink();
         renderRuns(applied);
         runsView.boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
-        charts.reset(applied.runs.map((r) => r.name));
-        lessons.ready?.configured(applied);
+        if (!restored) {
+          charts.reset(applied.runs.map((r) => r.name));
+          lessons.ready?.configured(applied);
+        }
         done = false;
         updateButtons();
+        if (restored && resumePlaying) playing = true;
+        resumePlaying = false;
         if (playing) send({ type: 'play' }); // a new configuration keeps playing
+        updateButtons();
         break;
       }
       case 'config-error':
@@ -206,7 +207,7 @@ export function mountLab(o: MountOptions): LabController {
       case 'frame': {
         status = { epoch: msg.epoch, step: msg.step };
         done = msg.done;
-        if (msg.seq === seq) playing = msg.playing; // older frames were in flight before the latest command
+        if (msg.seq === connection.seq) playing = msg.playing; // older frames were in flight before the latest command
         charts.addSteps(msg.firstStep, msg.losses);
         charts.addEpochs(msg.epochs);
         epochHistory.push(...msg.epochs);
@@ -215,7 +216,10 @@ export function mountLab(o: MountOptions): LabController {
         if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs.map((r) => r.name));
         if (msg.boundary) {
           const b = msg.boundary;
-          runsView.boundaries.forEach((view, r) => { if (b.probs[r]) view.setProbabilities(b.probs[r], b.w, b.h, b.extent); });
+          runsView.boundaries.forEach((view, r) => {
+            if (b.probs[r]?.length) view.setProbabilities(b.probs[r], b.w, b.h, b.extent);
+            else if (b.probs[r]) view.clearProbabilities(); // not finite: flagged by its card, not drawn
+          });
         }
         lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
         updateStatus();
@@ -244,7 +248,7 @@ export function mountLab(o: MountOptions): LabController {
   // ------------------------------------------------------------------------------------------- commands
 
   function play() {
-    if (done || !workerReady) return;
+    if (done || !connection.ready) return;
     playing = true;
     send({ type: 'play' });
     updateButtons();
@@ -341,7 +345,7 @@ export function mountLab(o: MountOptions): LabController {
     },
     watch: (bn) => {
       bnWatch = bn;
-      if (workerReady) send({ type: 'watch', bn });
+      if (connection.ready) send({ type: 'watch', bn });
     },
     sectionChanged: (id) => {
       section = id;
@@ -362,12 +366,15 @@ export function mountLab(o: MountOptions): LabController {
   language.applyStrings();
   reportRejected(fromLink.rejected);
   toolbar.showLoading();
-  startWorker();
   submit();
   requestAnimationFrame(frame);
   if (o.standalone) {
-    // A handle for tests and the curious: makes the worker fail, to see the page recover.
-    (window as unknown as { normlabDebug: object }).normlabDebug = { crashWorker: () => send({ type: 'crash' }) };
+    // A handle for tests and the curious: makes the worker fail (an error) or stop silently, to see the page
+    // recover.
+    (window as unknown as { normlabDebug: object }).normlabDebug = {
+      crashWorker: () => send({ type: 'crash' }),
+      hangWorker: () => send({ type: 'hang' }),
+    };
   }
 
   return {
@@ -380,8 +387,7 @@ export function mountLab(o: MountOptions): LabController {
     destroy() {
       destroyed = true;
       listeners.abort();
-      worker.onerror = null;
-      worker.terminate();
+      connection.destroy();
       lessons.destroy();
       charts.destroy();
       o.container.replaceChildren();
