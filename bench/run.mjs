@@ -8,6 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModule, runNormlab } from './normlab_bench.mjs';
 import { scalingSvg } from './svg.mjs';
+import { playRatios, playRows } from './play.mjs';
 
 const quick = process.argv.includes('--quick');
 const here = (p) => new URL(p, import.meta.url).pathname;
@@ -69,6 +70,9 @@ for (const w of [...lesson, ...batchSweep, ...widthSweep]) {
 }
 const g = ms(normlab);
 rows.push(`| 200×200 grid, eval (ms) | ${fmt(g)} | ${fmt(ms(torch))} | ${fmt(ms(tfjs))} | ${ratio(g, ms(torch))} | ${ratio(g, ms(tfjs))} | ≤ 18 ms ${g <= 18 ? '✓' : '✗'} |`);
+console.error('… full-speed play vs training');
+const play = await playRatios(M, { steps: quick ? 200 : 400, repeats: quick ? 1 : 3 });
+rows.push(...playRows(play));
 const heap = get(normlab, 'heap');
 const heapDelta = heap.after_bytes - heap.before_bytes;
 rows.push(`| heap after 10⁵ steps + 1,000 resets | ${heapDelta >= 0 ? '+' : ''}${heapDelta} bytes | | | | | ± 1 MB ${Math.abs(heapDelta) <= 1 << 20 ? '✓' : '✗'} |`);
@@ -77,7 +81,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${proces
   (torch ? `, torch ${torch.version} (${torch.threads} threads)` : '') + (tfjs ? `, tfjs ${tfjs.version}${tfjs.simd ? ' (SIMD)' : ''} via ${tfjs.api}` : '');
 const table = `${rows.join('\n')}\n\nMedians of ${spec.repeats} runs; ${machine}; ${new Date().toISOString().slice(0, 10)}.\n`;
 console.log(`\n${table}`);
-writeFileSync(here('results.json'), JSON.stringify({ date: new Date().toISOString(), machine, spec: { ...spec, data: undefined }, normlab, torch, tfjs }, null, 1));
+writeFileSync(here('results.json'), JSON.stringify({ date: new Date().toISOString(), machine, spec: { ...spec, data: undefined }, normlab, torch, tfjs, play }, null, 1));
 writeFileSync(here('results.md'), table);
 writeFileSync(here('../docs/benchmarks-scaling.svg'), scalingSvg({ sizes, impls: [['normlab (wasm)', normlab], ['PyTorch eager', torch], ['TF.js wasm', tfjs]] }));
 console.error('wrote bench/results.json, bench/results.md, docs/benchmarks-scaling.svg');

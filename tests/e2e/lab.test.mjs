@@ -204,6 +204,9 @@ test('Performance panel measures the lesson experiment in the worker; long tasks
     Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
   assert.match(perf['whole experiment'], /^\d+\.\d\d s$/);
   assert.match(perf['200 × 200 boundary (eval mode)'], /^\d+\.\d ms$/);
+  // Playing as Play does against training alone (ratios are reported, not asserted: timing is the bench's).
+  assert.match(perf['playing lesson vs training alone'], /^\d+\.\d\d× · training \d+% · \d+²$/);
+  assert.match(perf['playing deep-sigmoid vs training alone'], /^\d+\.\d\d× · training \d+% · \d+²$/);
   assert.equal(await statusOf(page), 'epoch 0 · step 0', 'the lab itself was not trained by the measurement');
   // While playing at full speed: long main-thread tasks and frames per second (reported, not asserted).
   await page.evaluate(() => {
@@ -220,8 +223,11 @@ test('Performance panel measures the lesson experiment in the worker; long tasks
   await page.getByRole('button', { name: 'Play' }).click();
   await page.waitForTimeout(3000);
   const live = await page.evaluate(() => ({ longTasksMs: window.__long, fps: window.__frames / ((performance.now() - window.__t0) / 1000) }));
+  const liveShare = await page.locator('#perf-results').evaluate((dl) =>
+    [...dl.querySelectorAll('dt')].find((dt) => /training while playing/.test(dt.textContent))?.nextElementSibling.textContent);
+  assert.match(liveShare ?? '', /^\d+%$/, 'the live training share is shown while playing');
   await page.getByRole('button', { name: 'Pause' }).click();
-  const report = { firstBoundaryMs, ...perf, longestTaskMs: Math.max(0, ...live.longTasksMs), longTasks: live.longTasksMs.length, fps: Number(live.fps.toFixed(1)) };
+  const report = { firstBoundaryMs, ...perf, liveShare, longestTaskMs: Math.max(0, ...live.longTasksMs), longTasks: live.longTasksMs.length, fps: Number(live.fps.toFixed(1)) };
   await mkdir('test-results', { recursive: true });
   await writeFile('test-results/performance.json', JSON.stringify(report, null, 1));
   console.log(`# performance (this machine, not asserted): ${JSON.stringify(report)}`);

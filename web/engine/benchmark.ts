@@ -4,6 +4,12 @@
 import type { NormlabModule } from './normlab';
 import type { BenchmarkResult } from './protocol';
 import { type LabConfig, defaultConfig, setUpLab } from '../state/config';
+import { findPreset } from '../state/presets';
+import { simulatePlay, type PlayLab } from './pacing';
+
+// Playing, as the worker plays, against training alone: the lesson and the costliest preset to draw.
+export const PLAY_PRESETS = ['lesson', 'deep-sigmoid'];
+export const PLAY_STEPS = 400;
 
 export function benchmarkConfig(): LabConfig {
   const c = defaultConfig();
@@ -23,7 +29,8 @@ export function benchmark(M: NormlabModule): BenchmarkResult {
     const g0 = performance.now();
     bench.grid(1, 200, 200, -2, 3, -1.5, 2, false);
     const gridMs = performance.now() - g0;
-    return { experimentSeconds: seconds, stepsPerSecond: steps / seconds, usPerRunStep: (seconds * 1e6) / (steps * c.runs.length), gridMs };
+    const play = PLAY_PRESETS.map((preset) => ({ preset, ...simulatePlay(() => new M.Lab() as unknown as PlayLab, findPreset(preset)!.config, PLAY_STEPS) }));
+    return { experimentSeconds: seconds, stepsPerSecond: steps / seconds, usPerRunStep: (seconds * 1e6) / (steps * c.runs.length), gridMs, play };
   } finally {
     bench.delete();
   }

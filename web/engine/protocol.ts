@@ -65,6 +65,7 @@ export interface BenchmarkResult {
   stepsPerSecond: number;    // lockstep steps (both runs) per second during it
   usPerRunStep: number;      // µs per training step of one run
   gridMs: number;            // a 200 × 200 eval-mode boundary of the BatchNorm run
+  play: { preset: string; ratio: number; share: number; liveGrid: number }[]; // playing vs pure training (pacing.ts)
 }
 
 export interface Points {
@@ -117,6 +118,7 @@ export type FromWorker =
       boundary: Boundary | null;
       diagnostics: DiagnosticsPoint[]; // samples taken since the last frame
       bnTrace: BnTrace | null;          // the watched BatchNorm feature, if any
+      trainingShare: number;            // while playing: the share of the worker's time spent training (NaN paused)
     }
   | { type: 'benchmark'; result: BenchmarkResult }
   | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }

@@ -8,11 +8,10 @@ import { type LabConfig, linearWeightNames, normLayerNames } from '../state/conf
 import { buildLab as buildCheckedLab } from '../state/checks';
 import type { ExportPayload } from '../export/pytorch';
 import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
+import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
 
-const SLICE_MS = 12;               // training time per slice while playing
-const BOUNDARY_INTERVAL_MS = 100;  // boundary repaint period while playing
-const LIVE_GRID = 96;              // boundary resolution while playing
-const STILL_GRID = 200;            // ... when paused (the lesson's 200 × 200)
+const STILL_GRID = 200;            // boundary resolution when paused (the lesson's 200 × 200); playing: pacing.ts
+const FIRST_GRID = 96;             // the quick first boundary after a configuration
 const DIAGNOSTICS_PER_EPOCH = 8;   // layer statistics / gradient flow samples per epoch (and at every epoch end)
 
 const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
@@ -31,6 +30,7 @@ let pendingEpochs: EpochPoint[] = [];
 let stepTime = { seconds: [] as number[], steps: 0, last: [] as number[] };
 let lastEval: { trainAccuracy: number[]; testAccuracy: number[] } = { trainAccuracy: [], testAccuracy: [] };
 let lastBoundaryAt = 0;
+const pacer = new Pacer(); // the live grid's size, and the share of playing time spent training
 let ticking = false;
 let seq = 0; // the last command processed, echoed in frames
 let pendingDiagnostics: DiagnosticsPoint[] = [];
@@ -120,7 +120,7 @@ function install(next: NormlabLab, c: LabConfig, id: number, replay = 0) {
   post({ type: 'configured', id, config: c, train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, extent },
     [train.x.buffer, train.y.buffer, test.x.buffer, test.y.buffer]);
   // A quick coarse boundary first (the page paints something at once), the full-resolution one right after.
-  sendFrame(true, LIVE_GRID);
+  sendFrame(true, FIRST_GRID);
   const built = lab;
   setTimeout(() => { if (!playing && lab === built) sendFrame(true, STILL_GRID); }, 0);
 }
@@ -217,9 +217,11 @@ function boundary(size: number): Boundary | null {
   return { w: size, h: size, extent, probs };
 }
 
-function sendFrame(withBoundary: boolean, gridSize = playing ? LIVE_GRID : STILL_GRID) {
+function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() : STILL_GRID) {
   if (!lab || !config) return;
+  const b0 = performance.now();
   const b = withBoundary ? boundary(gridSize) : null;
+  if (b && playing) pacer.drew(gridSize * gridSize, performance.now() - b0);
   const runs: RunFrame[] = [];
   for (let r = 0; r < lab.runCount(); r++) {
     const s = lab.runState(r);
@@ -235,7 +237,7 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? LIVE_GRID : STILL
   post({
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
     playing, done: done(), losses: pendingLosses, firstStep: pendingFirstStep, epochs: pendingEpochs, runs, boundary: b,
-    diagnostics: pendingDiagnostics, bnTrace: bnTrace(),
+    diagnostics: pendingDiagnostics, bnTrace: bnTrace(), trainingShare: playing ? pacer.share(performance.now()) : NaN,
   }, b ? b.probs.map((p) => p.buffer) : []);
   pendingLosses = pendingLosses.map(() => []);
   pendingDiagnostics = [];
@@ -248,15 +250,20 @@ function tick() {
   if (!playing || !lab) return;
   const t0 = performance.now();
   while (performance.now() - t0 < SLICE_MS && !done() && !allStopped()) stepOnce();
+  pacer.trained(performance.now() - t0);
   if (done() || allStopped()) playing = false;
   sendFrame(!playing || performance.now() - lastBoundaryAt >= BOUNDARY_INTERVAL_MS);
   schedule();
 }
 
+// The next slice, after the messages that arrived meanwhile. Through a MessageChannel, not setTimeout(0):
+// browsers clamp nested timeouts to 4 ms, a quarter of a slice spent idle.
+const nextSlice = new MessageChannel();
+nextSlice.port1.onmessage = () => tick();
 function schedule() {
   if (playing && !ticking) {
     ticking = true;
-    setTimeout(tick, 0);
+    nextSlice.port2.postMessage(0);
   }
 }
 
@@ -295,6 +302,7 @@ function handle(msg: ToWorker) {
       break;
     case 'play':
       if (!lab || done()) break;
+      if (!playing) pacer.begin(performance.now());
       playing = true;
       schedule();
       break;

@@ -222,6 +222,7 @@ export function mountLab(o: MountOptions): LabController {
           });
         }
         lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
+        if (msg.boundary) toolbar.showTrainingShare(msg.trainingShare);
         updateStatus();
         updateButtons();
         o.onState?.({ step: msg.step, epoch: msg.epoch, loss: msg.runs.map((r) => (Number.isFinite(r.loss) ? r.loss : null)) });

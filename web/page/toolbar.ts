@@ -27,6 +27,7 @@ export interface ToolbarHost {
 
 export class Toolbar {
   private perfResults: [string, string][] = [];
+  private liveShare: number | null = null;
   private firstPaintMs: number | null = null; // when the first boundary was painted, after navigation start
 
   // keys: where the keys are listened to (until `signal` aborts).
@@ -110,11 +111,19 @@ export class Toolbar {
       [s.perfSteps, `${Math.round(r.stepsPerSecond).toLocaleString()}`],
       [s.perfStep, `${r.usPerRunStep.toFixed(0)} µs`],
       [s.perfGrid, `${r.gridMs.toFixed(1)} ms`],
+      ...r.play.map((p): [string, string] => [s.perfPlay(p.preset), `${p.ratio.toFixed(2)}× · ${s.perfShare} ${(100 * p.share).toFixed(0)}% · ${p.liveGrid}²`]),
     ];
     this.showPerf();
     const button = this.scope.byId<HTMLButtonElement>('btn-measure');
     button.disabled = false;
     button.textContent = s.measure;
+  }
+
+  // While playing: the share of the worker's time spent training (the rest draws boundaries and posts frames).
+  showTrainingShare(share: number) {
+    if (!Number.isFinite(share)) return;
+    this.liveShare = share;
+    this.showPerf();
   }
 
   showFirstPaint(ms: number) {
@@ -125,6 +134,7 @@ export class Toolbar {
   private showPerf() {
     const rows: [string, string][] = [...this.perfResults];
     if (this.firstPaintMs !== null) rows.push([this.host.strings().perfFirstPaint, `${this.firstPaintMs.toFixed(0)} ms`]);
+    if (this.liveShare !== null) rows.push([this.host.strings().perfLiveShare, `${(100 * this.liveShare).toFixed(0)}%`]);
     this.scope.byId('perf-results').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', { textContent: k }), el('dd', '', { textContent: v })]));
   }
 

@@ -1,0 +1,53 @@
+// Full-speed play is paced by training (web/engine/pacing.ts): on a simulated clock, a lab whose boundary is
+// as costly as the deep sigmoid preset's still trains ≥ 75 % of the time and repaints ≥ 5 times a second, and
+// a cheap one gets the full live grid. No real time is measured here (that is npm run bench's job).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { BOUNDARY_INTERVAL_MS, LIVE_GRID_MAX, LIVE_GRID_MIN, Pacer, simulatePlay } from '../../build-unit/engine/pacing.js';
+import { defaultConfig } from '../../build-unit/state/config.js';
+
+// A lab on a fake clock: a step costs `stepMs`, a grid `msPerPoint` per point and run.
+function fakeLab(clock, { stepMs, msPerPoint, runs = 2 }) {
+  let steps = 0;
+  const grids = [];
+  return {
+    grids,
+    setData() {}, setBatchSize() {}, addRun() {}, reset() { steps = 0; },
+    step(n) { const k = Math.max(1, n); steps += k; clock.t += k * stepMs; return k; },
+    stepCount: () => steps,
+    runCount: () => runs,
+    runState: () => ({ stopped: false, loss: 0.5 }),
+    grid(r, w, h) { clock.t += w * h * msPerPoint; grids.push({ at: clock.t, w }); return new Float32Array(2 * w * h); },
+    delete() {},
+  };
+}
+
+for (const [name, costs, expectGrid] of [
+  ['deep sigmoid (4 runs, a costly boundary)', { stepMs: 8, msPerPoint: 0.027, runs: 4 }, (g) => g < LIVE_GRID_MAX],
+  ['the lesson (2 runs, a cheap boundary)', { stepMs: 0.15, msPerPoint: 0.0003, runs: 2 }, (g) => g === LIVE_GRID_MAX],
+]) {
+  test(`play is paced by training: ${name}`, () => {
+    const clock = { t: 0 };
+    let lab;
+    const r = simulatePlay(() => (lab = fakeLab(clock, costs)), defaultConfig(), 3000, () => clock.t);
+    assert.ok(r.share >= 0.75, `training share ${r.share}`);
+    assert.ok(r.ratio <= 1.5, `play ÷ training ${r.ratio}`);
+    assert.ok(expectGrid(r.liveGrid), `live grid ${r.liveGrid}`);
+    // Repaints: at least 5 a second of play (one interval apart, give or take a training slice).
+    const times = [...new Set(lab.grids.map((g) => g.at))];
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    assert.ok(Math.max(...gaps) <= BOUNDARY_INTERVAL_MS + 30, `longest gap between repaints ${Math.max(...gaps)} ms`);
+  });
+}
+
+test('the live grid follows the measured cost, between its bounds', () => {
+  const p = new Pacer();
+  p.drew(96 * 96, 1);    // cheap
+  assert.equal(p.liveGrid(), LIVE_GRID_MAX);
+  const q = new Pacer();
+  q.drew(96 * 96, 5000); // very costly
+  assert.equal(q.liveGrid(), LIVE_GRID_MIN);
+  const m = new Pacer();
+  m.drew(96 * 96, 90);   // the deep sigmoid preset at 96 × 96, as measured in a browser
+  assert.ok(m.liveGrid() > LIVE_GRID_MIN && m.liveGrid() < LIVE_GRID_MAX, String(m.liveGrid()));
+});

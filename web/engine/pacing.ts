@@ -1,0 +1,101 @@
+// Full-speed play is paced by training, not by drawing. The worker trains in slices of SLICE_MS and draws the
+// decision boundaries at most every BOUNDARY_INTERVAL_MS (5 repaints a second), on a live grid sized from the
+// boundary's measured cost so that drawing takes at most BOUNDARY_SHARE of the time: a deep model gets a
+// coarser live grid (at least LIVE_GRID_MIN), a small one the full LIVE_GRID_MAX. Paused, the boundary is
+// drawn at full resolution. simulatePlay replays this loop on a lab of its own, for the Performance panel
+// and npm run bench: the time to play a configuration against its pure training time.
+import { type LabConfig, setUpLab, type LabSetup } from '../state/config.js';
+
+export const SLICE_MS = 12;
+export const BOUNDARY_INTERVAL_MS = 200;
+export const BOUNDARY_SHARE = 0.2;
+export const LIVE_GRID_MAX = 96;
+export const LIVE_GRID_MIN = 16;
+
+export class Pacer {
+  private msPerPoint = 0; // one grid point through every run (all runs together), measured and smoothed
+  private start = 0;
+  private trainMs = 0;
+
+  begin(now: number) {
+    this.start = now;
+    this.trainMs = 0;
+  }
+
+  // The live grid's side: as fine as BOUNDARY_SHARE of one interval allows at the measured cost.
+  liveGrid(): number {
+    if (!this.msPerPoint) return 48; // not measured yet: a modest first grid
+    const side = Math.floor(Math.sqrt((BOUNDARY_SHARE * BOUNDARY_INTERVAL_MS) / this.msPerPoint));
+    return Math.max(LIVE_GRID_MIN, Math.min(LIVE_GRID_MAX, side));
+  }
+
+  trained(ms: number) {
+    this.trainMs += ms;
+  }
+
+  // A boundary of `points` grid points (every run's) took `ms`.
+  drew(points: number, ms: number) {
+    const cost = ms / Math.max(1, points);
+    this.msPerPoint = this.msPerPoint ? 0.7 * this.msPerPoint + 0.3 * cost : cost;
+  }
+
+  // The share of the time since begin() spent training.
+  share(now: number): number {
+    return now > this.start ? this.trainMs / (now - this.start) : NaN;
+  }
+}
+
+// The engine calls play makes (a Lab of the module: see normlab.d.ts).
+export interface PlayLab extends LabSetup {
+  step(count: number): number;
+  stepCount(): number;
+  runCount(): number;
+  runState(run: number): { stopped: boolean; loss: number };
+  grid(run: number, w: number, h: number, x0: number, x1: number, y0: number, y1: number, trainBatch: boolean): Float32Array;
+  delete(): void;
+}
+
+export interface PlayResult {
+  steps: number;
+  trainMs: number;    // the same steps, trained in one go
+  playMs: number;     // played as the worker plays: slices, run states, boundaries on the live grid
+  ratio: number;      // playMs / trainMs
+  share: number;      // the share of playing time spent training
+  liveGrid: number;   // the live grid's side it settled on
+}
+
+// Plays `steps` steps of `c` as the worker does, and trains them again in one go, on a lab of its own.
+export function simulatePlay(make: () => PlayLab, c: LabConfig, steps: number, now = () => performance.now()): PlayResult {
+  const lab = setUpLab(make(), c);
+  try {
+    while (lab.stepCount() < Math.min(20, steps)) lab.step(1); // warm up (the JIT, the caches), then measure
+    lab.reset(c.training.seed);
+    let t0 = now();
+    while (lab.stepCount() < steps) lab.step(steps - lab.stepCount());
+    const trainMs = now() - t0;
+    lab.reset(c.training.seed);
+    const pacer = new Pacer();
+    t0 = now();
+    pacer.begin(t0);
+    let lastDrawn = -Infinity, grid = 0;
+    while (lab.stepCount() < steps) {
+      const s0 = now();
+      while (now() - s0 < SLICE_MS && lab.stepCount() < steps) {
+        lab.step(1);
+        for (let r = 0; r < lab.runCount(); r++) lab.runState(r);
+      }
+      pacer.trained(now() - s0);
+      if (now() - lastDrawn >= BOUNDARY_INTERVAL_MS) {
+        const b0 = now();
+        grid = pacer.liveGrid();
+        for (let r = 0; r < lab.runCount(); r++) lab.grid(r, grid, grid, -2, 3, -1.5, 2, false);
+        lastDrawn = now();
+        pacer.drew(grid * grid, lastDrawn - b0);
+      }
+    }
+    const playMs = now() - t0;
+    return { steps, trainMs, playMs, ratio: playMs / trainMs, share: pacer.share(now()), liveGrid: grid };
+  } finally {
+    lab.delete();
+  }
+}
