@@ -8,7 +8,7 @@
 import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
 import type { BnWatch, EpochPoint, FromWorker, ToWorker } from '../engine/protocol';
 import { initialLang } from '../i18n';
-import { decodeHash, encodeHash, type Rejected, type Section } from '../state/urlstate.js';
+import { decodeHash, encodeHash, rejectedText, type Rejected, type Section } from '../state/urlstate.js';
 import { findPreset } from '../state/presets.js';
 import { applyLayout } from './embed';
 import type { LabController, MountOptions } from './api';
@@ -286,7 +286,7 @@ export function mountLab(o: MountOptions): LabController {
   }
 
   function reportRejected(rejected: Rejected[]) {
-    if (rejected.length) showNotice(`${strings().linkRejected} ${rejected.map((r) => `${r.field}: ${r.reason}`).join('; ')}`);
+    if (rejected.length) showNotice(`${strings().linkRejected} ${rejectedText(rejected)}`);
   }
 
   // ------------------------------------------------------------------------------------------------ link
