@@ -303,10 +303,11 @@ export function mountLab(o: MountOptions): LabController {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
-  // Applies a configuration in the link format (a pasted hash, or a parent frame's 'load').
-  function loadLink(hash: string) {
+  // Applies a configuration in the link format (a pasted hash, or a parent frame's 'load', with what its
+  // message could not carry over into the link in `rejected`).
+  function loadLink(hash: string, rejected: Rejected[] = []) {
     const d = decodeHash(hash);
-    reportRejected(d.rejected);
+    reportRejected([...rejected, ...d.rejected]);
     if (d.lang && d.lang !== language.lang) language.set(d.lang);
     if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
     setPreset(d.preset);
