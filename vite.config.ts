@@ -1,6 +1,7 @@
 // The lab page: root web/, every URL relative (works under any sub-path, from any static host).
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { PAGE_CSP, cspMeta } from './scripts/csp.mjs';
 
 export default defineConfig({
   root: 'web',
@@ -21,6 +22,16 @@ export default defineConfig({
       output: { entryFileNames: (chunk) => (chunk.name === 'element' ? 'normlab-element.js' : 'assets/[name]-[hash].js') },
     },
   },
+  // Every built page carries the Content-Security-Policy as a <meta> tag (scripts/csp.mjs). Not in the dev server
+  // (npx vite), which injects inline styles and scripts.
+  plugins: [{
+    name: 'normlab-csp',
+    apply: 'build',
+    transformIndexHtml(html: string) {
+      if (!html.includes('<meta charset="utf-8">')) throw new Error('normlab-csp: a page without <meta charset="utf-8">');
+      return html.replace('<meta charset="utf-8">', (m) => `${m}\n  ${cspMeta(PAGE_CSP)}`);
+    },
+  }],
   worker: { format: 'es' },
   resolve: {
     alias: {

@@ -1,9 +1,11 @@
 // npm run build:single → dist-single/normlab.html: the whole lab in one HTML file that works when opened from
 // disk (file://). Vite (vite.single.config.ts) bundles one script with the workers and the wasm inlined and
-// one stylesheet; this puts both into the HTML, so the file loads nothing else.
+// one stylesheet; this puts both into the HTML, so the file loads nothing else, and adds the policy that allows
+// exactly them (scripts/csp.mjs singleFileCsp: their hashes, blob: workers, the data: wasm module).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cspMeta, singleFileCsp } from './csp.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 execFileSync('npx', ['vite', 'build', '-c', 'vite.single.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
@@ -19,6 +21,8 @@ html = html.replace(/<script type="module" crossorigin src="[^"]+"><\/script>/, 
 html = html.replace(/<link rel="stylesheet" crossorigin href="[^"]+">/, () => { found++; return `<style>${css}</style>`; });
 if (found !== 1 + styles.length) throw new Error('build:single: the built HTML does not reference the bundle as expected');
 if (/(src|href)="\.\/assets\//.test(html)) throw new Error('build:single: a file reference is left in the HTML');
+html = html.replace(/<meta charset="utf-8">/, (m) => { found++; return `${m}\n  ${cspMeta(singleFileCsp({ script: js, style: css }))}`; });
+if (found !== 2 + styles.length) throw new Error('build:single: no <meta charset> to put the Content-Security-Policy after');
 mkdirSync(join(root, 'dist-single'), { recursive: true });
 writeFileSync(join(root, 'dist-single', 'normlab.html'), html);
 console.log(`dist-single/normlab.html: ${(html.length / 1e6).toFixed(2)} MB, self-contained; open it from disk`);

@@ -1,9 +1,11 @@
 // A small static server for dist/ (npm start, and the e2e tests, which mount it under a sub-path).
 //   node scripts/serve.mjs [--port 5173] [--base /]
+// As a command it sends the page's Content-Security-Policy header (scripts/csp.mjs) with every file.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PAGE_CSP } from './csp.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -52,6 +54,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return i > 0 ? process.argv[i + 1] : fallback;
   };
   const root = fileURLToPath(new URL('../dist', import.meta.url));
-  const { url } = await serve({ root, base: arg('--base', '/'), port: Number(arg('--port', process.env.PORT ?? 5173)), host: arg('--host', '127.0.0.1') });
+  const { url } = await serve({ root, base: arg('--base', '/'), port: Number(arg('--port', process.env.PORT ?? 5173)), host: arg('--host', '127.0.0.1'),
+    headers: { 'content-security-policy': PAGE_CSP } });
   console.log(`normlab is running at ${url}  (Ctrl+C to stop)`);
 }

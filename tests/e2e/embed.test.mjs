@@ -15,9 +15,13 @@ const foreign = await serve({ root: hostDir, base: '/' });
 test.after(async () => { allowed.server.close(); foreign.server.close(); await env.close(); });
 
 const labOrigin = new URL(env.url).origin;
+// The host page: the lab in a frame, and a sandboxed frame (an opaque origin, "null") that relays whatever the
+// host posts to it on to the lab, as a hostile frame on the tutorial page would.
 const hostPage = (origins) => `<!doctype html><meta charset="utf-8"><title>host</title>
 <iframe id="lab" title="normlab" style="width: 900px; height: 600px" src="${env.url}?embed=1&show=toolbar,boundary,loss&origins=${encodeURIComponent(origins)}"></iframe>
+<iframe id="sandboxed" sandbox="allow-scripts" srcdoc="<script>addEventListener('message', (e) => parent.frames[0].postMessage(e.data, '*'));</script>"></iframe>
 <script>
+  window.fromSandbox = (m) => document.getElementById('sandboxed').contentWindow.postMessage(m, '*');
   window.received = [];
   addEventListener('message', (e) => { if (e.origin === ${JSON.stringify(labOrigin)}) window.received.push(e.data); });
   window.send = (m) => document.getElementById('lab').contentWindow.postMessage(m, ${JSON.stringify(labOrigin)});
@@ -47,9 +51,10 @@ test('an allowed parent drives the embedded lab and hears its state and height',
   assert.equal(state.epoch, 0);
   assert.equal(state.loss.length, 2);
   assert.ok(state.loss.every((l) => l > 0 && l < 2));
-  await page.evaluate(() => window.send({ normlab: 'load', config: { data: 'circles', width: 16, run: ['LN~layernorm~before~8'] } }));
+  await page.evaluate(() => window.send({ normlab: 'load', config: { data: 'circles', width: 16, run: ['LN~layernorm~before~8'], extra: { nested: 1 } } }));
   await frame.locator('canvas[aria-label*="decision boundary of LN"]').waitFor();
   assert.equal(await frame.locator('#dataset').inputValue(), 'circles');
+  assert.match(await frame.locator('#notice-text').textContent(), /extra: expected a string, a number or a boolean \(or a list of them\), got a value of type object/);
   await page.evaluate(() => window.send({ normlab: 'play' }));
   await page.waitForFunction(() => window.received.some((m) => m.normlab === 'state' && m.step > 30));
   await page.evaluate(() => window.send({ normlab: 'pause' }));
@@ -65,6 +70,15 @@ test('a foreign parent is ignored', async () => {
   assert.equal(await frame.getByRole('status').textContent(), 'epoch 0 · step 0');
   assert.equal(await frame.locator('#dataset').inputValue(), 'moons');
   assert.ok(!(await page.evaluate(() => window.received.some((m) => m.normlab === 'state' && m.step > 0))));
+  await page.close();
+});
+
+test('a sandboxed frame (origin "null") is ignored, even when origins= lists opaque origins', async () => {
+  const { page, frame } = await openHost(foreign, 'data:,x,null,file:///tmp/x,blob:null/1,javascript:alert(1)');
+  await page.evaluate(() => { window.fromSandbox({ normlab: 'step' }); window.fromSandbox({ normlab: 'load', config: 'data=xor' }); });
+  await page.waitForTimeout(800);
+  assert.equal(await frame.getByRole('status').textContent(), 'epoch 0 · step 0');
+  assert.equal(await frame.locator('#dataset').inputValue(), 'moons');
   await page.close();
 });
 

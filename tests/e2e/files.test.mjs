@@ -47,8 +47,10 @@ test('a bad model file names its problem and leaves the lab as it was', async ()
   const good = JSON.parse(await save(page, 'Export model', 'good.json'));
   const cases = [
     ['not-json.json', '{"format": "normlab-model", ', /^model file: not JSON/],
-    ['other.json', JSON.stringify({ hello: 1 }), /not a normlab model file/],
-    ['newer.json', JSON.stringify({ ...good, version: 9 }), /version 9 is not one this normlab reads/],
+    ['other.json', JSON.stringify({ hello: 1 }), /^model file: format: not a normlab model file/],
+    ['newer.json', JSON.stringify({ ...good, version: 9 }), /^model file: version: 9 is newer than this normlab reads \(1\)$/],
+    ['version-text.json', JSON.stringify({ ...good, version: '1' }), /^model file: version: must be the number 1, got "1"$/],
+    ['version-zero.json', JSON.stringify({ ...good, version: 0 }), /^model file: version: must be the number 1, got 0$/],
     ['bad-config.json', JSON.stringify({ ...good, config: { ...good.config, model: { ...good.config.model, width: 9999 } } }), /config: width: "9999" is not an integer in \[2, 256\]/],
     ['short.json', JSON.stringify({ ...good, runs: good.runs.map((r, i) => (i ? { ...r, state: { ...r.state, '0.weight': [1, 2] } } : r)) }), /0\.weight: expected 128 values, got 2/],
     ['missing.json', JSON.stringify({ ...good, runs: good.runs.map((r) => ({ ...r, state: Object.fromEntries(Object.entries(r.state).filter(([k]) => k !== '0.bias')) })) }), /run 1 \(No norm\): 0\.bias is missing from the file/],

@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
@@ -45,6 +46,40 @@ export async function openLab(env, path = '') {
   await page.waitForSelector('body[data-state="ready"]');
   await page.waitForFunction(() => /(step|ステップ) 0/.test(document.getElementById('status')?.textContent ?? ''));
   return { page, errors, wasmTypes };
+}
+
+// Records a page's console errors, page errors and every Content-Security-Policy violation any of its frames
+// reports (window.__violations in each frame; `violations()` reads the top frame's).
+export async function watchViolations(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return { errors, violations: () => page.evaluate(() => window.__violations) };
+}
+
+// Whether an inline script injected into the page runs (it must not under the lab's policy).
+export const inlineScriptRuns = (page) => page.evaluate(() => {
+  const s = document.createElement('script');
+  s.textContent = 'window.__injected = true';
+  document.head.append(s);
+  return window.__injected === true;
+});
+
+// axe-core's serious and critical accessibility violations on the page. axe is loaded as the page's policy
+// allows scripts: from the page's own origin (a route to node_modules), not as an inline script.
+export async function seriousAxeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    const url = new URL('axe.min.js', page.url()).href;
+    await page.route(url, (route) => route.fulfill({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js'), contentType: 'text/javascript' }));
+    await page.addScriptTag({ url });
+  }
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 // Non-transparent pixels of each canvas the locator matches (0 for a canvas with no size): did it draw?

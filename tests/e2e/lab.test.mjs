@@ -4,10 +4,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { launch, openLab } from './harness.mjs';
+import { launch, openLab, seriousAxeViolations } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
 const env = await launch();
 test.after(() => env.close());
 
@@ -238,10 +236,7 @@ test('Performance panel measures the lesson experiment in the worker; long tasks
 
 test('axe-core finds no serious or critical accessibility violations', async () => {
   const { page } = await openLab(env);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  assert.deepEqual(await seriousAxeViolations(page), []);
   await page.close();
 });
 

@@ -5,10 +5,8 @@
 // every preset, Japanese, no console errors, and axe on two sections.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { inked, launch, openLab } from './harness.mjs';
+import { inked, launch, openLab, seriousAxeViolations as axe } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
 const env = await launch();
 test.after(() => env.close());
 
@@ -47,13 +45,6 @@ async function until(check, ms = 5000) {
 
 // The text of every cell of a table's body rows.
 const cells = (locator) => locator.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-
-async function axe(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 // A number as KaTeX source writes it: 1.2345, -0.1497 or 1.000\times 10^{-5}.
 function texNumber(text) {

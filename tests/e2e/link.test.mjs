@@ -53,6 +53,22 @@ test('a corrupted hash: the notice names the rejected fields, the valid ones app
   await page.close();
 });
 
+test('a hostile link: hex numbers and repeated keys are named, a 100 KB key is echoed cut, never whole', async () => {
+  const key = 'k'.repeat(100_000);
+  const { page, errors } = await openLab(env, `#v=1&v=999&lr=0x10&width=32&width=64&${key}=1`);
+  await page.locator('#notice').waitFor({ state: 'visible' });
+  const notice = await page.locator('#notice-text').textContent();
+  assert.match(notice, /v: given 2 times; the first value was used/);
+  assert.match(notice, /width: given 2 times/);
+  assert.match(notice, /lr: "0x10" is not a number/);
+  assert.ok(notice.includes(`${'k'.repeat(80)}… (cut): unknown setting`), 'the key, cut at 80 characters');
+  assert.ok(notice.length < 1000, `a notice of ${notice.length} characters`);
+  assert.equal(await page.getByLabel('Width').inputValue(), '32', 'the first value applies');
+  assert.equal(await page.getByLabel('Learning rate').inputValue(), '0.01');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a link the engine rejects (groups that do not divide the width) falls back to the defaults', async () => {
   const { page, errors } = await openLab(env, '#v=1&width=30&run=G~groupnorm~before~8');
   await page.locator('#notice').waitFor({ state: 'visible' });

@@ -1,10 +1,12 @@
 // npm run build:single → dist-single/normlab.html, opened from disk (file://) as a classroom without a network
-// would: it loads nothing else, trains in its (inlined) worker, draws, and its lessons compute.
+// would: it loads nothing else, trains in its (inlined) worker, draws, and its lessons compute, under its own
+// Content-Security-Policy (scripts/csp.mjs singleFileCsp) with no violation.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { inked, launch } from './harness.mjs';
+import { singleFileCsp } from '../../scripts/csp.mjs';
+import { inked, inlineScriptRuns, launch, watchViolations } from './harness.mjs';
 
 const FILE = fileURLToPath(new URL('../../dist-single/normlab.html', import.meta.url));
 const env = await launch();
@@ -18,11 +20,20 @@ test('the single HTML file references no other file', () => {
   assert.doesNotMatch(html, /url\((?!["']?data:)[^)]*\.(woff2?|ttf|png|svg|wasm)/, 'no font or image file');
 });
 
-test('opened from disk (file://): it trains, draws, and the lessons compute; no errors', async () => {
+test('its policy allows exactly its one inline script and stylesheet, blob: workers and the data: wasm', () => {
+  const html = readFileSync(FILE, 'utf8');
+  const script = /<script type="module">([\s\S]*)<\/script>/.exec(html)[1];
+  const style = /<style>([\s\S]*?)<\/style>/.exec(html)[1];
+  const meta = /<head>\s*<meta charset="utf-8">\s*<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
+  assert.ok(meta, 'the policy is the first <meta> after the charset');
+  assert.equal(meta[1], singleFileCsp({ script, style }));
+  assert.match(meta[1], /^default-src 'none'; script-src 'sha256-[^']+' 'wasm-unsafe-eval'; style-src 'sha256-[^']+'; worker-src blob:; connect-src data:$/);
+});
+
+test('opened from disk (file://): it trains, draws, and the lessons compute; no errors, no CSP violation', async () => {
   const page = await env.context.newPage();
-  const errors = [], requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const requests = [];
+  const { errors, violations } = await watchViolations(page);
   page.on('request', (r) => { if (!/^(data|blob|file):/.test(r.url())) requests.push(r.url()); });
   await page.goto(pathToFileURL(FILE).href);
   await page.waitForFunction(() => document.body.dataset.state === 'ready');
@@ -40,7 +51,10 @@ test('opened from disk (file://): it trains, draws, and the lessons compute; no 
   await page.getByRole('button', { name: '日本語' }).click();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'ja');
   assert.deepEqual(requests, [], 'nothing fetched from a network');
+  assert.deepEqual(await violations(), []);
   assert.deepEqual(errors, []);
+  // The policy is in force: an injected inline script does not run.
+  assert.equal(await inlineScriptRuns(page), false);
   await page.close();
 });
 

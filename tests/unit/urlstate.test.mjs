@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/state/config.js';
-import { SECTIONS, URL_VERSION, decodeHash, encodeHash } from '../../build-unit/state/urlstate.js';
+import { SECTIONS, URL_VERSION, decodeHash, encodeHash, rejectedText } from '../../build-unit/state/urlstate.js';
+import { ECHO_CHARS, echo, parseDecimal } from '../../build-unit/state/untrusted.js';
 import { PRESETS } from '../../build-unit/state/presets.js';
 
 // A small seeded generator (mulberry32), so a failure reproduces.
@@ -24,7 +25,7 @@ function randomConfig(r) {
     scale: pick(r, [1, 5, -2.5, 0.1]), shift: pick(r, [0, 20, -3.25]) };
   c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS), architecture: pick(r, ARCHITECTURES) };
   const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
-  c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names).replace('~', '-'), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256), dropout: pick(r, [0, 0.1, 0.5, 0.9]) }));
+  c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256), dropout: pick(r, [0, 0.1, 0.5, 0.9]) }));
   c.training = { optimizer: pick(r, OPTIMIZERS), lr: r() * 10 + 1e-6, batchSize: int(r, 1, 4096), epochs: int(r, 1, 10000), weightDecay: r() * 0.1, seed: int(r, 0, 4294967295) };
   return c;
 }
@@ -172,4 +173,59 @@ test('normalization layers by name, residual blocks included (layer statistics: 
   assert.deepEqual(normLayerNames(modelJson(two, c.runs[2])), [{ name: '2', type: 'layernorm' }, { name: '4', type: 'layernorm' }]);
   assert.deepEqual(normLayerNames(modelJson(two, c.runs[0])), []);
   assert.deepEqual(normLayerNames(modelJson(defaultConfig(), defaultConfig().runs[1])), [{ name: '1', type: 'batchnorm' }, { name: '4', type: 'batchnorm' }]);
+});
+
+test('numbers are read in decimal only: sign, digits, fraction, exponent', () => {
+  for (const [text, n] of [['12', 12], ['-0.5', -0.5], ['+2', 2], ['.5', 0.5], ['5.', 5], ['1e-3', 0.001], ['2.5E+3', 2500], ['-0', 0]])
+    assert.ok(Object.is(parseDecimal(text), n), text);
+  for (const text of ['0x10', '0X10', '0b1', '0o7', 'Infinity', '-Infinity', 'NaN', '', ' ', ' 1', '1 ', '1_000', '1e', 'e5', '.', '+', '--1', '1.2.3', '١', '1,5'])
+    assert.ok(Number.isNaN(parseDecimal(text)), JSON.stringify(text));
+  const d = decodeHash('#v=1&lr=0x10&points=0b1111101000&noise=%200.5&seed=1e3&run=A~groupnorm~before~0x8~0&run=B~none~before~8~0x0&run=C~none~before~8~5e-1');
+  assert.equal(d.config.training.lr, defaultConfig().training.lr, 'lr=0x10 is not 16');
+  assert.equal(d.config.data.points, defaultConfig().data.points);
+  assert.equal(d.config.data.noise, defaultConfig().data.noise);
+  assert.equal(d.config.training.seed, 1000, 'an exponent is decimal');
+  assert.deepEqual(d.config.runs.map((r) => r.name), ['C']);
+  assert.deepEqual(d.rejected.map((r) => r.field), ['points', 'noise', 'lr', 'run 1', 'run 2']);
+  assert.match(d.rejected[2].reason, /"0x10" is not a number/);
+  assert.match(d.rejected[3].reason, /groups must be an integer in \[1, 256\], got "0x8"/);
+  assert.deepEqual(decodeHash('#v=0x1').rejected, [{ field: 'v', reason: 'not a version number: "0x1"' }]);
+});
+
+test('a key given twice is named; its first value applies (run alone repeats)', () => {
+  const d = decodeHash('#v=1&v=999&width=32&width=64&lang=ja&lang=en&lang=ja&run=A~none~before~8~0&run=B~none~before~8~0');
+  assert.deepEqual(d.rejected, [
+    { field: 'v', reason: 'given 2 times; the first value was used' },
+    { field: 'width', reason: 'given 2 times; the first value was used' },
+    { field: 'lang', reason: 'given 3 times; the first value was used' },
+  ]);
+  assert.equal(d.version, 1);
+  assert.equal(d.config.model.width, 32);
+  assert.equal(d.lang, 'ja');
+  assert.equal(d.config.runs.length, 2);
+});
+
+test('a message echoes at most 80 characters of a key or value, marked as cut', () => {
+  const long = 'k'.repeat(100_000);
+  const d = decodeHash(`#${long}=1&width=${'9'.repeat(500)}&lang=${long}&run=A~${long}~before~8~0&preset=${long}&section=${long}&data=${long}`);
+  assert.equal(d.rejected.length, 7);
+  for (const r of d.rejected) {
+    assert.ok(r.field.length <= ECHO_CHARS + '… (cut)'.length, r.field.slice(0, 100));
+    assert.ok(r.reason.length < 250, r.reason.slice(0, 300));
+  }
+  assert.equal(d.rejected[0].field, `${'k'.repeat(80)}… (cut)`);
+  assert.ok(d.rejected.some((r) => r.reason === `"${'9'.repeat(80)}… (cut)" is not an integer in [2, 256]`));
+  assert.equal(echo('x'.repeat(80)), 'x'.repeat(80));
+  assert.equal(echo(`${'x'.repeat(79)}😀`), `${'x'.repeat(79)}… (cut)`, 'never half a surrogate pair');
+  // A notice lists ten rejected fields, then counts the rest.
+  const many = decodeHash(`#${Array.from({ length: 25 }, (_, i) => `bogus${i}=1`).join('&')}`);
+  assert.match(rejectedText(many.rejected), /bogus9: unknown setting; and 15 more$/);
+});
+
+test('run names with ~ and % round-trip', () => {
+  const c = defaultConfig();
+  c.runs = [{ name: 'a~b', norm: 'none', placement: 'before', groups: 8, dropout: 0 }, { name: '50% ~%7E', norm: 'layernorm', placement: 'after', groups: 8, dropout: 0.1 }];
+  const d = decodeHash(encodeHash(c, 'en'));
+  assert.deepEqual(d.rejected, []);
+  assert.deepEqual(d.config.runs, c.runs);
 });

@@ -1,15 +1,19 @@
 // Model + weights as a JSON file (Export model / Import model), and the loss history as CSV.
 //   {"format": "normlab-model", "version": 1, "config": <the lab's settings>, "steps": 1600,
 //    "runs": [{"name": "BatchNorm", "state": {"0.weight": [...], ...}}, ...]}
-// parseModelFile names the first problem it finds; the page then changes nothing.
+// parseModelFile names the first problem it finds and the field it is in; the page then changes nothing. It reads
+// version 1 only (the number: not "1", not 1.5).
 import type { LabConfig } from '../state/config';
 import type { EpochPoint } from '../engine/protocol';
 import type { ExportPayload } from './pytorch';
-import { decodeHash, encodeHash } from '../state/urlstate.js';
+import { decodeHash, encodeHash, rejectedText } from '../state/urlstate.js';
+import { echo, show } from '../state/untrusted.js';
+
+export const MODEL_VERSION = 1;
 
 export interface ModelFile {
   format: 'normlab-model';
-  version: 1;
+  version: typeof MODEL_VERSION;
   config: LabConfig;
   steps: number;
   runs: { name: string; state: Record<string, number[]> }[];
@@ -17,39 +21,55 @@ export interface ModelFile {
 
 export function modelFileJson(p: ExportPayload): string {
   const file: ModelFile = {
-    format: 'normlab-model', version: 1, config: p.config, steps: p.steps,
+    format: 'normlab-model', version: MODEL_VERSION, config: p.config, steps: p.steps,
     runs: p.runs.map((r) => ({ name: r.name, state: Object.fromEntries(r.state.map(([k, v]) => [k, v.map((x) => Number(Math.fround(x).toPrecision(9)))])) })),
   };
   return JSON.stringify(file);
 }
 
-export function parseModelFile(text: string): { file: ModelFile } | { error: string } {
+// A refused file: the field it is about (FILE for a file that is not JSON) and the message, which names it.
+export interface ModelFileError {
+  field: string;
+  error: string;
+}
+const FILE = 'model file';
+const refuse = (field: string, reason: string): ModelFileError =>
+  ({ field, error: field === FILE ? `${FILE}: ${reason}` : `${FILE}: ${field}: ${reason}` });
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseModelFile(text: string): { file: ModelFile } | ModelFileError {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { error: `model file: not JSON (${e instanceof Error ? e.message : e})` };
+    return refuse(FILE, `not JSON (${echo(e instanceof Error ? e.message : String(e))})`);
   }
-  const f = data as Partial<ModelFile> | null;
-  if (!f || typeof f !== 'object' || f.format !== 'normlab-model') return { error: 'model file: not a normlab model file (no "format": "normlab-model")' };
-  if (typeof f.version !== 'number' || f.version > 1) return { error: `model file: version ${f.version} is not one this normlab reads (1)` };
+  if (!isObject(data) || data.format !== 'normlab-model') return refuse('format', 'not a normlab model file (expected "format": "normlab-model")');
+  const f = data as Partial<Record<keyof ModelFile, unknown>>;
+  if (f.version !== MODEL_VERSION) {
+    const newer = typeof f.version === 'number' && Number.isInteger(f.version) && f.version > MODEL_VERSION;
+    return refuse('version', newer ? `${f.version} is newer than this normlab reads (${MODEL_VERSION})`
+      : `must be the number ${MODEL_VERSION}, got ${show(f.version)}`);
+  }
+  if (f.steps !== undefined && !(Number.isSafeInteger(f.steps) && (f.steps as number) >= 0))
+    return refuse('steps', `must be an integer ≥ 0, got ${show(f.steps)}`);
   // The settings go through the same checks as a link.
   let config: LabConfig;
   try {
     const d = decodeHash(encodeHash(f.config as LabConfig, 'en'));
-    if (d.rejected.length) return { error: `model file: config: ${d.rejected.map((r) => `${r.field}: ${r.reason}`).join('; ')}` };
+    if (d.rejected.length) return refuse('config', rejectedText(d.rejected));
     config = d.config;
   } catch {
-    return { error: 'model file: config: missing or malformed' };
+    return refuse('config', 'missing or malformed');
   }
   if (!Array.isArray(f.runs) || f.runs.length !== config.runs.length)
-    return { error: `model file: runs: expected ${config.runs.length} runs with weights, as in config` };
-  for (const [i, r] of f.runs.entries()) {
-    if (!r || typeof r.state !== 'object' || r.state === null) return { error: `model file: runs[${i}].state: missing` };
+    return refuse('runs', `expected ${config.runs.length} runs with weights, as in config`);
+  for (const [i, r] of (f.runs as unknown[]).entries()) {
+    if (!isObject(r) || !isObject(r.state)) return refuse(`runs[${i}].state`, 'missing');
     for (const [k, v] of Object.entries(r.state))
-      if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) return { error: `model file: runs[${i}].state["${k}"]: not a list of numbers` };
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) return refuse(`runs[${i}].state["${echo(k)}"]`, 'not a list of numbers');
   }
-  return { file: { format: 'normlab-model', version: 1, config, steps: Number.isInteger(f.steps) ? f.steps! : 0, runs: f.runs } };
+  return { file: { format: 'normlab-model', version: MODEL_VERSION, config, steps: (f.steps as number | undefined) ?? 0, runs: f.runs as ModelFile['runs'] } };
 }
 
 // One row per completed epoch: per run, the mean training loss of its batches, and eval-mode test loss,

@@ -2,6 +2,7 @@
 // with these options (app.ts mountLab) and drive it through the controller.
 import type { Lang } from '../i18n';
 import type { EmbedOptions } from './embed';
+import type { Rejected } from '../state/urlstate';
 
 export interface MountOptions {
   root: Document | ShadowRoot; // where the lab's ids are looked up
@@ -27,7 +28,8 @@ export interface LabController {
   pause(): void;
   step(): void;
   reset(): void;
-  load(link: string): void; // a configuration in the link format ('preset=deep-tanh', '#v=1&data=…')
+  load(link: string, rejected?: Rejected[]): void; // a configuration in the link format ('preset=deep-tanh', '#v=1&data=…');
+                                                   // `rejected`: fields the caller already refused, named in the notice
   setLang(lang: Lang): void;
   destroy(): void;
 }

@@ -10,7 +10,7 @@ import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
 import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
 import { WorkerConnection, type Command } from './connection';
 import { initialLang } from '../i18n';
-import { decodeHash, encodeHash, type Rejected, type Section } from '../state/urlstate.js';
+import { decodeHash, encodeHash, rejectedText, type Rejected, type Section } from '../state/urlstate.js';
 import { findPreset } from '../state/presets.js';
 import { applyLayout } from './embed';
 import type { LabController, MountOptions } from './api';
@@ -291,7 +291,7 @@ export function mountLab(o: MountOptions): LabController {
   }
 
   function reportRejected(rejected: Rejected[]) {
-    if (rejected.length) showNotice(`${strings().linkRejected} ${rejected.map((r) => `${r.field}: ${r.reason}`).join('; ')}`);
+    if (rejected.length) showNotice(`${strings().linkRejected} ${rejectedText(rejected)}`);
   }
 
   // ------------------------------------------------------------------------------------------------ link
@@ -308,10 +308,11 @@ export function mountLab(o: MountOptions): LabController {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
-  // Applies a configuration in the link format (a pasted hash, or a parent frame's 'load').
-  function loadLink(hash: string) {
+  // Applies a configuration in the link format (a pasted hash, or a parent frame's 'load', with what its
+  // message could not carry over into the link in `rejected`).
+  function loadLink(hash: string, rejected: Rejected[] = []) {
     const d = decodeHash(hash);
-    reportRejected(d.rejected);
+    reportRejected([...rejected, ...d.rejected]);
     if (d.lang && d.lang !== language.lang) language.set(d.lang);
     if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
     setPreset(d.preset);

@@ -5,8 +5,17 @@
 //  - the parent drives it with {normlab: 'play' | 'pause' | 'step' | 'reset'} and {normlab: 'load', config}
 //    (config: the link format, as a string 'data=spiral&width=32' or an object {data: 'spiral', width: 32});
 //  - it reports {normlab: 'state', step, epoch, loss} (loss: per run) after every frame it draws.
-// Messages are accepted only from the page's own origin and the origins listed in `origins`; everything the
-// page sends is public training progress, posted to the parent whatever its origin.
+// Messages are accepted only from the origins in the allow list: the page's own origin, and those listed in
+// `origins`, a comma-separated list of http:// or https:// origins (scheme, host and port, as
+// `origins=https://a.example,http://localhost:8000`; a path is ignored). Nothing else is trusted: an entry that is
+// not an http(s) URL is dropped, and an opaque origin (the string "null" of data: URLs, sandboxed frames,
+// file:// pages) never is, because any page can create a sandboxed frame of that origin. When the page's own
+// origin is not http(s) (opened from disk, or sandboxed itself), only messages this very window posts to itself
+// are obeyed: its own scripts, which could drive the lab anyway. Everything the page sends is public training
+// progress, posted to the parent whatever its origin.
+import type { Rejected } from '../state/urlstate';
+import { echo, show } from '../state/untrusted.js';
+
 const DEFAULT_SHOW = ['toolbar', 'boundary', 'loss'];
 
 export type Command = 'play' | 'pause' | 'step' | 'reset';
@@ -17,17 +26,30 @@ export interface EmbedOptions {
   origins: Set<string>;
 }
 
-export function embedOptions(search: string): EmbedOptions {
+export function embedOptions(search: string, ownOrigin: string = location.origin): EmbedOptions {
   const p = new URLSearchParams(search);
-  const embedded = p.get('embed') === '1';
-  const show = new Set((p.get('show') ?? DEFAULT_SHOW.join(',')).split(',').map((x) => x.trim()).filter(Boolean));
-  const origins = new Set<string>([location.origin]);
-  for (const o of (p.get('origins') ?? '').split(',')) {
-    try {
-      if (o.trim()) origins.add(new URL(o.trim()).origin);
-    } catch { /* not an origin: ignored */ }
+  const origins = new Set<string>();
+  for (const o of [ownOrigin, ...(p.get('origins') ?? '').split(',')]) {
+    const origin = webOrigin(o);
+    if (origin) origins.add(origin);
   }
-  return { embedded, show, origins };
+  return { embedded: p.get('embed') === '1', show: panels(p.get('show')), origins };
+}
+
+// The origin of an http(s) URL, or null for anything else ("null", data:, file:, blob:, not a URL).
+function webOrigin(text: string): string | null {
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+// Whether a message from `origin` may drive the lab: posted by this window itself, or from an allowed
+// http(s) origin (never "null", whatever the list holds).
+export function accepts(o: EmbedOptions, origin: string, sameWindow: boolean): boolean {
+  return sameWindow || (webOrigin(origin) === origin && o.origins.has(origin));
 }
 
 // The compact layout in `scope` (the page, or a <norm-lab>'s shadow root); a page in an iframe also reports
@@ -53,22 +75,36 @@ export function toParent(message: object) {
   if (window.parent !== window) window.parent.postMessage(message, '*');
 }
 
-// Calls `on` for every well-formed command from an allowed origin; ignores everything else.
-export function listen(o: EmbedOptions, on: (command: Command | 'load', config?: string) => void) {
+export type Message = { command: Command } | { command: 'load'; config: string; rejected: Rejected[] };
+
+// A message's data as a command; or why it is refused, naming its field; or null when it is not addressed to
+// normlab (no `normlab` key: other scripts' messages, ignored silently). A 'load' config object becomes the
+// link format; a value that is not a string, number or boolean (or a list of them) is named in `rejected`.
+export function parseMessage(data: unknown): Message | { error: Rejected } | null {
+  if (typeof data !== 'object' || data === null || !('normlab' in data)) return null;
+  const { normlab: c, config } = data as { normlab: unknown; config?: unknown };
+  if (c === 'play' || c === 'pause' || c === 'step' || c === 'reset') return { command: c };
+  if (c !== 'load') return { error: { field: 'normlab', reason: `unknown command ${show(c)} (expected play, pause, step, reset or load)` } };
+  if (typeof config === 'string') return { command: 'load', config, rejected: [] };
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    return { error: { field: 'config', reason: `expected the link format, as a string or an object, got ${show(config)}` } };
+  const p = new URLSearchParams();
+  const rejected: Rejected[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (values.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) for (const x of values) p.append(key, String(x));
+    else rejected.push({ field: echo(key) || '(unnamed)', reason: `expected a string, a number or a boolean (or a list of them), got ${show(value)}` });
+  }
+  return { command: 'load', config: p.toString(), rejected };
+}
+
+// Calls `on` for every well-formed command from an accepted sender; ignores the rest, with a warning in the
+// console for a normlab message it cannot read.
+export function listen(o: EmbedOptions, on: (message: Message) => void) {
   window.addEventListener('message', (e: MessageEvent) => {
-    if (!o.origins.has(e.origin)) return;
-    const data = e.data as { normlab?: unknown; config?: unknown } | null;
-    if (!data || typeof data !== 'object') return;
-    const c = data.normlab;
-    if (c === 'play' || c === 'pause' || c === 'step' || c === 'reset') on(c);
-    else if (c === 'load') {
-      const config = data.config;
-      if (typeof config === 'string') on('load', config);
-      else if (config && typeof config === 'object') {
-        const p = new URLSearchParams();
-        for (const [k, v] of Object.entries(config)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, String(x));
-        on('load', p.toString());
-      }
-    }
+    if (!accepts(o, e.origin, e.source === window)) return;
+    const m = parseMessage(e.data);
+    if (m && 'error' in m) console.warn(`normlab: a message was ignored: ${m.error.field}: ${m.error.reason}`);
+    else if (m) on(m);
   });
 }

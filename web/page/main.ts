@@ -9,7 +9,7 @@ const lab = mountPage({
   layout: layout.embedded ? layout : null,
   onState: (state) => toParent({ normlab: 'state', ...state }),
 });
-listen(layout, (command, config) => {
-  if (command === 'load') { if (config !== undefined) lab.load(config); }
-  else lab[command]();
+listen(layout, (m) => {
+  if (m.command === 'load') lab.load(m.config, m.rejected);
+  else lab[m.command]();
 });

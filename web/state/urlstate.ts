@@ -3,10 +3,13 @@
 //    &batch=64&epochs=50&wd=0&seed=0&run=No+norm~none~before~8~0&run=BatchNorm~batchnorm~before~8~0&lang=en
 // decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
 // whatever is valid is applied. Ranges are the page's (limits.ts); the engine checks the rest (e.g. groups
-// that do not divide the width) and the page reports that too.
+// that do not divide the width) and the page reports that too. Numbers are read in decimal only
+// (untrusted.ts parseDecimal: "0x10" is not 16); a key given twice is named and its first value applies (only
+// `run` repeats); a message repeats at most 80 characters of a key or value.
 import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config.js';
 import { findPreset } from './presets.js';
 import { MAX_NAME, RUN_LIMITS, SETTINGS, inRange, rangeText } from './limits.js';
+import { echo, parseDecimal } from './untrusted.js';
 
 export const URL_VERSION = 1;
 // The lessons' sections, in page order (section=… in the link opens one).
@@ -46,11 +49,15 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
   if (preset) p.set('preset', preset);
   for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   for (const f of SETTINGS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
-  for (const r of c.runs) p.append('run', [r.name, r.norm, r.placement, r.groups, r.dropout].join('~'));
+  for (const r of c.runs) p.append('run', [escapeName(r.name), r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
   if (section) p.set('section', section);
   return `#${p.toString()}`;
 }
+
+// A run's name in its run= field: "~" separates the fields, so it is written %7E (and "%" as %25).
+const escapeName = (name: string) => name.replace(/[%~]/g, (ch) => (ch === '%' ? '%25' : '%7E'));
+const unescapeName = (text: string) => text.replace(/%(25|7E)/gi, (m) => (m === '%25' ? '%' : '~'));
 
 function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig | null {
   const parts = text.split('~');
@@ -59,14 +66,15 @@ function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig
     rejected.push({ field, reason: 'expected name~normalization~placement~groups~dropout' });
     return null;
   }
-  const [name, norm, placement, groupsText, dropoutText = '0'] = parts; // links before dropout had 4 parts
-  const groups = Number(groupsText);
-  const dropout = dropoutText.trim() === '' ? NaN : Number(dropoutText);
+  const [escaped, norm, placement, groupsText, dropoutText = '0'] = parts; // links before dropout had 4 parts
+  const name = unescapeName(escaped);
+  const groups = parseDecimal(groupsText);
+  const dropout = parseDecimal(dropoutText);
   if (!name.trim() || name.length > MAX_NAME) rejected.push({ field, reason: `the name must have 1 to ${MAX_NAME} characters` });
-  else if (!(NORMS as readonly string[]).includes(norm)) rejected.push({ field, reason: `unknown normalization "${norm}"` });
-  else if (!(PLACEMENTS as readonly string[]).includes(placement)) rejected.push({ field, reason: `unknown placement "${placement}"` });
-  else if (!inRange(groups, RUN_LIMITS.groups)) rejected.push({ field, reason: `groups must be an integer in ${rangeText(RUN_LIMITS.groups)}, got "${groupsText}"` });
-  else if (!inRange(dropout, RUN_LIMITS.dropout)) rejected.push({ field, reason: `dropout must be a number in ${rangeText(RUN_LIMITS.dropout)}, got "${dropoutText}"` });
+  else if (!(NORMS as readonly string[]).includes(norm)) rejected.push({ field, reason: `unknown normalization "${echo(norm)}"` });
+  else if (!(PLACEMENTS as readonly string[]).includes(placement)) rejected.push({ field, reason: `unknown placement "${echo(placement)}"` });
+  else if (!inRange(groups, RUN_LIMITS.groups)) rejected.push({ field, reason: `groups must be an integer in ${rangeText(RUN_LIMITS.groups)}, got "${echo(groupsText)}"` });
+  else if (!inRange(dropout, RUN_LIMITS.dropout)) rejected.push({ field, reason: `dropout must be a number in ${rangeText(RUN_LIMITS.dropout)}, got "${echo(dropoutText)}"` });
   else return { name, norm: norm as RunConfig['norm'], placement: placement as RunConfig['placement'], groups, dropout };
   return null;
 }
@@ -86,10 +94,11 @@ export function decodeHash(hash: string): Decoded {
   } catch {
     return { config, lang, preset, section, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
   }
-  const seen = new Set<string>();
-  for (const key of p.keys()) {
-    if (!KNOWN.has(key) && !seen.has(key)) rejected.push({ field: key || '(unnamed)', reason: 'unknown setting' });
-    seen.add(key);
+  const count = new Map<string, number>();
+  for (const key of p.keys()) count.set(key, (count.get(key) ?? 0) + 1);
+  for (const [key, n] of count) {
+    if (!KNOWN.has(key)) rejected.push({ field: echo(key) || '(unnamed)', reason: 'unknown setting' });
+    else if (n > 1 && key !== 'run') rejected.push({ field: key, reason: `given ${n} times; the first value was used` });
   }
   // A preset is the base (so "#preset=deep-tanh" alone is a whole configuration); the link's fields override it.
   const id = p.get('preset');
@@ -98,26 +107,26 @@ export function decodeHash(hash: string): Decoded {
     if (found) {
       preset = id;
       Object.assign(config, cloneConfig(found.config));
-    } else rejected.push({ field: 'preset', reason: `unknown preset "${id}"` });
+    } else rejected.push({ field: 'preset', reason: `unknown preset "${echo(id)}"` });
   }
   const v = p.get('v');
   if (v !== null) {
-    version = Number(v);
-    if (!Number.isInteger(version) || version < 1) rejected.push({ field: 'v', reason: `not a version number: "${v}"` });
+    version = parseDecimal(v);
+    if (!Number.isInteger(version) || version < 1) rejected.push({ field: 'v', reason: `not a version number: "${echo(v)}"` });
     else if (version > URL_VERSION) rejected.push({ field: 'v', reason: `made by a newer normlab (version ${version}); settings this one knows were applied` });
   }
   for (const f of ENUMS) {
     const value = p.get(f.key);
     if (value === null) continue;
     if (f.values.includes(value)) group(config, f.path[0])[f.path[1]] = value;
-    else rejected.push({ field: f.key, reason: `unknown value "${value}" (expected ${f.values.join(', ')})` });
+    else rejected.push({ field: f.key, reason: `unknown value "${echo(value)}" (expected ${f.values.join(', ')})` });
   }
   for (const f of SETTINGS) {
     const value = p.get(f.key);
     if (value === null) continue;
-    const n = value.trim() === '' ? NaN : Number(value);
+    const n = parseDecimal(value);
     if (inRange(n, f)) group(config, f.path[0])[f.path[1]] = n;
-    else rejected.push({ field: f.key, reason: `"${value}" is not ${f.integer ? 'an integer' : 'a number'} in ${rangeText(f)}` });
+    else rejected.push({ field: f.key, reason: `"${echo(value)}" is not ${f.integer ? 'an integer' : 'a number'} in ${rangeText(f)}` });
   }
   const runs = p.getAll('run');
   if (runs.length > 0) {
@@ -130,10 +139,17 @@ export function decodeHash(hash: string): Decoded {
   const sec = p.get('section');
   if (sec !== null) {
     if ((SECTIONS as readonly string[]).includes(sec)) section = sec as Section;
-    else rejected.push({ field: 'section', reason: `unknown section "${sec}" (expected ${SECTIONS.join(', ')})` });
+    else rejected.push({ field: 'section', reason: `unknown section "${echo(sec)}" (expected ${SECTIONS.join(', ')})` });
   }
   const l = p.get('lang');
   if (l === 'en' || l === 'ja') lang = l;
-  else if (l !== null) rejected.push({ field: 'lang', reason: `unknown language "${l}"` });
+  else if (l !== null) rejected.push({ field: 'lang', reason: `unknown language "${echo(l)}"` });
   return { config, lang, preset, section, rejected, version };
+}
+
+// The rejected fields as one line for a notice: the first MAX_LISTED, then how many more.
+const MAX_LISTED = 10;
+export function rejectedText(rejected: Rejected[]): string {
+  const listed = rejected.slice(0, MAX_LISTED).map((r) => `${r.field}: ${r.reason}`).join('; ');
+  return rejected.length > MAX_LISTED ? `${listed}; and ${rejected.length - MAX_LISTED} more` : listed;
 }
