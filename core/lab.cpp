@@ -132,6 +132,7 @@ Status Lab::reset(uint32_t seed) {
     r.loss = 0, r.correct = 0, r.rows = 0;
     r.epoch_loss_sum = 0, r.epoch_batches = 0, r.epoch_correct = 0, r.epoch_rows = 0;
     r.stopped = false;
+    r.diverged = false;
     r.error.clear();
   }
   step_ = 0, epoch_ = 0, batch_index_ = 0;
@@ -180,6 +181,7 @@ bool Lab::step(EpochSummary* summary) {
     run.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!s.ok()) {
       run.stopped = true;
+      run.diverged = run.model->diverged();
       run.error = s.message();
       continue;
     }

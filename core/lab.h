@@ -37,6 +37,7 @@ struct Run {
   int epoch_batches = 0, epoch_correct = 0, epoch_rows = 0;
   // A run that diverged or failed stops; the message says why. The others continue.
   bool stopped = false;
+  bool diverged = false;  // stopped because its loss or a gradient was not finite
   std::string error;
 };
 

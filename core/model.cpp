@@ -201,8 +201,10 @@ Status Model::train_step(const float* x, const int* y, int rows, Optimizer& opt,
   if (opt.size() != table_.params().size())
     return Status::Error("optimizer", "it was made for a model with " + std::to_string(opt.size()) +
                          " parameters, this one has " + std::to_string(table_.params().size()));
+  diverged_ = false;
   Status s = compute_gradients(x, y, rows, loss, correct);
   if (!s.ok()) return s;
+  diverged_ = true;  // until the checks below pass
   if (!std::isfinite(*loss)) return Status::Error("diverged: the loss is " + std::string(std::isnan(*loss) ? "NaN" : "infinite") + "; parameters were not updated");
   // x·0 is 0 for finite x and NaN for NaN or ±inf: four lanes of it find a non-finite gradient.
   const std::vector<float>& g = table_.grads();
@@ -213,6 +215,7 @@ Status Model::train_step(const float* x, const int* y, int rows, Optimizer& opt,
   for (; k < g.size(); ++k) tail += g[k] * 0.0f;
   if (!std::isfinite(probe[0] + probe[1] + probe[2] + probe[3] + tail))
     return Status::Error("diverged: a gradient is not finite; parameters were not updated");
+  diverged_ = false;
   opt.step(table_.params().data(), table_.grads().data());
   return Status::Ok();
 }

@@ -79,6 +79,8 @@ class Model {
   // One step: forward, mean cross-entropy, backward, optimizer update. *loss is the loss before the
   // update. A non-finite loss or gradient is reported as an error and the parameters are left untouched.
   Status train_step(const float* x, const int* y, int rows, Optimizer& opt, double* loss, int* correct = nullptr);
+  // Whether the last train_step was refused because its loss or a gradient was not finite.
+  bool diverged() const { return diverged_; }
   // Forward + backward in the current mode without an update (gradients left in the table).
   Status compute_gradients(const float* x, const int* y, int rows, double* loss, int* correct = nullptr);
   // Mean loss and hits, side-effect free (eval or train-batch statistics).
@@ -119,6 +121,7 @@ class Model {
   TorchGenerator* rng_ = &own_rng_;
   std::vector<float> dlogits_;                 // (rows × classes)
   std::vector<int> labels_;                    // (rows): labels read from JS numbers
+  bool diverged_ = false;
 };
 
 }  // namespace normlab

@@ -5,6 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 
 #include "lab.h"
 #include "loss.h"
@@ -109,6 +110,27 @@ TEST(NaN, ADivergedEvaluationHasNoAccuracy) {
   lab.evaluate(0, true, InferMode::Eval, &loss, &accuracy);
   EXPECT_TRUE(std::isnan(loss));
   EXPECT_TRUE(std::isnan(accuracy)) << "a plausible-looking accuracy: " << accuracy;
+}
+
+// Why a run stopped is data (Run::diverged), not a message to match: a runaway learning rate diverges, a
+// batch of one under BatchNorm stops with PyTorch's error.
+TEST(NaN, ARunSaysWhetherItDiverged) {
+  const char* bn = R"({"input": 2, "layers": [{"type": "linear", "out": 4}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "linear", "out": 2}]})";
+  for (const auto& [optimizer, batch, diverged] : {std::tuple{R"({"type": "sgd", "lr": 1e30})", 32, true},
+                                                    std::tuple{R"({"type": "adam"})", 1, false}}) {
+    Lab lab;
+    DataSpec d;
+    d.points = 200;
+    ASSERT_TRUE(lab.set_data(d).ok());
+    ASSERT_TRUE(lab.set_batch_size(batch).ok());
+    int index;
+    ASSERT_TRUE(lab.add_run(model_spec(bn), optimizer_spec(optimizer), &index).ok());
+    for (int i = 0; i < 20 && !lab.run(0).stopped; ++i) lab.step(nullptr);
+    ASSERT_TRUE(lab.run(0).stopped) << optimizer;
+    EXPECT_EQ(lab.run(0).diverged, diverged) << lab.run(0).error;
+    ASSERT_TRUE(lab.reset(0).ok());
+    EXPECT_FALSE(lab.run(0).stopped || lab.run(0).diverged);
+  }
 }
 
 TEST(Limits, DeepNestingIsRefusedByItsDepthBeforeParsing) {

@@ -71,6 +71,19 @@ test('a diverged evaluation is NaN, never a plausible accuracy', () => {
   lab.delete();
 });
 
+test('a run says whether it diverged (data, not a message to match)', () => {
+  const lab = new M.Lab();
+  lab.setData(JSON.stringify({ points: 200 }));
+  lab.addRun(JSON.stringify(lessonModel(null)), JSON.stringify({ type: 'sgd', lr: 1e30 }));
+  lab.reset(0);
+  for (let i = 0; i < 20 && !lab.runState(0).stopped; i++) lab.step(1);
+  const s = lab.runState(0);
+  assert.ok(s.stopped && s.diverged, JSON.stringify(s));
+  lab.reset(0);
+  assert.equal(lab.runState(0).diverged, false);
+  lab.delete();
+});
+
 test('deep nesting is refused by its depth, cheaply, and leaks nothing', () => {
   const deep = '['.repeat(1e5) + ']'.repeat(1e5);
   refused(() => new M.Model(deep), 'model', /^model: nested 100000 levels deep, more than the limit of 256$/);

@@ -35,6 +35,7 @@ export interface RunState {
   accuracy: number;
   rows: number;
   stopped: boolean;
+  diverged: boolean; // stopped because its loss or a gradient was not finite
   error: string;
   stepSeconds: number;
 }

@@ -79,6 +79,7 @@ export interface RunFrame {
   testAccuracy: number;  // eval mode on the test set, at the last evaluation (NaN without a test set)
   stepMs: number;        // mean wall time of one training step over the steps since the last frame
   stopped: boolean;
+  diverged: boolean;     // stopped because its numbers stopped being finite (not a batch-size error, say)
   error: string;
 }
 

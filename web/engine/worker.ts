@@ -226,10 +226,10 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() 
   for (let r = 0; r < lab.runCount(); r++) {
     const s = lab.runState(r);
     if (stepTime.steps > 0) stepTime.last[r] = (stepTime.seconds[r] ?? 0) / stepTime.steps;
-    const [stopped, error] = nonFinite[r] && !s.stopped ? [true, NON_FINITE] : [s.stopped, s.error];
+    const [stopped, diverged, error] = nonFinite[r] && !s.stopped ? [true, true, NON_FINITE] : [s.stopped, s.diverged, s.error];
     runs.push({
       loss: s.stopped ? NaN : s.loss, trainAccuracy: lastEval.trainAccuracy[r], testAccuracy: lastEval.testAccuracy[r],
-      stepMs: (stepTime.last[r] ?? 0) * 1000, stopped, error,
+      stepMs: (stepTime.last[r] ?? 0) * 1000, stopped, diverged, error,
     });
   }
   if (stepTime.steps > 0) stepTime = { seconds: [], steps: 0, last: stepTime.last };

@@ -117,7 +117,7 @@ export class BnStep {
       return;
     }
     if (!tr || tr.error) {
-      this.message.textContent = tr && !tr.error.startsWith('batchnorm: no training batch') ? t.err(tr.error) : t.bnNoStep;
+      this.message.textContent = tr && tr.step > 0 ? t.err(tr.error) : t.bnNoStep; // before the first step, no batch yet
       this.body.replaceChildren();
       return;
     }

@@ -147,7 +147,7 @@ export class RunsView {
       c.root.classList.toggle('stopped', f.stopped);
       c.badge.hidden = !f.stopped;
       if (f.stopped) {
-        c.badge.dataset.kind = f.error.startsWith('diverged') ? 'diverged' : 'stopped';
+        c.badge.dataset.kind = f.diverged ? 'diverged' : 'stopped';
         c.badge.textContent = `${c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped} — ${s.err(f.error)}`;
       }
     });

@@ -137,11 +137,11 @@ int add_run(Lab& lab, val model_json, val optimizer_json) {
   NL_TRY(lab.add_run(taken(&g_text), taken(&g_text2), &index));
   return index;
 }
-// The last step of a run: {loss, accuracy, rows, stopped, error, stepSeconds}.
+// The last step of a run: {loss, accuracy, rows, stopped, diverged, error, stepSeconds}.
 val run_state(Lab& lab, double index) {
   const Run& r = run_of(lab, index);
   return object("loss", r.last_loss(), "accuracy", r.last_accuracy(), "rows", r.rows, "stopped", r.stopped,
-                "error", r.error, "stepSeconds", r.step_seconds);
+                "diverged", r.diverged, "error", r.error, "stepSeconds", r.step_seconds);
 }
 val evaluate(Lab& lab, double index, bool test_set, bool train_batch) {
   double loss, accuracy;
