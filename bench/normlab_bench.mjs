@@ -28,6 +28,40 @@ function steps(lab, n) {
   while (done < n) done += lab.step(n - done);
 }
 
+// Long training: each of spec.long.norms trained on the lesson's data for spec.long.epochs epochs, and the
+// step time of its first epoch set against that of its last, in one run. Subnormal floats once made the
+// late steps twice as slow (README, "Numerics"). One lab is trained to the last epoch untimed; then another,
+// reset, takes the steps of its first epoch while that one takes the steps of its next, alternating step by
+// step so that the machine's load changes both alike: `repeats` epochs each, the median step of each side.
+// "Epoch E" is thus epochs E … E + repeats − 1 (the state barely changes by then).
+export async function runLongTraining(spec) {
+  const M = await loadModule();
+  const { epochs, repeats, norms } = spec.long;
+  const results = [];
+  for (const norm of norms) {
+    const early = makeLab(M, spec.dataSpec, norm, 64, 64), late = makeLab(M, spec.dataSpec, norm, 64, 64);
+    steps(early, 320);  // V8's optimizing tier (see runNormlab)
+    while (late.epoch() < epochs - 1) late.step(late.stepsPerEpoch());
+    const first = [], last = [];
+    for (let r = 0; r < repeats; r++) {
+      early.reset(0);
+      for (let k = late.stepsPerEpoch(); k > 0; k--) {
+        const t0 = performance.now();
+        early.step(1);
+        const t1 = performance.now();
+        late.step(1);
+        first.push((t1 - t0) * 1000);
+        last.push((performance.now() - t1) * 1000);
+      }
+    }
+    const f = median(first), l = median(last);
+    results.push({ name: `long-${norm}`, epochs, first_us: f, last_us: l, ratio: l / f, steps: first.length });
+    early.delete();
+    late.delete();
+  }
+  return results;
+}
+
 export async function runNormlab(spec) {
   const M = await loadModule();
   // V8 first compiles wasm with its baseline compiler and tiers hot functions up to the optimizing one in

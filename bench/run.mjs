@@ -1,12 +1,13 @@
 // npm run bench: normlab's wasm module (node), PyTorch eager (python3-torch) and TF.js (wasm backend, node)
 // on the same workloads and data, in one run. Prints a table of medians with ratios and the goals of
-// issue 7, and writes bench/results.json, bench/results.md and docs/benchmarks-scaling.svg.
+// issue 7, then normlab's step time in the first and the 300th epoch of a long training (issue 12), and
+// writes bench/results.json, bench/results.md and docs/benchmarks-scaling.svg.
 //   node bench/run.mjs [--quick]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModule, runNormlab } from './normlab_bench.mjs';
+import { loadModule, runLongTraining, runNormlab } from './normlab_bench.mjs';
 import { scalingSvg } from './svg.mjs';
 import { playRatios, playRows } from './play.mjs';
 
@@ -33,6 +34,8 @@ const spec = {
   warmup: quick ? 30 : 100,
   workloads: [...lesson, ...batchSweep, ...widthSweep],
   grid: { norm: 'batchnorm', width: 64, w: 200, h: 200, x0: -2, x1: 3, y0: -1.5, y1: 2 },
+  // The lesson's three models trained 300 epochs: epoch 1 against epoch 300 (normlab only).
+  long: { epochs: 300, repeats: quick ? 5 : 11, norms: ['none', 'batchnorm', 'layernorm'] },
 };
 const specFile = join(mkdtempSync(join(tmpdir(), 'normlab-bench-')), 'spec.json');
 writeFileSync(specFile, JSON.stringify(spec));
@@ -50,6 +53,8 @@ function external(label, cmd, args) {
 
 console.error('… normlab (wasm, node)');
 const normlab = await runNormlab(spec);
+console.error(`… normlab, ${spec.long.epochs} epochs of each lesson model`);
+const long = await runLongTraining(spec);
 const torch = external('PyTorch eager', process.env.PYTHON ?? '/usr/bin/python3', [here('torch_bench.py'), specFile]);
 const tfjs = external('TF.js (wasm backend)', process.execPath, [here('tfjs_bench.mjs'), specFile]);
 
@@ -79,9 +84,15 @@ rows.push(`| heap after 10⁵ steps + 1,000 resets | ${heapDelta >= 0 ? '+' : ''
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}` +
   (torch ? `, torch ${torch.version} (${torch.threads} threads)` : '') + (tfjs ? `, tfjs ${tfjs.version}${tfjs.simd ? ' (SIMD)' : ''} via ${tfjs.api}` : '');
-const table = `${rows.join('\n')}\n\nMedians of ${spec.repeats} runs; ${machine}; ${new Date().toISOString().slice(0, 10)}.\n`;
+const longRows = [`| ${spec.long.epochs} epochs, normlab (wasm) | epoch 1 (µs/step) | epoch ${spec.long.epochs} (µs/step) | ratio | goal |`, '|---|---|---|---|---|'];
+for (const r of long) {
+  longRows.push(`| ${r.name.replace('long-', 'lesson-')} | ${fmt(r.first_us)} | ${fmt(r.last_us)} | ${r.ratio.toFixed(2)}× | ≤ 1.15× ${r.ratio <= 1.15 ? '✓' : '✗'} |`);
+}
+const table = `${rows.join('\n')}\n\nMedians of ${spec.repeats} runs; ${machine}; ${new Date().toISOString().slice(0, 10)}.\n\n` +
+  `${longRows.join('\n')}\n\nMedian steps: ${spec.long.repeats} times the first epoch, from a reset, alternating step by step with ` +
+  `epochs ${spec.long.epochs}–${spec.long.epochs + spec.long.repeats - 1} of a run trained ${spec.long.epochs - 1} epochs (${long[0]?.steps} steps each).\n`;
 console.log(`\n${table}`);
-writeFileSync(here('results.json'), JSON.stringify({ date: new Date().toISOString(), machine, spec: { ...spec, data: undefined }, normlab, torch, tfjs, play }, null, 1));
+writeFileSync(here('results.json'), JSON.stringify({ date: new Date().toISOString(), machine, spec: { ...spec, data: undefined }, normlab, long, torch, tfjs, play }, null, 1));
 writeFileSync(here('results.md'), table);
 writeFileSync(here('../docs/benchmarks-scaling.svg'), scalingSvg({ sizes, impls: [['normlab (wasm)', normlab], ['PyTorch eager', torch], ['TF.js wasm', tfjs]] }));
 console.error('wrote bench/results.json, bench/results.md, docs/benchmarks-scaling.svg');

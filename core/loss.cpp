@@ -1,5 +1,6 @@
 #include "loss.h"
 
+#include <cmath>
 #include <cstddef>
 
 #include "util/mathfn.h"
@@ -23,10 +24,16 @@ double cross_entropy(const float* logits, const int* labels, int rows, int class
     if (dlogits) {
       // softmax = e^(l − m) / Σ e^(l − m); the exponentials are recomputed rather than stored (classes is
       // unbounded), each the same bits as in the sum above.
+      // A gradient below 2^-100 is set to zero (README, "Numerics"). A near-certain prediction gives
+      // p − [c = y] as small as e^-100 and below; its products with weights and activations in the backward
+      // pass then land in the subnormal range (< 2^-126), where every operation costs ~100 times as much on
+      // x86 (WebAssembly cannot flush them). A gradient this small moves no parameter of ordinary size: Adam's
+      // m / (√v + eps) stays below 2^-73 (eps = 1e-8), SGD's lr·g is lost in rounding.
       float* d = dlogits + static_cast<size_t>(n) * classes;
       for (int c = 0; c < classes; ++c) {
         const double p = det::exp(l[c] - m) / sum;
-        d[c] = static_cast<float>((p - (c == labels[n] ? 1.0 : 0.0)) / rows);
+        const double g = (p - (c == labels[n] ? 1.0 : 0.0)) / rows;
+        d[c] = std::fabs(g) < kTinyLogitGrad ? 0.0f : static_cast<float>(g);
       }
     }
   }

@@ -62,6 +62,8 @@ class Model {
   TensorTable& tensors() { return table_; }
   const TensorTable& tensors() const { return table_; }
   Sequential& net() { return net_; }
+  // ∂L/∂logits (rows × classes) of the last training batch.
+  const float* logit_grads() const { return dlogits_.data(); }
 
   bool training() const { return training_; }
   void set_training(bool t) { training_ = t; }

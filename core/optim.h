@@ -4,7 +4,8 @@
 //   Adam:  g += wd·p (L2, coupled); m = β1 m + (1 − β1) g; v = β2 v + (1 − β2) g²;
 //          p −= lr/(1 − β1^t) · m / (sqrt(v)/sqrt(1 − β2^t) + eps)      (eps outside the root)
 //   AdamW: p ·= 1 − lr·wd (decoupled), then Adam without the L2 term.
-// Each float operation is written in the order PyTorch's kernels apply it.
+// Each float operation is written in the order PyTorch's kernels apply it. Moments, momentum buffers and
+// updates below 2^-126 are flushed to zero where they arise (optim.cpp; README, "Numerics").
 #pragma once
 #include <cmath>
 #include <vector>
@@ -21,6 +22,10 @@ class Optimizer {
   size_t size() const { return n_; }
   long long steps() const { return t_; }
   const OptimizerSpec& spec() const { return spec_; }
+  // The state PyTorch's optimizer keeps per parameter: Adam's exp_avg (SGD's momentum_buffer) and exp_avg_sq
+  // (empty for SGD).
+  const std::vector<float>& exp_avg() const { return m_; }
+  const std::vector<float>& exp_avg_sq() const { return v_; }
   void set_lr(double lr) { spec_.lr = lr; }
   // The learning rate from now on (a schedule, a slider): a finite number > 0.
   Status set_learning_rate(double lr) {

@@ -28,6 +28,8 @@ class Sequential {
   const float* output() const { return outputs_.back().data(); }
   const float* output_of(size_t i) const { return outputs_[i].data(); }
   const float* input_of(size_t i) const { return i == 0 ? input_ : outputs_[i - 1].data(); }
+  // ∂L/∂(output of layer i) from the last backward pass, for i < size() − 1 (the last one is the caller's dy).
+  const float* grad_of(size_t i) const { return dout_[i].data(); }
   int in_features() const { return in_; }
   int out_features() const { return layers_.empty() ? in_ : layers_.back()->out_features(); }
   size_t size() const { return layers_.size(); }

@@ -29,6 +29,16 @@ inline f32x4 select4(i32x4 mask, f32x4 if_true, f32x4 if_false) {
   return reinterpret_cast<f32x4>((reinterpret_cast<i32x4>(if_true) & mask) | (reinterpret_cast<i32x4>(if_false) & ~mask));
 }
 
+// Software flush-to-zero, for chosen values only (WebAssembly has no FTZ mode, and the core leaves x86's off so
+// that both builds compute the same bits): a value whose magnitude is below `tiny` (≥ 0) becomes +0; NaN, ±inf
+// and every larger value pass unchanged. Non-negative floats order as their bit patterns do, so the vector form
+// is one integer comparison of magnitudes and two ANDs. The vector and the scalar form give the same bits.
+inline f32x4 flush4(f32x4 v, f32x4 tiny) {
+  const i32x4 bits = reinterpret_cast<i32x4>(v);
+  return reinterpret_cast<f32x4>(bits & ((bits & 0x7fffffff) >= reinterpret_cast<i32x4>(tiny)));
+}
+inline float flush(float v, float tiny) { return std::fabs(v) < tiny ? 0.0f : v; }
+
 // Lane-wise IEEE square root (correctly rounded on every target, so the same bits everywhere).
 inline f32x4 sqrt4(f32x4 v) {
 #if defined(__wasm_simd128__)
