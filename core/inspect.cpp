@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "jsonread.h"
 #include "layers/moments.h"
 #include "limits_table.h"
 #include "util/rng.h"
@@ -19,7 +20,7 @@ std::string shape_text(const std::vector<int>& s) {
 
 Status inspect_norm(const InspectInput& in, InspectResult* out) {
   const auto& s = in.shape;
-  if (s.size() != 2 && s.size() != 4) return Status::Error("shape", "must be (N, C) or (N, C, H, W), got " + shape_text(s));
+  if (s.size() != 2 && s.size() != 4) return Status::Error("shape", "must be (N, C) or (N, C, H, W), got " + cut(shape_text(s)));
   for (int d : s)
     if (d < 1 || d > kMaxInspectDim)
       return Status::Error("shape", "every dimension must be in [1, " + std::to_string(kMaxInspectDim) + "], got " + shape_text(s));
@@ -68,7 +69,7 @@ Status inspect_norm(const InspectInput& in, InspectResult* out) {
     const int per = C / G;
     each([G, per](int n, int c) { return n * G + c / per; });
   } else {
-    return Status::Error("norm", "unknown normalization '" + in.norm + "' (batchnorm, layernorm, instancenorm, groupnorm, rmsnorm)");
+    return Status::Error("norm", "unknown normalization '" + cut(in.norm) + "' (batchnorm, layernorm, instancenorm, groupnorm, rmsnorm)");
   }
 
   // Mean and Σ(x − mean)² per statistic, in double, by the helper BatchNorm's layer uses (layers/moments.h).

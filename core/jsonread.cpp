@@ -32,15 +32,27 @@ struct ErrorLocator : nlohmann::json_sax<json> {
   }
 };
 
+// The byte length of the UTF-8 character starting at s[i], or 0 if none is complete there (a parse error's
+// token can end inside one).
+size_t utf8_char(const std::string& s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return len;
+}
+
 }  // namespace
 
-std::string show(const json& v) {
-  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
+std::string cut(const std::string& text) {
   if (text.size() <= kEchoChars) return text;
-  size_t cut = kEchoChars;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-  return text.substr(0, cut) + "… (cut)";
+  size_t end = kEchoChars;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a UTF-8 character
+  return text.substr(0, end) + "… (cut)";
 }
+
+std::string show(const json& v) { return cut(v.dump(-1, ' ', false, json::error_handler_t::replace)); }
 
 std::string fmt(double v) {
   char buf[32];
@@ -96,7 +108,11 @@ Status parse_json(const std::string& text, const char* what, json* out) {
   }
   ErrorLocator locator;
   json::sax_parse(text, &locator, json::input_format_t::json, /*strict=*/true);
-  std::string near = locator.token.size() > 20 ? locator.token.substr(0, 20) + "..." : locator.token;
+  // At most 20 bytes of the token, whole characters only: the message stays valid UTF-8.
+  const std::string& token = locator.token;
+  size_t end = 0;
+  for (size_t len; end < token.size() && (len = utf8_char(token, end)) != 0 && end + len <= 20;) end += len;
+  std::string near = token.substr(0, end) + (end < token.size() ? "..." : "");
   return Status::Error(what, "malformed JSON at character " + std::to_string(locator.position) +
                        (near.empty() ? std::string() : " near '" + near + "'"));
 }
@@ -156,7 +172,7 @@ Status Fields::finish(const std::string& what) const {
   for (auto it = obj_.begin(); it != obj_.end(); ++it) {
     bool known = false;
     for (const auto& u : used_) known = known || u == it.key();
-    if (!known) return Status::Error(name(it.key().c_str()), "unknown field for " + what);
+    if (!known) return Status::Error(name(cut(it.key()).c_str()), "unknown field for " + what);  // a key is echoed cut too
   }
   return Status::Ok();
 }

@@ -16,6 +16,8 @@ inline constexpr size_t kEchoChars = 80;  // at most this much of a bad value is
 
 // A value as JSON text, cut to kEchoChars characters (marked "… (cut)").
 std::string show(const json& v);
+// Any text echoed in a message (a key), cut the same way.
+std::string cut(const std::string& text);
 // "name: must be in [lo, hi], got v" (open ends as parentheses), or Ok.
 Status range_error(const std::string& name, double v, double lo, bool lo_open, double hi, bool hi_open);
 // Parses `text` as a JSON object; the error is about `what` ("model", "optimizer", …) and gives the position.
