@@ -4,8 +4,8 @@
 // has its own workers and state, so several can run on one page.
 // This file holds the lab's state (the applied and the draft configuration, playing, the preset, the link)
 // and what a restarted worker must catch up to (connection.ts keeps the worker alive); the settings form
-// (settings.ts), the toolbar (toolbar.ts) and the language switch
-// (language.ts) show it and report what the user does.
+// (settings.ts), the toolbar (toolbar.ts) and the language switch (language.ts) show it and report what the
+// user does.
 import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
 import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
 import { WorkerConnection, type Command } from './connection';
@@ -97,8 +97,6 @@ export function mountLab(o: MountOptions): LabController {
     runsView.residual = c.model.architecture === 'residual';
     runsView.render(c.runs);
   }
-
-  // ---------------------------------------------------------------------------------------------- worker
 
   const connection = new WorkerConnection(trainerWorker, {
     receive,
