@@ -27,19 +27,24 @@ Status Lab::set_data(const std::string& data_json) {
   return s.ok() ? set_data(spec) : s;
 }
 
+namespace {
+Status parse_run(const std::string& model_json, const std::string& optimizer_json, ModelSpec* m, OptimizerSpec* o) {
+  Status s = parse_model_spec(model_json, m);
+  return s.ok() ? parse_optimizer_spec(optimizer_json, o) : s;
+}
+}  // namespace
+
 Status Lab::add_run(const std::string& model_json, const std::string& optimizer_json, int* index) {
   ModelSpec m;
   OptimizerSpec o;
-  Status s = parse_model_spec(model_json, &m);
-  if (s.ok()) s = parse_optimizer_spec(optimizer_json, &o);
+  Status s = parse_run(model_json, optimizer_json, &m, &o);
   return s.ok() ? add_run(m, o, index) : s;
 }
 
 Status Lab::replace_run(int index, const std::string& model_json, const std::string& optimizer_json) {
   ModelSpec m;
   OptimizerSpec o;
-  Status s = parse_model_spec(model_json, &m);
-  if (s.ok()) s = parse_optimizer_spec(optimizer_json, &o);
+  Status s = parse_run(model_json, optimizer_json, &m, &o);
   return s.ok() ? replace_run(index, m, o) : s;
 }
 
@@ -208,17 +213,37 @@ bool Lab::step(EpochSummary* summary) {
   return true;
 }
 
-Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out) {
+Status Lab::check_grid(int index, int w, int h, double x0, double x1, double y0, double y1, size_t* outputs) const {
   Status s = check_index(index);
   if (!s.ok()) return s;
   if (w < kMinGrid || h < kMinGrid || w > kMaxGrid || h > kMaxGrid)
     return Status::Error("grid", "width and height must be in [" + std::to_string(kMinGrid) + ", " + std::to_string(kMaxGrid) + "]");
-  const size_t outputs = static_cast<size_t>(w) * h * runs_[index].model->classes();
-  if (outputs > static_cast<size_t>(kMaxValues))
-    return Status::Error("grid", std::to_string(w) + " × " + std::to_string(h) + " points give " + std::to_string(outputs) +
+  *outputs = static_cast<size_t>(w) * h * runs_[index].model->classes();
+  if (*outputs > static_cast<size_t>(kMaxValues))
+    return Status::Error("grid", std::to_string(w) + " × " + std::to_string(h) + " points give " + std::to_string(*outputs) +
                                      " probabilities, more than the limit of " + std::to_string(kMaxValues));
   if (!(x1 > x0) || !(y1 > y0) || !std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1))
     return Status::Error("grid", "the rectangle must have x1 > x0 and y1 > y0, all finite");
+  return Status::Ok();
+}
+
+Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out) {
+  size_t outputs = 0;
+  Status s = check_grid(index, w, h, x0, x1, y0, y1, &outputs);
+  if (s.ok()) fill_grid(index, w, h, x0, x1, y0, y1, mode, out);
+  return s;
+}
+
+Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, std::vector<float>* out) {
+  size_t outputs = 0;
+  Status s = check_grid(index, w, h, x0, x1, y0, y1, &outputs);
+  if (!s.ok()) return s;
+  out->resize(outputs);
+  fill_grid(index, w, h, x0, x1, y0, y1, mode, out->data());
+  return Status::Ok();
+}
+
+void Lab::fill_grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out) {
   const size_t n = static_cast<size_t>(w) * h;
   if (grid_points_.size() < 2 * n) grid_points_.resize(2 * n);
   for (int j = 0; j < h; ++j)
@@ -227,16 +252,6 @@ Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, doubl
       grid_points_[2 * (static_cast<size_t>(j) * w + i) + 1] = static_cast<float>(y1 - j * (y1 - y0) / (h - 1));
     }
   runs_[index].model->predict_proba(grid_points_.data(), static_cast<int>(n), mode, out);
-  return Status::Ok();
-}
-
-Status Lab::grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, std::vector<float>* out) {
-  Status s = check_index(index);
-  if (!s.ok()) return s;
-  // The float* overload checks the size before it writes anything.
-  if (w >= kMinGrid && h >= kMinGrid && w <= kMaxGrid && h <= kMaxGrid)
-    out->resize(static_cast<size_t>(w) * h * runs_[index].model->classes());
-  return grid(index, w, h, x0, x1, y0, y1, mode, out->data());
 }
 
 Status Lab::logits(int index, const float* x, size_t values, std::vector<float>* out) const {

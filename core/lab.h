@@ -105,6 +105,9 @@ class Lab {
 
  private:
   Status check_run(const ModelSpec& model) const;
+  // A grid's run, size (w·h·classes ≤ kMaxValues, in *outputs) and rectangle; fill_grid then computes it.
+  Status check_grid(int index, int w, int h, double x0, double x1, double y0, double y1, size_t* outputs) const;
+  void fill_grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, float* out);
   void start_epoch();
   Status build_model(const ModelSpec& spec, std::unique_ptr<Model>* out);
 

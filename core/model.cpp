@@ -78,10 +78,11 @@ Status Model::check_batch(size_t x_values, const double* y, size_t y_values, int
     return Status::Error("y", std::to_string(y_values) + " labels for " + std::to_string(*rows) + " rows of x");
   labels->resize(*rows);
   for (int n = 0; n < *rows; ++n) {
-    const std::string field = "y[" + std::to_string(n) + "]";
-    if (y[n] != std::floor(y[n])) return Status::Error(field, "label " + fmt(y[n]) + " is not an integer");
-    if (!(y[n] >= 0 && y[n] < spec_.classes))
-      return Status::Error(field, "label " + fmt(y[n]) + " is out of range for " + std::to_string(spec_.classes) + " classes");
+    const bool integer = y[n] == std::floor(y[n]);
+    if (!integer || !(y[n] >= 0 && y[n] < spec_.classes))  // the message is built only for a bad label
+      return Status::Error("y[" + std::to_string(n) + "]",
+                           "label " + fmt(y[n]) +
+                               (integer ? " is out of range for " + std::to_string(spec_.classes) + " classes" : " is not an integer"));
     (*labels)[n] = static_cast<int>(y[n]);
   }
   return Status::Ok();
@@ -204,8 +205,8 @@ Status Model::train_step(const float* x, const int* y, int rows, Optimizer& opt,
   diverged_ = false;
   Status s = compute_gradients(x, y, rows, loss, correct);
   if (!s.ok()) return s;
-  diverged_ = true;  // until the checks below pass
-  if (!std::isfinite(*loss)) return Status::Error("diverged: the loss is " + std::string(std::isnan(*loss) ? "NaN" : "infinite") + "; parameters were not updated");
+  diverged_ = !std::isfinite(*loss);
+  if (diverged_) return Status::Error("diverged: the loss is " + std::string(std::isnan(*loss) ? "NaN" : "infinite") + "; parameters were not updated");
   // x·0 is 0 for finite x and NaN for NaN or ±inf: four lanes of it find a non-finite gradient.
   const std::vector<float>& g = table_.grads();
   f32x4 probe = {};
@@ -213,9 +214,8 @@ Status Model::train_step(const float* x, const int* y, int rows, Optimizer& opt,
   for (; k + 4 <= g.size(); k += 4) probe += load4(g.data() + k) * splat4(0.0f);
   float tail = 0;
   for (; k < g.size(); ++k) tail += g[k] * 0.0f;
-  if (!std::isfinite(probe[0] + probe[1] + probe[2] + probe[3] + tail))
-    return Status::Error("diverged: a gradient is not finite; parameters were not updated");
-  diverged_ = false;
+  diverged_ = !std::isfinite(probe[0] + probe[1] + probe[2] + probe[3] + tail);
+  if (diverged_) return Status::Error("diverged: a gradient is not finite; parameters were not updated");
   opt.step(table_.params().data(), table_.grads().data());
   return Status::Ok();
 }
