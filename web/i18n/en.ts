@@ -81,7 +81,7 @@ export const en = {
   perfStep: 'one run’s training step',
   perfGrid: '200 × 200 boundary (eval mode)',
   perfFirstPaint: 'first boundary painted after load',
-  perfPlay: (preset: string) => `playing ${preset} vs training alone`,
+  perfPlay: (preset: string) => `playing “${preset}” vs training alone`,
   perfShare: 'training',
   perfLiveShare: 'share of the worker’s time spent training while playing',
   dismiss: 'Dismiss',

@@ -85,7 +85,7 @@ export const ja: Strings = {
   perfStep: '1 モデルの学習 1 ステップ',
   perfGrid: '200 × 200 の決定境界（評価モード）',
   perfFirstPaint: '読み込みから最初の決定境界を描くまで',
-  perfPlay: (preset: string) => `${preset} の再生と学習のみの時間比`,
+  perfPlay: (preset: string) => `「${preset}」の再生と学習のみの時間比`,
   perfShare: '学習',
   perfLiveShare: '再生中にワーカーが学習に使った時間の割合',
   dismiss: '閉じる',

@@ -80,6 +80,7 @@ export function mountLab(o: MountOptions): LabController {
   const settings = new SettingsForm(scope, runsView, { edit, choosePreset, strings });
   const toolbar = new Toolbar(scope, {
     strings, playing: () => playing, play, pause, step, reset, notify: showNotice,
+    presetName: (id) => findPreset(id)?.name[language.lang] ?? id,
     link: () => { writeLink(); return o.linkBase ? o.linkBase + link() : location.href; },
     lossCsv: () => lossCsv(applied.runs.map((r) => r.name), epochHistory),
     exportFile: (format) => send({ type: 'export', format }),

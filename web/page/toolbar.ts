@@ -23,6 +23,7 @@ export interface ToolbarHost {
   boundaryMode(trainBatch: boolean): void;
   logScale(on: boolean): void;
   notify(text: string): void;
+  presetName(id: string): string;                // a preset's name in the page's language
 }
 
 export class Toolbar {
@@ -111,7 +112,7 @@ export class Toolbar {
       [s.perfSteps, `${Math.round(r.stepsPerSecond).toLocaleString()}`],
       [s.perfStep, `${r.usPerRunStep.toFixed(0)} µs`],
       [s.perfGrid, `${r.gridMs.toFixed(1)} ms`],
-      ...r.play.map((p): [string, string] => [s.perfPlay(p.preset), `${p.ratio.toFixed(2)}× · ${s.perfShare} ${(100 * p.share).toFixed(0)}% · ${p.liveGrid}²`]),
+      ...r.play.map((p): [string, string] => [s.perfPlay(this.host.presetName(p.preset)), `${p.ratio.toFixed(2)}× · ${s.perfShare} ${(100 * p.share).toFixed(0)}% · ${p.liveGrid}²`]),
     ];
     this.showPerf();
     const button = this.scope.byId<HTMLButtonElement>('btn-measure');
