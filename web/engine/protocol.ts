@@ -32,6 +32,8 @@ export type ToWorker = { seq: number } & (
   | { type: 'export'; format: 'pytorch' | 'model' } // what the Export PyTorch / Export model files hold
   | { type: 'import'; config: LabConfig; states: Record<string, number[]>[]; id: number } // a model file
   | { type: 'watch'; bn: BnWatch | null } // BatchNorm step by step: which feature's trace frames carry
+  | { type: 'pictures' } // a small sample of every dataset, for the dataset picker's thumbnails
+  | { type: 'speed'; stepsPerSecond: number | null } // Play's pace: at most this many steps a second (null: full speed)
 );
 
 // BatchNorm step by step: one feature of one top-level BatchNorm layer of one run.
@@ -125,4 +127,5 @@ export type FromWorker =
   | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }
   | { type: 'import-error'; id: number; message: string }
   | { type: 'pong'; n: number }
+  | { type: 'pictures'; sets: { type: string; points: Points }[] }
   | { type: 'fatal'; message: string };

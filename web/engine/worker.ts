@@ -4,7 +4,7 @@
 import { messageOf, serveWithModule } from './workerhost';
 import { benchmark } from './benchmark';
 import type { NormlabLab, NormlabModule } from './normlab';
-import { type LabConfig, linearWeightNames, normLayerNames } from '../state/config';
+import { DATASETS, type LabConfig, linearWeightNames, normLayerNames } from '../state/config';
 import { buildLab as buildCheckedLab } from '../state/checks';
 import type { ExportPayload } from '../export/pytorch';
 import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
@@ -12,7 +12,8 @@ import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
 
 const STILL_GRID = 200;            // boundary resolution when paused (the lesson's 200 × 200); playing: pacing.ts
 const FIRST_GRID = 96;             // the quick first boundary after a configuration
-const DIAGNOSTICS_PER_EPOCH = 8;   // layer statistics / gradient flow samples per epoch (and at every epoch end)
+const DIAGNOSTICS_PER_EPOCH = 8;
+const PICTURED = DATASETS.filter((d) => (d as string) !== 'custom'); // the generated datasets, drawn as thumbnails   // layer statistics / gradient flow samples per epoch (and at every epoch end)
 
 const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
 
@@ -32,6 +33,11 @@ let lastEval: { trainAccuracy: number[]; testAccuracy: number[] } = { trainAccur
 let lastBoundaryAt = 0;
 const pacer = new Pacer(); // the live grid's size, and the share of playing time spent training
 let ticking = false;
+// Play's pace. Full speed (null) trains in slices back to back; a set speed earns steps as time passes (at
+// most a quarter second's worth banked) and posts a frame, boundary included, after each slice that trained.
+let stepsPerSecond: number | null = null;
+let credit = 0;
+let lastTickAt = 0;
 let seq = 0; // the last command processed, echoed in frames
 let pendingDiagnostics: DiagnosticsPoint[] = [];
 let bnWatch: BnWatch | null = null;
@@ -249,22 +255,31 @@ function tick() {
   ticking = false;
   if (!playing || !lab) return;
   const t0 = performance.now();
-  while (performance.now() - t0 < SLICE_MS && !done() && !allStopped()) stepOnce();
+  let trained = 0;
+  if (stepsPerSecond === null) {
+    while (performance.now() - t0 < SLICE_MS && !done() && !allStopped()) stepOnce(), trained++;
+  } else {
+    credit = Math.min(credit + ((t0 - lastTickAt) * stepsPerSecond) / 1000, Math.max(1, stepsPerSecond / 4));
+    while (credit >= 1 && performance.now() - t0 < SLICE_MS && !done() && !allStopped()) stepOnce(), trained++, credit--;
+  }
+  lastTickAt = t0;
   pacer.trained(performance.now() - t0);
   if (done() || allStopped()) playing = false;
-  sendFrame(!playing || performance.now() - lastBoundaryAt >= BOUNDARY_INTERVAL_MS);
+  const slow = stepsPerSecond !== null && stepsPerSecond <= 1000 / BOUNDARY_INTERVAL_MS; // every step is drawn
+  if (trained > 0 || !playing) sendFrame(!playing || slow || performance.now() - lastBoundaryAt >= BOUNDARY_INTERVAL_MS);
   schedule();
 }
 
-// The next slice, after the messages that arrived meanwhile. Through a MessageChannel, not setTimeout(0):
-// browsers clamp nested timeouts to 4 ms, a quarter of a slice spent idle.
+// The next slice, after the messages that arrived meanwhile. At full speed through a MessageChannel, not
+// setTimeout(0): browsers clamp nested timeouts to 4 ms, a quarter of a slice spent idle. At a set speed,
+// when the next step is due.
 const nextSlice = new MessageChannel();
 nextSlice.port1.onmessage = () => tick();
 function schedule() {
-  if (playing && !ticking) {
-    ticking = true;
-    nextSlice.port2.postMessage(0);
-  }
+  if (!playing || ticking) return;
+  ticking = true;
+  if (stepsPerSecond === null) nextSlice.port2.postMessage(0);
+  else setTimeout(tick, Math.max(4, ((1 - credit) * 1000) / stepsPerSecond));
 }
 
 // What "Export PyTorch" needs: the data in generation order, each run's spec and state_dict, and the
@@ -302,9 +317,18 @@ function handle(msg: ToWorker) {
       break;
     case 'play':
       if (!lab || done()) break;
-      if (!playing) pacer.begin(performance.now());
+      if (!playing) {
+        pacer.begin(performance.now());
+        lastTickAt = performance.now();
+        credit = 1; // the first step at once
+      }
       playing = true;
       schedule();
+      break;
+    case 'speed':
+      stepsPerSecond = msg.stepsPerSecond;
+      lastTickAt = performance.now();
+      credit = Math.min(credit, 1);
       break;
     case 'pause':
       playing = false;
@@ -345,6 +369,20 @@ function handle(msg: ToWorker) {
       bnWatch = msg.bn;
       sendFrame(false);
       break;
+    case 'pictures': {
+      const sample = new M.Lab();
+      try {
+        const sets = PICTURED.map((type) => {
+          sample.setData(JSON.stringify({ type, points: 240, noise: 0.1, seed: 0, test_fraction: 0 }));
+          const d = sample.trainData();
+          return { type, points: { x: d.x, y: d.y } };
+        });
+        post({ type: 'pictures', sets }, sets.flatMap((s) => [s.points.x.buffer, s.points.y.buffer]));
+      } finally {
+        sample.delete();
+      }
+      break;
+    }
     case 'crash':
       setTimeout(() => { throw new Error('worker crash requested'); });
       break;

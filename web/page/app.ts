@@ -11,7 +11,7 @@ import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
 import { WorkerConnection, type Command } from './connection';
 import { initialLang } from '../i18n';
 import { decodeHash, encodeHash, rejectedText, type Rejected, type Section } from '../state/urlstate.js';
-import { findPreset } from '../state/presets.js';
+import { findPreset, matchPreset } from '../state/presets.js';
 import { applyLayout } from './embed';
 import type { LabController, MountOptions } from './api';
 import { pytorchScript } from '../export/pytorch';
@@ -39,7 +39,8 @@ export function mountLab(o: MountOptions): LabController {
   let applied: LabConfig = defaultConfig(); // the configuration the worker is running
   let draft: LabConfig = cloneConfig(fromLink.config); // what the controls show (may be invalid)
   let everConfigured = false; // until the worker has accepted one configuration, a bad link falls back to defaults
-  let preset: string | null = fromLink.preset; // the preset the settings came from, until a control changes them
+  // The preset the settings came from, until a control changes them (settings equal to a preset's are that preset).
+  let preset: string | null = fromLink.preset ?? matchPreset(fromLink.config);
   let configId = 0;
   let playing = false;
   let done = false;
@@ -48,6 +49,7 @@ export function mountLab(o: MountOptions): LabController {
   let importing = false; // the next 'configured' comes from a model file
   let painted = false; // the first boundary has been painted
   let bnWatch: BnWatch | null = null; // the BatchNorm feature the open lesson traces
+  let speed: number | null = null; // Play's pace in steps per second (null: full speed)
   // A restarted worker replays to the step its predecessor had reached; its 'configured' keeps the curves.
   let restoring = false;
   let resumePlaying = false; // play on once the restarted worker has caught up
@@ -92,6 +94,11 @@ export function mountLab(o: MountOptions): LabController {
     measure: () => { playing = false; send({ type: 'benchmark' }); updateButtons(); },
     boundaryMode: (trainBatch) => send({ type: 'boundary', trainBatch }),
     logScale: (on) => charts.setLogScale(on),
+    smoothing: (weight) => charts.setSmoothing(weight),
+    speed: (stepsPerSecond) => {
+      speed = stepsPerSecond;
+      send({ type: 'speed', stepsPerSecond });
+    },
   }, o.standalone ? document : host, listeners.signal);
 
   function renderRuns(c: LabConfig) {
@@ -144,7 +151,7 @@ export function mountLab(o: MountOptions): LabController {
   // A control changed the draft (`change` returns false if it changed nothing): it leaves the preset and runs.
   function edit(change: (draft: LabConfig) => boolean | void, runsChanged = false) {
     if (change(draft) === false) return;
-    if (preset) setPreset(null);
+    setPreset(matchPreset(draft));
     if (runsChanged) {
       renderRuns(draft);
       updateButtons();
@@ -161,6 +168,7 @@ export function mountLab(o: MountOptions): LabController {
     switch (msg.type) {
       case 'ready':
         if (bnWatch) send({ type: 'watch', bn: bnWatch }); // a restarted worker
+        if (speed !== null) send({ type: 'speed', stepsPerSecond: speed });
         host.dataset.state = 'ready';
         break;
       case 'configured': {
@@ -176,12 +184,14 @@ export function mountLab(o: MountOptions): LabController {
           settings.show(draft);
           setPreset(null);
         }
+        if (!everConfigured) send({ type: 'pictures' });
         everConfigured = true;
         writeLink();
         renderRuns(applied);
         runsView.boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
         if (!restored) {
           charts.reset(applied.runs.map((r) => r.name));
+          runsView.clearStats();
           lessons.ready?.configured(applied);
         }
         done = false;
@@ -210,8 +220,11 @@ export function mountLab(o: MountOptions): LabController {
         charts.addSteps(msg.firstStep, msg.losses);
         charts.addEpochs(msg.epochs);
         epochHistory.push(...msg.epochs);
-        if (msg.step === 0) epochHistory = [];
-        runsView.setStats(msg.runs);
+        if (msg.step === 0) {
+          epochHistory = [];
+          runsView.clearStats();
+        }
+        runsView.setStats(msg.runs, msg.epochs);
         if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs.map((r) => r.name));
         if (msg.boundary) {
           const b = msg.boundary;
@@ -229,6 +242,9 @@ export function mountLab(o: MountOptions): LabController {
       }
       case 'benchmark':
         toolbar.showBenchmark(msg.result);
+        break;
+      case 'pictures':
+        settings.showPictures(msg.sets);
         break;
       case 'export':
         if (msg.format === 'pytorch') downloadText('normlab_lab.py', pytorchScript(msg.payload, language.lang), 'text/x-python');
@@ -269,6 +285,7 @@ export function mountLab(o: MountOptions): LabController {
     playing = false;
     done = false;
     charts.reset(applied.runs.map((r) => r.name));
+    runsView.clearStats();
     runsView.boundaries.forEach((b) => b.clearProbabilities());
     send({ type: 'reset' });
     updateButtons();
@@ -314,7 +331,7 @@ export function mountLab(o: MountOptions): LabController {
     reportRejected([...rejected, ...d.rejected]);
     if (d.lang && d.lang !== language.lang) language.set(d.lang);
     if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
-    setPreset(d.preset);
+    setPreset(d.preset ?? matchPreset(d.config));
     applyDraft(d.config);
   }
 

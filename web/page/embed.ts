@@ -1,6 +1,6 @@
 // Embedding: index.html?embed=1&show=boundary,loss&origins=https://a.example,https://b.example
-//  - a compact layout with only the panels in `show` (header, toolbar, controls, boundary, loss, accuracy, code,
-//    performance; default: toolbar, boundary, loss);
+//  - a compact layout with only the panels in `show` (header, toolbar, controls, boundary, caption, loss, accuracy,
+//    code, performance, lessons; default: toolbar, boundary, loss);
 //  - the page reports its height to the parent, {normlab: 'height', height}, so the frame can fit it;
 //  - the parent drives it with {normlab: 'play' | 'pause' | 'step' | 'reset'} and {normlab: 'load', config}
 //    (config: the link format, as a string 'data=spiral&width=32' or an object {data: 'spiral', width: 32});
@@ -58,8 +58,10 @@ export function applyLayout(o: EmbedOptions, scope: ParentNode, container: HTMLE
   if (!o.embedded) return;
   container.classList.add('embed');
   scope.querySelectorAll<HTMLElement>('[data-panel]').forEach((el) => { el.hidden = !o.show.has(el.dataset.panel!); });
-  if (!o.show.has('controls')) scope.querySelector('.layout')?.classList.add('no-controls');
-  if (!o.show.has('loss') && !o.show.has('accuracy')) scope.querySelector<HTMLElement>('.charts')!.hidden = true;
+  const lab = scope.querySelector<HTMLElement>('.lab')!, output = scope.querySelector<HTMLElement>('.output')!;
+  if (!o.show.has('controls')) lab.classList.add('no-settings');
+  output.hidden = Array.from(output.children).every((c) => (c as HTMLElement).hidden);
+  if (output.hidden) lab.classList.add('no-output');
   if (reportHeight) {
     new ResizeObserver(() => toParent({ normlab: 'height', height: Math.ceil(document.documentElement.scrollHeight) }))
       .observe(document.body);

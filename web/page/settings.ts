@@ -10,6 +10,8 @@ import type { RunsView } from '../views/runs';
 import { applyLimit, el } from '../views/dom';
 import { SETTINGS } from '../state/limits.js';
 import type { Scope } from './markup';
+import { DatasetPictures } from '../views/datasets';
+import type { Points } from '../engine/protocol';
 
 export interface SettingsHost {
   // Changes the draft; `change` returns false when there is nothing to change. runsChanged: the runs'
@@ -40,7 +42,21 @@ function nextRun(runs: RunConfig[]): RunConfig {
 }
 
 export class SettingsForm {
-  constructor(private scope: Scope, private runsView: RunsView, private host: SettingsHost) {}
+  private pictures: DatasetPictures;
+
+  constructor(private scope: Scope, private runsView: RunsView, private host: SettingsHost) {
+    const dataset = scope.byId<HTMLSelectElement>('dataset');
+    this.pictures = new DatasetPictures(scope.byId('dataset-pictures'), (type) => {
+      if (dataset.value === type) return;
+      dataset.value = type;
+      dataset.dispatchEvent(new Event('change'));
+    });
+  }
+
+  // The dataset picker's thumbnails (the worker's samples of each dataset).
+  showPictures(sets: { type: string; points: Points }[]) {
+    this.pictures.show(sets, this.scope.byId<HTMLSelectElement>('dataset').value, this.host.strings());
+  }
 
   private controls(): HTMLElement[] {
     return this.scope.all<HTMLElement>('#controls [data-key]');
@@ -60,6 +76,7 @@ export class SettingsForm {
         const input = el as HTMLInputElement | HTMLSelectElement;
         const value = input instanceof HTMLInputElement && input.type === 'number' ? (input.value.trim() === '' ? NaN : Number(input.value)) : input.value;
         host.edit((draft) => setPath(draft, input.dataset.key as ControlPath, value));
+        if (input.id === 'dataset') this.pictures.select(input.value);
       });
     }
     scope.byId('controls').addEventListener('submit', (e) => e.preventDefault());
@@ -70,6 +87,38 @@ export class SettingsForm {
       if (draft.runs.length >= MAX_RUNS) return false;
       draft.runs.push(nextRun(draft.runs));
     }, true));
+    this.bindSheet();
+  }
+
+  // On a narrow screen the settings are a sheet over the lab, opened by the toolbar's Settings button (on a
+  // wide one they are a column beside the runs, and the button is not shown).
+  private bindSheet() {
+    const $ = this.scope.byId;
+    const toggle = $<HTMLButtonElement>('btn-settings'), sheet = $('settings'), backdrop = $('settings-backdrop');
+    const set = (open: boolean) => {
+      sheet.classList.toggle('open', open);
+      backdrop.hidden = !open;
+      toggle.setAttribute('aria-expanded', String(open));
+      if (open) $('settings-heading').focus();
+      else if (getComputedStyle(toggle).display !== 'none') toggle.focus();
+    };
+    $('settings-heading').tabIndex = -1;
+    toggle.addEventListener('click', () => set(!sheet.classList.contains('open')));
+    $('btn-settings-close').addEventListener('click', () => set(false));
+    backdrop.addEventListener('click', () => set(false));
+    // Escape closes it wherever the focus is (the root node: the document, or a <norm-lab>'s shadow root).
+    sheet.getRootNode().addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'Escape' && sheet.isConnected && sheet.classList.contains('open')) set(false);
+    });
+  }
+
+  // The sheet opens by itself when an error is to be seen in it.
+  private revealSheet() {
+    const sheet = this.scope.byId('settings');
+    if (getComputedStyle(this.scope.byId('btn-settings')).display === 'none' || sheet.classList.contains('open')) return;
+    sheet.classList.add('open');
+    this.scope.byId('settings-backdrop').hidden = false;
+    this.scope.byId('btn-settings').setAttribute('aria-expanded', 'true');
   }
 
   private fillSelect(id: string, values: readonly string[]) {
@@ -83,6 +132,7 @@ export class SettingsForm {
       const v = getPath(c, el.dataset.key as ControlPath);
       (el as HTMLInputElement | HTMLSelectElement).value = String(v);
     }
+    this.pictures.select(c.data.type);
   }
 
   // The Preset menu on `id` (null: custom settings), with its caption.
@@ -115,6 +165,7 @@ export class SettingsForm {
         const p = this.scope.byId('page-error');
         p.hidden = false;
         p.textContent = s.err(e.message);
+        this.revealSheet();
         continue;
       }
       const control = this.scope.find<HTMLElement>(`#controls [data-key="${t.kind}.${t.field}"]`);
@@ -128,6 +179,7 @@ export class SettingsForm {
       error.textContent = s.err(e.message);
       control.setAttribute('aria-invalid', 'true');
       control.setAttribute('aria-describedby', error.id);
+      this.revealSheet();
     }
   }
 
@@ -145,6 +197,7 @@ export class SettingsForm {
     label('activation', (v) => v as keyof Strings);
     label('optimizer', (v) => v as keyof Strings);
     label('architecture', (v) => (v === 'mlp' ? 'archMlp' : 'archResidual'));
+    this.pictures.applyStrings(s);
     Array.from(this.scope.byId<HTMLSelectElement>('preset').options).forEach((o) => {
       o.textContent = o.value ? findPreset(o.value)!.name[lang] : s.customSettings;
     });

@@ -1,12 +1,17 @@
 // The lab's buttons outside the settings form: Step, Epoch, Play/Pause, Reset and their keys (Space, →, R), the
-// status line, Copy link, Export PyTorch / model / losses (CSV), Import model, the charts' PNG buttons and log
-// scale, the boundaries' train/eval mode, and the Performance panel's Measure with its results. It holds no
-// state of the lab: whatever changes the lab, it asks the app for.
+// status line, the Speed slider, the Share menu (Copy link, Export PyTorch / model / losses (CSV), Import
+// model), the charts' PNG buttons, log scale and smoothing, the boundaries' train/eval mode, and the
+// Performance panel's Measure with its results. It holds no state of the lab: whatever changes the lab, it
+// asks the app for.
 import type { BenchmarkResult } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { parseModelFile, type ModelFile } from '../export/modelfile';
 import { downloadText, el, savePng } from '../views/dom';
+import { disclosure } from '../views/disclosure';
 import type { Scope } from './markup';
+
+// The Speed slider's stops, in training steps per second; null: as fast as the machine allows.
+export const SPEEDS: (number | null)[] = [1, 3, 10, 30, 100, 300, null];
 
 export interface ToolbarHost {
   strings(): Strings;
@@ -22,12 +27,14 @@ export interface ToolbarHost {
   measure(): void;                               // the Performance panel's timing, on the worker
   boundaryMode(trainBatch: boolean): void;
   logScale(on: boolean): void;
+  smoothing(weight: number): void;               // the loss chart's exponential moving average
+  speed(stepsPerSecond: number | null): void;    // null: full speed
   notify(text: string): void;
   presetName(id: string): string;                // a preset's name in the page's language
 }
 
 export class Toolbar {
-  private perfResults: [string, string][] = [];
+  private benchmark: BenchmarkResult | null = null;
   private liveShare: number | null = null;
   private firstPaintMs: number | null = null; // when the first boundary was painted, after navigation start
 
@@ -46,6 +53,19 @@ export class Toolbar {
       else if (e.key === 'ArrowRight') { e.preventDefault(); host.step('step'); }
       else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); host.reset(); }
     }, { signal });
+    const share = disclosure($<HTMLButtonElement>('btn-share'), $('share-menu'), signal, { dismissable: true });
+    $('share-menu').addEventListener('click', (e) => { if ((e.target as Element).closest('button')) share.close(true); });
+    $('import-model').addEventListener('change', () => share.close(true));
+    const speed = $<HTMLInputElement>('speed');
+    speed.addEventListener('input', () => {
+      host.speed(SPEEDS[Number(speed.value)] ?? null);
+      this.showSpeed();
+    });
+    const smoothing = $<HTMLInputElement>('smoothing');
+    smoothing.addEventListener('input', () => {
+      host.smoothing(Number(smoothing.value));
+      $('smoothing-value').textContent = Number(smoothing.value).toFixed(2);
+    });
     $('btn-copy-link').addEventListener('click', async () => {
       const link = host.link();
       const feedback = $('link-feedback');
@@ -105,15 +125,16 @@ export class Toolbar {
     this.scope.byId('status').textContent = this.host.strings().loading;
   }
 
+  private showSpeed() {
+    const speed = this.scope.byId<HTMLInputElement>('speed');
+    const text = this.host.strings().speedValue(SPEEDS[Number(speed.value)] ?? null);
+    this.scope.byId('speed-value').textContent = text;
+    speed.setAttribute('aria-valuetext', text);
+  }
+
   showBenchmark(r: BenchmarkResult) {
     const s = this.host.strings();
-    this.perfResults = [
-      [s.perfExperiment, `${r.experimentSeconds.toFixed(2)} s`],
-      [s.perfSteps, `${Math.round(r.stepsPerSecond).toLocaleString()}`],
-      [s.perfStep, `${r.usPerRunStep.toFixed(0)} µs`],
-      [s.perfGrid, `${r.gridMs.toFixed(1)} ms`],
-      ...r.play.map((p): [string, string] => [s.perfPlay(this.host.presetName(p.preset)), `${p.ratio.toFixed(2)}× · ${s.perfShare} ${(100 * p.share).toFixed(0)}% · ${p.liveGrid}²`]),
-    ];
+    this.benchmark = r;
     this.showPerf();
     const button = this.scope.byId<HTMLButtonElement>('btn-measure');
     button.disabled = false;
@@ -133,15 +154,26 @@ export class Toolbar {
   }
 
   private showPerf() {
-    const rows: [string, string][] = [...this.perfResults];
-    if (this.firstPaintMs !== null) rows.push([this.host.strings().perfFirstPaint, `${this.firstPaintMs.toFixed(0)} ms`]);
-    if (this.liveShare !== null) rows.push([this.host.strings().perfLiveShare, `${(100 * this.liveShare).toFixed(0)}%`]);
+    const s = this.host.strings(), r = this.benchmark;
+    const rows: [string, string][] = r ? [
+      [s.perfExperiment, `${r.experimentSeconds.toFixed(2)} s`],
+      [s.perfSteps, `${Math.round(r.stepsPerSecond).toLocaleString()}`],
+      [s.perfStep, `${r.usPerRunStep.toFixed(0)} µs`],
+      [s.perfGrid, `${r.gridMs.toFixed(1)} ms`],
+      ...r.play.map((p): [string, string] => [s.perfPlay(this.host.presetName(p.preset)), `${p.ratio.toFixed(2)}× · ${s.perfShare} ${(100 * p.share).toFixed(0)}% · ${p.liveGrid}²`]),
+    ] : [];
+    if (this.firstPaintMs !== null) rows.push([s.perfFirstPaint, `${this.firstPaintMs.toFixed(0)} ms`]);
+    if (this.liveShare !== null) rows.push([s.perfLiveShare, `${(100 * this.liveShare).toFixed(0)}%`]);
     this.scope.byId('perf-results').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', '', { textContent: k }), el('dd', '', { textContent: v })]));
   }
 
-  // The labels of the buttons that name what they save.
+  // The labels of the buttons that name what they save, the speed and the Performance panel's lines.
   applyStrings(s: Strings) {
     this.scope.byId('png-loss').setAttribute('aria-label', `${s.savePng}: ${s.loss}`);
     this.scope.byId('png-accuracy').setAttribute('aria-label', `${s.savePng}: ${s.accuracy}`);
+    const measure = this.scope.byId<HTMLButtonElement>('btn-measure');
+    measure.textContent = measure.disabled ? s.measuring : s.measure;
+    this.showSpeed();
+    this.showPerf();
   }
 }

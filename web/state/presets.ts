@@ -183,3 +183,13 @@ PRESETS.push(
 export function findPreset(id: string | null): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
 }
+
+// The preset whose settings these are (the same values, whatever their order), or null.
+export function matchPreset(c: LabConfig): string | null {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, canonical(x)]))
+        : v;
+  const key = JSON.stringify(canonical(c));
+  return PRESETS.find((p) => JSON.stringify(canonical(p.config)) === key)?.id ?? null;
+}

@@ -109,6 +109,8 @@ export class Charts {
     this.accuracy.destroy();
   }
 
+  setSmoothing(_weight: number) { /* TEMP: until the charts branch lands */ }
+
   setLogScale(log: boolean) {
     const y = (this.loss.options.scales as Record<string, { type: string }>).y;
     y.type = log ? 'logarithmic' : 'linear';

@@ -1,11 +1,13 @@
-// One card per run: its own controls (name, normalization, placement, groups), its decision boundary and
-// its numbers (loss, train and test accuracy, step time), with a "diverged" mark when it stopped.
+// One card per run: a compact row of its editors (normalization and placement in view; name, groups, dropout,
+// Save PNG and Remove behind its "⋯" disclosure), its decision boundary and its numbers (the epoch-mean
+// training loss, the last step's, train and test accuracy, step time), with a "diverged" mark when it stopped.
 import { NORMS, PLACEMENTS, type RunConfig } from '../state/config';
-import type { RunFrame } from '../engine/protocol';
+import type { EpochPoint, RunFrame } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { BoundaryView } from './boundary';
 import { RUN_COLORS } from './palette';
 import { applyLimit, el, savePng } from './dom';
+import { disclosure, type Disclosure } from './disclosure';
 import { MAX_NAME, RUN_LIMITS } from '../state/limits';
 
 export interface RunCallbacks {
@@ -13,28 +15,35 @@ export interface RunCallbacks {
   remove(index: number): void;
 }
 
+type Editor = 'name' | 'norm' | 'placement' | 'groups' | 'dropout';
+const HIDDEN_EDITORS: Editor[] = ['name', 'groups', 'dropout']; // behind the card's disclosure
+
 interface Card {
   root: HTMLElement;
-  legend: HTMLElement;
-  name: HTMLInputElement;
-  norm: HTMLSelectElement;
-  placement: HTMLSelectElement;
-  groups: HTMLInputElement;
+  title: HTMLElement;
+  more: HTMLButtonElement;
+  moreMenu: Disclosure;
+  controls: Record<Editor, HTMLInputElement | HTMLSelectElement>;
+  errors: Record<Editor, HTMLElement>;
+  labels: Record<Editor, HTMLLabelElement>;
   groupsField: HTMLElement;
   remove: HTMLButtonElement;
   png: HTMLButtonElement;
   stats: HTMLElement;
   badge: HTMLElement;
-  errors: Record<'name' | 'norm' | 'placement' | 'groups' | 'dropout', HTMLElement>;
-  dropout: HTMLInputElement;
   boundary: BoundaryView;
 }
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
+const num = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(4) : '—');
 
 export class RunsView {
   private cards: Card[] = [];
   private runs: RunConfig[] = [];
+  private frames: RunFrame[] = [];       // the last frame's numbers, redrawn when the language changes
+  private epochLoss: number[] = [];      // the last completed epoch's mean training loss, per run
+  private openMenus = new Set<number>(); // cards whose disclosure stays open across a re-render
+  private listeners = new AbortController();
   residual = false; // residual model: the placement is pre-norm or post-norm
 
   constructor(private container: HTMLElement, private callbacks: RunCallbacks, private s: Strings) {}
@@ -46,28 +55,43 @@ export class RunsView {
   // One card per run; a run can be removed while it is not the last.
   render(runs: RunConfig[]) {
     const canRemove = runs.length > 1;
+    if (runs.length !== this.runs.length) this.openMenus.clear();
+    this.listeners.abort();
+    this.listeners = new AbortController();
     this.runs = runs;
     this.container.replaceChildren();
+    this.container.dataset.count = String(runs.length);
     this.cards = runs.map((run, i) => this.card(run, i, canRemove));
     this.applyStrings(this.s);
   }
 
   private card(run: RunConfig, i: number, canRemove: boolean): Card {
+    const signal = this.listeners.signal;
     const root = el('article', 'run');
     root.style.setProperty('--run-color', RUN_COLORS[i % RUN_COLORS.length]);
-    const fs = el('fieldset', 'run-controls');
-    const legend = el('legend', 'run-legend', { textContent: run.name });
-    fs.append(legend);
-    const field = (id: string, control: HTMLElement, key: keyof Card['errors']) => {
+    const head = el('div', 'run-head');
+    const title = el('h3', 'run-name', { id: `run-${i}-title`, textContent: run.name });
+    const more = el('button', 'run-more', { type: 'button', textContent: '⋯' });
+    more.setAttribute('aria-controls', `run-${i}-more`);
+    head.append(title, more);
+    root.setAttribute('role', 'group');
+    root.setAttribute('aria-labelledby', title.id);
+
+    const editors = el('div', 'run-editors');
+    const menu = el('div', 'run-menu', { id: `run-${i}-more`, hidden: !this.openMenus.has(i) });
+    const errors = {} as Card['errors'], labels = {} as Card['labels'];
+    const field = (key: Editor, control: HTMLInputElement | HTMLSelectElement, parent: HTMLElement) => {
+      const id = `run-${i}-${key}`;
       const wrap = el('div', 'field');
-      const label = el('label', '', { htmlFor: id });
-      label.dataset.runLabel = key;
+      const label = el('label', parent === editors ? 'visually-hidden' : '', { htmlFor: id });
       const error = el('p', 'error', { id: `${id}-error`, hidden: true });
       control.id = id;
       control.setAttribute('aria-describedby', error.id);
       wrap.append(label, control, error);
-      fs.append(wrap);
-      return { wrap, error };
+      parent.append(wrap);
+      errors[key] = error;
+      labels[key] = label;
+      return wrap;
     };
     const name = el('input', '', { type: 'text', maxLength: MAX_NAME, autocomplete: 'off' });
     name.value = run.name;
@@ -83,35 +107,41 @@ export class RunsView {
     const dropout = el('input', '', { type: 'number' });
     applyLimit(dropout, RUN_LIMITS.dropout);
     dropout.value = String(run.dropout);
-    const fName = field(`run-${i}-name`, name, 'name');
-    const fNorm = field(`run-${i}-norm`, norm, 'norm');
-    const fPlacement = field(`run-${i}-placement`, placement, 'placement');
-    const fGroups = field(`run-${i}-groups`, groups, 'groups');
-    const fDropout = field(`run-${i}-dropout`, dropout, 'dropout');
-    fGroups.wrap.hidden = run.norm !== 'groupnorm';
-    fPlacement.wrap.hidden = run.norm === 'none';
+    field('norm', norm, editors);
+    field('placement', placement, editors).hidden = run.norm === 'none';
+    field('name', name, menu);
+    const groupsField = field('groups', groups, menu);
+    groupsField.hidden = run.norm !== 'groupnorm';
+    field('dropout', dropout, menu);
+    const actions = el('div', 'run-menu-actions');
+    const png = el('button', 'png', { type: 'button' });
     const remove = el('button', 'remove', { type: 'button' });
     remove.disabled = !canRemove;
-    fs.append(remove);
+    actions.append(png, remove);
+    menu.append(actions);
 
-    name.addEventListener('change', () => this.callbacks.change(i, { name: name.value.trim() }));
-    norm.addEventListener('change', () => this.callbacks.change(i, { norm: norm.value as RunConfig['norm'] }));
-    placement.addEventListener('change', () => this.callbacks.change(i, { placement: placement.value as RunConfig['placement'] }));
-    groups.addEventListener('change', () => this.callbacks.change(i, { groups: Number(groups.value) }));
-    dropout.addEventListener('change', () => this.callbacks.change(i, { dropout: dropout.value.trim() === '' ? NaN : Number(dropout.value) }));
-    remove.addEventListener('click', () => this.callbacks.remove(i));
+    name.addEventListener('change', () => this.callbacks.change(i, { name: name.value.trim() }), { signal });
+    norm.addEventListener('change', () => this.callbacks.change(i, { norm: norm.value as RunConfig['norm'] }), { signal });
+    placement.addEventListener('change', () => this.callbacks.change(i, { placement: placement.value as RunConfig['placement'] }), { signal });
+    groups.addEventListener('change', () => this.callbacks.change(i, { groups: Number(groups.value) }), { signal });
+    dropout.addEventListener('change', () => this.callbacks.change(i, { dropout: dropout.value.trim() === '' ? NaN : Number(dropout.value) }), { signal });
+    remove.addEventListener('click', () => this.callbacks.remove(i), { signal });
 
+    const picture = el('div', 'run-picture');
     const canvas = el('canvas', 'boundary');
     const badge = el('p', 'badge', { hidden: true });
+    picture.append(canvas, badge, menu);
     const stats = el('p', 'run-stats');
-    const png = el('button', 'png', { type: 'button' });
-    png.addEventListener('click', () => savePng(canvas, `normlab_boundary_${run.name.replace(/[^\w-]+/g, '_')}.png`));
-    root.append(fs, canvas, badge, stats, png);
+    png.addEventListener('click', () => savePng(canvas, `normlab_boundary_${run.name.replace(/[^\w-]+/g, '_')}.png`), { signal });
+    root.append(head, editors, picture, stats);
     this.container.append(root);
+    const moreMenu = disclosure(more, menu, signal, {
+      dismissable: true,
+      onToggle: (open) => { if (open) this.openMenus.add(i); else this.openMenus.delete(i); },
+    });
     return {
-      root, legend, name, norm, placement, groups, groupsField: fGroups.wrap, remove, png, stats, badge,
-      errors: { name: fName.error, norm: fNorm.error, placement: fPlacement.error, groups: fGroups.error, dropout: fDropout.error },
-      dropout,
+      root, title, more, moreMenu, errors, labels, groupsField, remove, png, stats, badge,
+      controls: { name, norm, placement, groups, dropout },
       boundary: new BoundaryView(canvas),
     };
   }
@@ -120,48 +150,69 @@ export class RunsView {
     this.s = s;
     this.cards.forEach((c, i) => {
       const run = this.runs[i];
-      c.root.querySelectorAll<HTMLLabelElement>('label[data-run-label]').forEach((label) => {
-        const key = label.dataset.runLabel as 'name' | 'norm' | 'placement' | 'groups' | 'dropout';
+      for (const [key, label] of Object.entries(c.labels) as [Editor, HTMLLabelElement][])
         label.textContent = { name: s.runName, norm: s.normalization, placement: s.placement, groups: s.groups, dropout: s.dropout }[key];
+      Array.from((c.controls.norm as HTMLSelectElement).options).forEach((o) => { o.textContent = s[o.value as 'none']; });
+      Array.from((c.controls.placement as HTMLSelectElement).options).forEach((o) => {
+        o.textContent = this.residual ? (o.value === 'before' ? s.preNormShort : s.postNormShort) : (o.value === 'before' ? s.beforeShort : s.afterShort);
       });
-      Array.from(c.norm.options).forEach((o) => { o.textContent = s[o.value as 'none']; });
-      Array.from(c.placement.options).forEach((o) => {
-        o.textContent = this.residual ? (o.value === 'before' ? s.preNorm : s.postNorm) : s[o.value as 'before'];
-      });
+      c.controls.placement.title = this.residual ? (run.placement === 'before' ? s.preNorm : s.postNorm) : s[run.placement];
       c.remove.textContent = s.removeRun;
       c.png.textContent = s.savePng;
+      c.more.setAttribute('aria-label', `${s.moreSettings}: ${run.name}`);
       c.png.setAttribute('aria-label', `${s.savePng}: ${run.name}`);
       c.remove.setAttribute('aria-label', `${s.removeRun}: ${run.name}`);
       c.boundary.canvas.setAttribute('aria-label', s.boundaryLabel(run.name));
-      if (!c.badge.hidden) c.badge.textContent = c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped;
     });
+    this.showStats();
   }
 
-  setStats(frames: RunFrame[]) {
+  // The numbers of the last frame; `epoch`: the epochs completed since (their mean training losses).
+  setStats(frames: RunFrame[], epochs: EpochPoint[] = []) {
+    this.frames = frames;
+    const last = epochs.at(-1);
+    if (last) this.epochLoss = last.trainLoss;
+    this.showStats();
+  }
+
+  // Back to step 0: no epoch has a mean loss yet.
+  clearStats() {
+    this.frames = [];
+    this.epochLoss = [];
+    this.showStats();
+  }
+
+  private showStats() {
     const s = this.s;
-    frames.forEach((f, i) => {
-      const c = this.cards[i];
-      if (!c) return;
-      const loss = Number.isFinite(f.loss) ? f.loss.toFixed(4) : '—';
-      c.stats.textContent = `${s.currentLoss} ${loss} · ${s.trainAcc} ${pct(f.trainAccuracy)} · ${s.testAcc} ${pct(f.testAccuracy)} · ${s.stepTime} ${f.stepMs.toFixed(2)} ms`;
+    this.cards.forEach((c, i) => {
+      const f = this.frames[i];
+      if (!f) {
+        c.stats.replaceChildren(el('span', 'line', { textContent: `${s.epochLoss} —` }), el('span', 'line', { textContent: '\u00a0' }));
+        c.badge.hidden = true;
+        c.root.classList.remove('stopped');
+        return;
+      }
+      const line = (...parts: (string | Node)[]) => { const l = el('span', 'line'); l.append(...parts); return l; };
+      c.stats.replaceChildren(
+        line(el('span', 'run-loss', { textContent: `${s.epochLoss} ${num(this.epochLoss[i])}` }), ` · ${s.lastStepLoss} ${num(f.loss)}`),
+        line(`${s.trainAcc} ${pct(f.trainAccuracy)} · ${s.testAcc} ${pct(f.testAccuracy)} · ${s.stepTime} ${f.stepMs.toFixed(2)} ms`),
+      );
       c.root.classList.toggle('stopped', f.stopped);
       c.badge.hidden = !f.stopped;
-      if (f.stopped) {
-        c.badge.dataset.kind = f.diverged ? 'diverged' : 'stopped';
-        c.badge.textContent = `${c.badge.dataset.kind === 'diverged' ? s.diverged : s.stopped} — ${s.err(f.error)}`;
-      }
+      if (f.stopped) c.badge.textContent = `${f.diverged ? s.diverged : s.stopped} — ${s.err(f.error)}`;
     });
   }
 
-  setError(index: number, field: keyof Card['errors'], message: string | null) {
+  setError(index: number, field: Editor, message: string | null) {
     const c = this.cards[index];
     if (!c) return;
     const error = c.errors[field];
-    const control = { name: c.name, norm: c.norm, placement: c.placement, groups: c.groups, dropout: c.dropout }[field];
+    const control = c.controls[field];
     error.hidden = !message;
     error.textContent = message === null ? '' : this.s.err(message);
     if (message) control.setAttribute('aria-invalid', 'true');
     else control.removeAttribute('aria-invalid');
+    if (message && HIDDEN_EDITORS.includes(field)) c.moreMenu.open(); // an error is never hidden behind the disclosure
   }
 
   clearErrors() {
