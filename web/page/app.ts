@@ -181,7 +181,7 @@ export function mountLab(o: MountOptions): LabController {
         renderRuns(applied);
         runsView.boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
         if (!restored) {
-          charts.reset(applied.runs.map((r) => r.name));
+          charts.reset(applied.runs);
           lessons.ready?.configured(applied);
         }
         done = false;
@@ -212,7 +212,7 @@ export function mountLab(o: MountOptions): LabController {
         epochHistory.push(...msg.epochs);
         if (msg.step === 0) epochHistory = [];
         runsView.setStats(msg.runs);
-        if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs.map((r) => r.name));
+        if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs);
         if (msg.boundary) {
           const b = msg.boundary;
           runsView.boundaries.forEach((view, r) => {
@@ -268,7 +268,7 @@ export function mountLab(o: MountOptions): LabController {
   function reset() {
     playing = false;
     done = false;
-    charts.reset(applied.runs.map((r) => r.name));
+    charts.reset(applied.runs);
     runsView.boundaries.forEach((b) => b.clearProbabilities());
     send({ type: 'reset' });
     updateButtons();
