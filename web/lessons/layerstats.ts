@@ -4,7 +4,7 @@ import type { Chart } from 'chart.js';
 import type { LabConfig } from '../state/config';
 import type { DiagnosticsPoint } from '../engine/protocol';
 import type { LessonStrings } from '../i18n/lessons-en';
-import { RUN_COLORS } from '../views/palette';
+import { isDark, runColors } from '../views/palette';
 import { el, field, select, setOptions } from '../views/dom';
 import { type Series, type XY, lineChart, setTitles } from '../views/linechart';
 
@@ -169,12 +169,13 @@ export class GradientFlow {
     const t = this.t, c = this.config, pts = this.history.points;
     const last = pts[pts.length - 1];
     const positive = (v: number) => (v > 0 && Number.isFinite(v) ? v : NaN); // log scale: a zero gradient is a gap
+    const colors = runColors(c.runs, isDark()); // as in the lab's charts
     this.now.data.datasets = c.runs.map((r, i): Series => ({
-      label: r.name, borderColor: RUN_COLORS[i], backgroundColor: RUN_COLORS[i], borderWidth: 2, pointRadius: 3,
+      label: r.name, borderColor: colors[i], backgroundColor: colors[i], borderWidth: 2, pointRadius: 3,
       data: last?.runs[i] ? last.runs[i]!.grads.map((g, k) => ({ x: k + 1, y: positive(g.norm) })) : [],
     }));
     this.time.data.datasets = c.runs.map((r, i): Series => ({
-      label: r.name, borderColor: RUN_COLORS[i], backgroundColor: RUN_COLORS[i], borderWidth: 1.6, pointRadius: 0,
+      label: r.name, borderColor: colors[i], backgroundColor: colors[i], borderWidth: 1.6, pointRadius: 0,
       data: pts.flatMap((p) => (p.runs[i]?.grads.length ? [{ x: p.step, y: positive(p.runs[i]!.grads[0].norm) }] : [])),
     }));
     this.ratios.replaceChildren(...c.runs.flatMap((r, i) => {

@@ -5,7 +5,7 @@ import type { LabConfig } from '../state/config';
 import type { LessonStrings } from '../i18n/lessons-en';
 import { SWEEP_BATCHES, type SweepPoint } from './sweep';
 import type { LessonsClient, LessonsReply } from './protocol';
-import { RUN_COLORS } from '../views/palette';
+import { isDark, normColor } from '../views/palette';
 import { el, field, numberInput } from '../views/dom';
 import { type Series, type XY, lineChart, setTitles } from '../views/linechart';
 
@@ -134,10 +134,11 @@ export class SweepView {
     this.run.disabled = this.running;
     this.cancel.disabled = !this.running;
     const names = ['BatchNorm', 'LayerNorm'];
+    const colors = [normColor('batchnorm', isDark()), normColor('layernorm', isDark())]; // as in the lab's charts
     const finite = (v: number) => (Number.isFinite(v) ? v : NaN);
-    this.charts[0].data.datasets = names.map((name, r): Series => ({ label: name, borderColor: RUN_COLORS[r + 1], backgroundColor: RUN_COLORS[r + 1], borderWidth: 2, pointRadius: 3,
+    this.charts[0].data.datasets = names.map((name, r): Series => ({ label: name, borderColor: colors[r], backgroundColor: colors[r], borderWidth: 2, pointRadius: 3,
       data: this.points.map((p) => ({ x: p.batch, y: finite(p.runs[r].finalLoss) })) }));
-    this.charts[1].data.datasets = names.map((name, r): Series => ({ label: name, borderColor: RUN_COLORS[r + 1], backgroundColor: RUN_COLORS[r + 1], borderWidth: 2, pointRadius: 3,
+    this.charts[1].data.datasets = names.map((name, r): Series => ({ label: name, borderColor: colors[r], backgroundColor: colors[r], borderWidth: 2, pointRadius: 3,
       data: this.points.map((p) => ({ x: p.batch, y: finite(p.runs[r].gap) })) }));
     this.charts.forEach((c) => c.update('none'));
     const head = el('tr');

@@ -71,7 +71,8 @@ export function mountLab(o: MountOptions): LabController {
     changed: () => { if (everConfigured) writeLink(); },
   });
   const strings = () => language.strings;
-  const charts = new Charts(scope.byId<HTMLCanvasElement>('loss-chart'), scope.byId<HTMLCanvasElement>('accuracy-chart'), language.strings);
+  const charts = new Charts(scope.byId<HTMLCanvasElement>('loss-chart'), scope.byId<HTMLCanvasElement>('accuracy-chart'), language.strings,
+    { legend: scope.byId('loss-legend'), smoothingSlider: false });
   const runsView = new RunsView(scope.byId('runs'), {
     change: (index, patch) => edit((d) => { d.runs[index] = { ...d.runs[index], ...patch }; }, patch.norm !== undefined), // norm: show/hide groups, placement
     remove: (index) => edit((d) => {
@@ -95,6 +96,7 @@ export function mountLab(o: MountOptions): LabController {
     boundaryMode: (trainBatch) => send({ type: 'boundary', trainBatch }),
     logScale: (on) => charts.setLogScale(on),
     smoothing: (weight) => charts.setSmoothing(weight),
+    chartImage: (chart) => charts.image(chart),
     speed: (stepsPerSecond) => {
       speed = stepsPerSecond;
       send({ type: 'speed', stepsPerSecond });
@@ -190,7 +192,7 @@ export function mountLab(o: MountOptions): LabController {
         renderRuns(applied);
         runsView.boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
         if (!restored) {
-          charts.reset(applied.runs.map((r) => r.name));
+          charts.reset(applied.runs);
           runsView.clearStats();
           lessons.ready?.configured(applied);
         }
@@ -225,7 +227,7 @@ export function mountLab(o: MountOptions): LabController {
           runsView.clearStats();
         }
         runsView.setStats(msg.runs, msg.epochs);
-        if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs.map((r) => r.name));
+        if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs);
         if (msg.boundary) {
           const b = msg.boundary;
           runsView.boundaries.forEach((view, r) => {
@@ -284,7 +286,7 @@ export function mountLab(o: MountOptions): LabController {
   function reset() {
     playing = false;
     done = false;
-    charts.reset(applied.runs.map((r) => r.name));
+    charts.reset(applied.runs);
     runsView.clearStats();
     runsView.boundaries.forEach((b) => b.clearProbabilities());
     send({ type: 'reset' });

@@ -28,6 +28,7 @@ export interface ToolbarHost {
   boundaryMode(trainBatch: boolean): void;
   logScale(on: boolean): void;
   smoothing(weight: number): void;               // the loss chart's exponential moving average
+  chartImage(chart: 'loss' | 'accuracy'): HTMLCanvasElement; // a chart with its legend, for Save PNG
   speed(stepsPerSecond: number | null): void;    // null: full speed
   notify(text: string): void;
   presetName(id: string): string;                // a preset's name in the page's language
@@ -77,8 +78,8 @@ export class Toolbar {
       }
     });
     $('btn-export').addEventListener('click', () => host.exportFile('pytorch'));
-    $('png-loss').addEventListener('click', () => savePng($<HTMLCanvasElement>('loss-chart'), 'normlab_loss.png'));
-    $('png-accuracy').addEventListener('click', () => savePng($<HTMLCanvasElement>('accuracy-chart'), 'normlab_accuracy.png'));
+    $('png-loss').addEventListener('click', () => savePng(host.chartImage('loss'), 'normlab_loss.png'));
+    $('png-accuracy').addEventListener('click', () => savePng(host.chartImage('accuracy'), 'normlab_accuracy.png'));
     $('btn-export-model').addEventListener('click', () => host.exportFile('model'));
     $('btn-export-csv').addEventListener('click', () => downloadText('normlab_losses.csv', host.lossCsv(), 'text/csv'));
     $<HTMLInputElement>('import-model').addEventListener('change', async (e) => {

@@ -5,7 +5,7 @@ import { NORMS, PLACEMENTS, type RunConfig } from '../state/config';
 import type { EpochPoint, RunFrame } from '../engine/protocol';
 import type { Strings } from '../i18n';
 import { BoundaryView } from './boundary';
-import { RUN_COLORS } from './palette';
+import { isDark, runColors } from './palette';
 import { applyLimit, el, savePng } from './dom';
 import { disclosure, type Disclosure } from './disclosure';
 import { MAX_NAME, RUN_LIMITS } from '../state/limits';
@@ -61,14 +61,15 @@ export class RunsView {
     this.runs = runs;
     this.container.replaceChildren();
     this.container.dataset.count = String(runs.length);
-    this.cards = runs.map((run, i) => this.card(run, i, canRemove));
+    const colors = runColors(runs, isDark()); // one colour per normalization, as in the charts
+    this.cards = runs.map((run, i) => this.card(run, i, canRemove, colors[i]));
     this.applyStrings(this.s);
   }
 
-  private card(run: RunConfig, i: number, canRemove: boolean): Card {
+  private card(run: RunConfig, i: number, canRemove: boolean, color: string): Card {
     const signal = this.listeners.signal;
     const root = el('article', 'run');
-    root.style.setProperty('--run-color', RUN_COLORS[i % RUN_COLORS.length]);
+    root.style.setProperty('--run-color', color);
     const head = el('div', 'run-head');
     const title = el('h3', 'run-name', { id: `run-${i}-title`, textContent: run.name });
     const more = el('button', 'run-more', { type: 'button', textContent: '⋯' });
