@@ -115,7 +115,6 @@ export const en = {
   share: 'Share',
   speed: 'Speed',
   speedValue: (stepsPerSecond: number | null) => (stepsPerSecond === null ? 'full' : `${stepsPerSecond} step${stepsPerSecond === 1 ? '' : 's'}/s`),
-  smoothing: 'Smoothing',
   why: 'Why?',
   datasetPictures: 'Pick by picture',
   moreSettings: 'More settings',

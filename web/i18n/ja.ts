@@ -119,7 +119,6 @@ export const ja: Strings = {
   share: '共有',
   speed: '速さ',
   speedValue: (stepsPerSecond: number | null) => (stepsPerSecond === null ? '最速' : `毎秒 ${stepsPerSecond} ステップ`),
-  smoothing: '平滑化',
   why: 'なぜ？',
   datasetPictures: '図から選ぶ',
   moreSettings: 'その他の設定',

@@ -172,6 +172,7 @@ export class Toolbar {
   applyStrings(s: Strings) {
     this.scope.byId('png-loss').setAttribute('aria-label', `${s.savePng}: ${s.loss}`);
     this.scope.byId('png-accuracy').setAttribute('aria-label', `${s.savePng}: ${s.accuracy}`);
+    this.scope.byId('smoothing').title = s.smoothingHint;
     const measure = this.scope.byId<HTMLButtonElement>('btn-measure');
     measure.textContent = measure.disabled ? s.measuring : s.measure;
     this.showSpeed();
