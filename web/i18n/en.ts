@@ -98,8 +98,10 @@ export const en = {
   copyLink: 'Copy link',
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',
+  // Copy link when pointsInLink is false (state/ownpoints.ts): max is MAX_LINK_POINTS.
+  linkNoPoints: (max: number) => `Link copied, but without your own points: a link carries at most ${max.toLocaleString('en')} of them, each on a grid of 1/1000 (uploaded points often are not). Export model keeps them all.`,
   none: 'none', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm',
-  moons: 'moons', circles: 'circles', spiral: 'spiral', xor: 'xor', gauss: 'two blobs',
+  moons: 'moons', circles: 'circles', spiral: 'spiral', xor: 'xor', gauss: 'two blobs', custom: 'Your own points',
   relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', gelu: 'GELU', leaky_relu: 'leaky ReLU',
   sgd: 'SGD', 'sgd+momentum': 'SGD + momentum (0.9)', adam: 'Adam', adamw: 'AdamW',
 };
