@@ -159,6 +159,22 @@ test('property: a link with any drawn points round-trips, and any damage to pts=
   }), { numRuns: 150 });
 });
 
+test('the outliers preset travels in a link, by its id or by its points, and stays that preset', async () => {
+  const { PRESETS } = await import('../../build-unit/state/presets.js');
+  const outliers = PRESETS.find((p) => p.id === 'outliers');
+  assert.equal(outliers.config.data.type, 'custom');
+  assert.equal(outliers.config.data.points, 308);
+  assert.ok(pointsInLink(outliers.config), 'every coordinate on the grid');
+  for (const hash of ['#preset=outliers', encodeHash(outliers.config, 'en', 'outliers')]) {
+    const d = decodeHash(hash);
+    assert.deepEqual(d.rejected, []);
+    assert.equal(d.preset, 'outliers', hash.slice(0, 80));
+    assert.deepEqual(d.config, outliers.config);
+  }
+  const moons = decodeHash('#preset=outliers&data=moons');
+  assert.deepEqual([moons.preset, moons.config.data.type, moons.config.data.own], [null, 'moons', { x: [], y: [] }]);
+});
+
 // ------------------------------------------------------------------------------------------------- CSV
 
 test('CSV: rows x1,x2,label, with an optional header, blank lines, CRLF, a BOM and spaces', () => {

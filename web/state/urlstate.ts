@@ -88,6 +88,7 @@ function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig
 
 // Points of your own for data=custom: pts= (or `own`, when given), else the base's (a custom preset's). Without
 // at least OWN_LIMITS.points.min of them the data stays the base's type; a points= that disagrees is named.
+// Generated data keeps no points of its own from a link (only `own`, from a model file).
 function applyOwnPoints(p: URLSearchParams, config: LabConfig, base: LabConfig, own: OwnPoints | null, rejected: Rejected[]): LabConfig {
   const text = p.get('pts');
   const custom = config.data.type === 'custom';
@@ -99,13 +100,13 @@ function applyOwnPoints(p: URLSearchParams, config: LabConfig, base: LabConfig, 
     else if (decoded.own.y.length < OWN_LIMITS.points.min) rejected.push({ field: 'pts', reason: `${decoded.own.y.length} points; at least ${OWN_LIMITS.points.min} are needed` });
     else points = decoded.own;
   }
-  if (!custom) return own ? withOwnPoints(config, own) : config;
+  if (!custom) return withOwnPoints(config, own ?? { x: [], y: [] }); // a link carries no points for generated data
   const n = points?.y.length ?? 0;
   if (!points || n < OWN_LIMITS.points.min) {
     const why = !points ? 'your own points did not travel in this link (no pts=)' : `${n} points of your own; at least ${OWN_LIMITS.points.min} are needed`;
     if (text === null || own) rejected.push({ field: 'data', reason: `${why}; the data stays "${base.data.type}"` });
     config.data.type = base.data.type;
-    return own ? withOwnPoints(config, own) : config;
+    return withOwnPoints(config, own ?? { x: [], y: [] });
   }
   const given = p.get('points');
   if (given !== null && parseDecimal(given) !== n && !rejected.some((r) => r.field === 'points'))
