@@ -20,7 +20,8 @@ double linspace(double start, double stop, int num, int i, bool endpoint) {
 }
 
 // scikit-learn's shuffle + noise tail of make_moons / make_circles: permute rows with
-// RandomState.shuffle on an index array, then add normal(scale=noise) to every coordinate in row order.
+// RandomState.shuffle on an index array, then add normal(scale=noise) to every coordinate in row order
+// (points of your own get the shuffle only: they are used exactly as given).
 // Then the lab's input transform, x · scale + shift, still in double (as `X * 5 + 20` on make_moons' float64
 // output would be), and only then the cast to float.
 Dataset shuffle_and_noise(const std::vector<double>& px, const std::vector<double>& py, const std::vector<int>& label,
@@ -39,7 +40,8 @@ Dataset shuffle_and_noise(const std::vector<double>& px, const std::vector<doubl
     xy[2 * i + 1] = py[idx[i]];
     d.y[i] = label[idx[i]];
   }
-  for (size_t k = 0; k < xy.size(); ++k) xy[k] += rng.normal(0.0, spec.noise);
+  if (spec.kind != DatasetKind::Points)
+    for (size_t k = 0; k < xy.size(); ++k) xy[k] += rng.normal(0.0, spec.noise);
   const bool transform = spec.scale != 1.0 || spec.shift != 0.0;
   for (size_t k = 0; k < xy.size(); ++k) d.x[k] = static_cast<float>(transform ? xy[k] * spec.scale + spec.shift : xy[k]);
   return d;
@@ -107,6 +109,10 @@ Dataset make_dataset(const DataSpec& spec) {
           px.push_back(a), py.push_back(b), label.push_back(c);
         }
       }
+      break;
+    case DatasetKind::Points:
+      // the rows as given (parse_data_spec checked them); only the shuffle below orders them
+      for (int i = 0; i < n; ++i) px.push_back(spec.x[2 * i]), py.push_back(spec.x[2 * i + 1]), label.push_back(spec.y[i]);
       break;
   }
   return shuffle_and_noise(px, py, label, spec, rng);

@@ -17,7 +17,8 @@ struct Dataset {
   std::vector<int> y;    // (rows)
 };
 
-// All `points` rows, in generation order (already shuffled, as scikit-learn shuffles).
+// All `points` rows, in generation order (already shuffled, as scikit-learn shuffles; points of your own are
+// shuffled the same way, with the data seed).
 Dataset make_dataset(const DataSpec& spec);
 // The first rows train, the last round(points · test_fraction) rows test.
 void split_dataset(const Dataset& all, double test_fraction, Dataset* train, Dataset* test);

@@ -58,6 +58,8 @@ Lab::Lab() {
 }
 
 Status Lab::set_data(const DataSpec& spec) {
+  if (spec.kind == DatasetKind::Points && (spec.y.size() != static_cast<size_t>(spec.points) || spec.x.size() != 2 * spec.y.size()))
+    return Status::Error("x", "a points dataset needs 2 coordinates (x) and 1 label (y) for each of its " + std::to_string(spec.points) + " points");
   Dataset all = make_dataset(spec);
   Dataset train, test;
   split_dataset(all, spec.test_fraction, &train, &test);

@@ -19,6 +19,8 @@ inline constexpr int kMaxWidth = 1024;          // features of the input and of 
 inline constexpr int kMaxLinearLayers = 16;
 inline constexpr int kMaxLayerEntries = 64;     // layer objects in a model, nested ones included
 inline constexpr int kMinPoints = 4, kMaxPoints = 100000;
+inline constexpr int kMaxOwnPoints = 20000;     // points of your own ({"type": "points"}): every one is in the JSON
+inline constexpr double kMaxCoordinate = 1000;  // |each coordinate| of a point of your own
 inline constexpr double kMaxNoise = 10;
 inline constexpr double kMaxTestFraction = 0.9;
 inline constexpr double kMaxInputScale = 1000;  // |scale| and |shift| of the data
@@ -36,6 +38,8 @@ inline constexpr Limit kLimits[] = {
     {"linear_layers", 1, kMaxLinearLayers, true, "linear layers in a model"},
     {"layers", 1, kMaxLayerEntries, true, "layer objects in a model, nested ones included"},
     {"points", kMinPoints, kMaxPoints, true, "points in a dataset"},
+    {"own_points", kMinPoints, kMaxOwnPoints, true, "points of your own in a dataset (type points: x and y)"},
+    {"coordinate", -kMaxCoordinate, kMaxCoordinate, false, "each coordinate of a point of your own"},
     {"noise", 0, kMaxNoise, false, "the dataset's noise"},
     {"test_fraction", 0, kMaxTestFraction, false, "the share of points held out for testing"},
     {"scale", -kMaxInputScale, kMaxInputScale, false, "every input becomes x · scale + shift"},

@@ -139,11 +139,7 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
   return Status::Ok();
 }
 
-const char* kDatasetNames[] = {"moons", "circles", "spiral", "xor", "gauss"};
-
 }  // namespace
-
-const char* dataset_kind_name(DatasetKind kind) { return kDatasetNames[static_cast<int>(kind)]; }
 
 Status validate_model_spec(ModelSpec* spec) {
   if (spec->input < 1 || spec->input > kMaxWidth)
@@ -227,41 +223,6 @@ Status parse_optimizer_spec(const std::string& text, OptimizerSpec* out) {
   return Status::Ok();
 }
 
-Status parse_data_spec(const std::string& text, DataSpec* out) {
-  json root;
-  NORMLAB_TRY(parse_json(text, "data", &root));
-  Fields f(root, "");
-  DataSpec spec;
-  const json* type = f.get("type");
-  if (type) {
-    const std::string t = type->is_string() ? type->get<std::string>() : show(*type);
-    bool found = false;
-    for (int k = 0; k < 5; ++k)
-      if (t == kDatasetNames[k]) spec.kind = static_cast<DatasetKind>(k), found = true;
-    if (!found) return Status::Error("type", "unknown dataset " + show(t) + " (expected one of moons, circles, spiral, xor, gauss)");
-  }
-  double points = spec.points, seed = spec.seed;
-  NORMLAB_TRY(f.integer("points", &points, false));
-  if (points < kMinPoints || points > kMaxPoints)
-    return Status::Error("points", "must be an integer in [" + std::to_string(kMinPoints) + ", " + std::to_string(kMaxPoints) + "], got " + fmt(points));
-  spec.points = static_cast<int>(points);
-  NORMLAB_TRY(f.number("noise", &spec.noise, false));
-  NORMLAB_TRY(f.range("noise", spec.noise, 0, false, kMaxNoise, false));
-  NORMLAB_TRY(f.integer("seed", &seed, false));
-  if (seed < 0 || seed > kMaxSeed) return Status::Error("seed", "must be an integer in [0, " + fmt(kMaxSeed) + "], got " + fmt(seed));
-  spec.seed = static_cast<uint32_t>(seed);
-  NORMLAB_TRY(f.number("test_fraction", &spec.test_fraction, false));
-  NORMLAB_TRY(f.range("test_fraction", spec.test_fraction, 0, false, kMaxTestFraction, false));
-  NORMLAB_TRY(f.number("scale", &spec.scale, false));
-  NORMLAB_TRY(f.range("scale", spec.scale, -kMaxInputScale, false, kMaxInputScale, false));
-  if (spec.scale == 0) return Status::Error("scale", "must not be 0 (every point would be the same)");
-  NORMLAB_TRY(f.number("shift", &spec.shift, false));
-  NORMLAB_TRY(f.range("shift", spec.shift, -kMaxInputScale, false, kMaxInputScale, false));
-  NORMLAB_TRY(f.finish("a dataset"));
-  *out = spec;
-  return Status::Ok();
-}
-
 Status parse_inspect_input(const std::string& text, InspectInput* out) {
   json root;
   NORMLAB_TRY(parse_json(text, "inspect", &root));
@@ -335,18 +296,6 @@ std::string optimizer_spec_to_json(const OptimizerSpec& s) {
     o["betas"] = json::array({s.beta1, s.beta2});
     o["eps"] = s.eps;
   }
-  return o.dump();
-}
-
-std::string data_spec_to_json(const DataSpec& s) {
-  json o;
-  o["type"] = dataset_kind_name(s.kind);
-  o["points"] = s.points;
-  o["noise"] = s.noise;
-  o["seed"] = s.seed;
-  o["test_fraction"] = s.test_fraction;
-  o["scale"] = s.scale;
-  o["shift"] = s.shift;
   return o.dump();
 }
 

@@ -3,6 +3,7 @@
 //   optimizer: {"type": "adam", "lr": 0.01}
 //   data:      {"type": "moons", "points": 2000, "noise": 0.2, "seed": 0, "test_fraction": 0.2,
 //               "scale": 1, "shift": 0}
+//              {"type": "points", "x": [x0, y0, x1, y1, …], "y": [0, 1, …], "seed": 0, …}: points of your own
 // Unset model and optimizer fields take PyTorch's defaults; the data defaults are the lesson's (2000 points,
 // noise 0.2). Every error names its field, e.g.
 //   layers[2].groups: 64 features cannot be split into 5 groups
@@ -51,16 +52,19 @@ struct OptimizerSpec {
   double weight_decay = 0;             // adamw: 0.01
 };
 
-enum class DatasetKind { Moons, Circles, Spiral, Xor, Gauss };
+enum class DatasetKind { Moons, Circles, Spiral, Xor, Gauss, Points };
 const char* dataset_kind_name(DatasetKind kind);
 
 struct DataSpec {
   DatasetKind kind = DatasetKind::Moons;
   int points = 2000;
-  double noise = 0.2;
-  uint32_t seed = 0;
+  double noise = 0.2;  // points: always 0 (the points are used exactly as given)
+  uint32_t seed = 0;   // points: the order of the rows (and so the train/test split and the batches)
   double test_fraction = 0.0;
   double scale = 1.0, shift = 0.0;  // every input becomes x · scale + shift (e.g. ×5 + 20: far from zero)
+  // points only: the rows themselves, in the order given (make_dataset shuffles them with `seed`)
+  std::vector<double> x;  // (points × 2): x0, y0, x1, y1, …, each within ±kMaxCoordinate
+  std::vector<int> y;     // (points): 0 or 1
 };
 
 Status parse_model_spec(const std::string& json, ModelSpec* out);

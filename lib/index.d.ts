@@ -9,7 +9,11 @@ export interface LayerSpec {
 }
 export interface ModelSpec { input: number; layers: LayerSpec[] }
 export interface OptimizerSpec { type: 'sgd' | 'adam' | 'adamw'; lr?: number; momentum?: number; dampening?: number; nesterov?: boolean; betas?: [number, number]; eps?: number; weight_decay?: number }
-export interface DataSpec { type?: 'moons' | 'circles' | 'spiral' | 'xor' | 'gauss'; points?: number; noise?: number; seed?: number; test_fraction?: number }
+export interface DataSpec {
+  type?: 'moons' | 'circles' | 'spiral' | 'xor' | 'gauss' | 'points'; points?: number; noise?: number; seed?: number; test_fraction?: number;
+  scale?: number; shift?: number;
+  x?: number[]; y?: number[]; // type 'points': your own points, x0, y0, x1, y1, … and their labels (0 or 1)
+}
 
 export interface LabOptions {
   data?: DataSpec | string;

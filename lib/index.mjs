@@ -21,6 +21,7 @@ const json = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 // A lab: runs trained side by side on the same data and batches (see core/lab.h). Options:
 //   data       {type, points, noise, seed, test_fraction}   (default: the lesson's moons)
+//              or {type: 'points', x: [x0, y0, …], y: [0, 1, …], seed, test_fraction}: your own points
 //   runs       [{name?, model, optimizer}]                  model/optimizer: objects or JSON strings
 //   batchSize  64;  seed 0;  init 'shared' | 'sequential'
 export async function createLab(options = {}) {

@@ -184,7 +184,10 @@ void exercise_model(const std::string& model_json, const ModelSpec& spec, const 
 void exercise_lab(const ModelSpec& model, const OptimizerSpec& opt, DataSpec data, const json& doc, uint32_t h) {
   if (!cheap(model, kMaxLabWeights)) return;
   g_stage = "lab";
-  if (data.points > kMaxLabPoints) data.points = kMaxLabPoints;
+  if (data.points > kMaxLabPoints) {
+    data.points = kMaxLabPoints;
+    if (data.kind == DatasetKind::Points) data.x.resize(2 * kMaxLabPoints), data.y.resize(kMaxLabPoints);  // the first rows
+  }
   Lab lab;
   if (!named(lab.set_data(data), "Lab::set_data")) return;
   const auto batch = doc.find("batch_size");

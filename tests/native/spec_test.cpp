@@ -436,7 +436,7 @@ TEST(SpecData, MalformedJson) {
 
 TEST(SpecData, UnknownDatasetType) {
   EXPECT_EQ(data_error(R"({"type": "blobs"})"),
-            "type: unknown dataset \"blobs\" (expected one of moons, circles, spiral, xor, gauss)");
+            "type: unknown dataset \"blobs\" (expected one of moons, circles, spiral, xor, gauss, points)");
 }
 
 TEST(SpecData, TooFewPoints) {

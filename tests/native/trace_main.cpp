@@ -1,6 +1,7 @@
 // normlab_trace: trains a lab natively from a JSON config and prints everything it computed. The node test
 // (tests/node/determinism.test.mjs) runs the same config through the wasm module and requires every number
-// to be bit-identical: 17 significant digits round-trip a double, 9 a float.
+// to be bit-identical: 17 significant digits round-trip a double, 9 a float. It also prints the lab's rows
+// (train, then test) and their labels.
 //   normlab_trace '{"data": {...}, "batch": 32, "seed": 7, "steps": 100, "init": "shared",
 //                   "runs": [{"model": {...}, "optimizer": {...}}], "grid": [w, h, x0, x1, y0, y1]}'
 #include <cstdio>
@@ -66,6 +67,14 @@ int main(int argc, char** argv) {
     print_floats(probs.data(), probs.size());
     std::printf("]");
   }
+  // The data as the lab holds it: every row, train then test, and the labels.
+  std::printf("], \"data\": [");
+  print_floats(lab.train().x.data(), lab.train().x.size());
+  std::printf("%s", lab.test().rows ? "," : "");
+  print_floats(lab.test().x.data(), lab.test().x.size());
+  std::printf("], \"labels\": [");
+  for (int i = 0; i < lab.train().rows; ++i) std::printf("%s%d", i ? "," : "", lab.train().y[i]);
+  for (int i = 0; i < lab.test().rows; ++i) std::printf(",%d", lab.test().y[i]);
   std::printf("]}\n");
   return 0;
 }

@@ -35,7 +35,27 @@ const configs = [
       optimizer: { type: 'adam', lr: 0.01 },
     })),
   },
+  {
+    name: 'points of your own (shuffled by the data seed, scaled and shifted), BatchNorm and LayerNorm',
+    data: ownPoints(150, { seed: 5, test_fraction: 0.2, scale: 2, shift: -1 }),
+    batch: 16, seed: 2, steps: 60, init: 'shared', grid: [20, 20, -4, 4, -4, 4],
+    runs: ['batchnorm', 'layernorm'].map((norm) => ({
+      model: { input: 2, layers: [{ type: 'linear', out: 16 }, { type: norm }, { type: 'relu' }, { type: 'linear', out: 2 }] },
+      optimizer: { type: 'adam', lr: 0.01 },
+    })),
+  },
 ];
+
+// n points of your own: a ring of class 1 around a blob of class 0, coordinates with many digits.
+function ownPoints(n, fields) {
+  const x = [], y = [];
+  for (let i = 0; i < n; i++) {
+    const r = i % 2 ? 1.5 + 0.1 * Math.sin(i) : 0.4 * Math.abs(Math.cos(i * 7));
+    x.push(r * Math.cos(i * 2.399), r * Math.sin(i * 2.399));
+    y.push(i % 2);
+  }
+  return { type: 'points', x, y, ...fields };
+}
 
 function wasmTrace(cfg) {
   const lab = new M.Lab();
@@ -54,8 +74,10 @@ function wasmTrace(cfg) {
     .flatMap((name) => Array.from(lab.getParameter(r, name))));
   const [w, h, x0, x1, y0, y1] = cfg.grid;
   const grid = cfg.runs.map((_, r) => Array.from(lab.grid(r, w, h, x0, x1, y0, y1, false)));
+  const train = lab.trainData(), test = lab.testData();
+  const data = [...train.x, ...test.x], labels = [...train.y, ...test.y];
   lab.delete();
-  return { losses, params, grid };
+  return { losses, params, grid, data, labels };
 }
 
 for (const cfg of configs) {
@@ -66,6 +88,8 @@ for (const cfg of configs) {
     assert.deepEqual(wasm.losses, native.losses, 'losses');
     assert.deepEqual(wasm.params, native.params.map((p) => Array.from(Float32Array.from(p))), 'parameters');
     assert.deepEqual(wasm.grid, native.grid.map((p) => Array.from(Float32Array.from(p))), 'boundary probabilities');
+    assert.deepEqual(wasm.data, Array.from(Float32Array.from(native.data)), 'the rows');
+    assert.deepEqual(wasm.labels, native.labels, 'the labels');
     // And the trace is a real one: training moved the loss.
     const first = native.losses[0][0], last = native.losses.at(-1)[0];
     assert.ok(Number.isFinite(first) && last < first, `loss ${first} -> ${last}`);

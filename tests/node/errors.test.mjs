@@ -39,6 +39,12 @@ const cases = {
     return lab.runState(0).error;
   }),
   'instance norm on (N, C)': () => engineError(() => inspectNorm({ norm: 'instancenorm', shape: [4, 10], x: new Array(40).fill(1) })),
+  'a label of your own': () => withLab((lab) => engineError(() => lab.setData(JSON.stringify({ type: 'points', x: [0, 0, 1, 1, 2, 2, 3, 3], y: [0, 1, 2, 1] })))),
+  'a coordinate of your own': () => withLab((lab) => engineError(() => lab.setData(JSON.stringify({ type: 'points', x: [0, 0, 1, 'a', 2, 2, 3, 3], y: [0, 1, 0, 1] })))),
+  'too few points of your own': () => withLab((lab) => engineError(() => lab.setData(JSON.stringify({ type: 'points', x: [0, 0, 1, 1], y: [0, 1] })))),
+  'coordinates for the labels': () => withLab((lab) => engineError(() => lab.setData(JSON.stringify({ type: 'points', x: [0, 0, 1, 1, 2], y: [0, 1, 0, 1] })))),
+  'noise on points of your own': () => withLab((lab) => engineError(() => lab.setData(JSON.stringify({ type: 'points', x: [0, 0, 1, 1, 2, 2, 3, 3], y: [0, 1, 0, 1], noise: 0.2 })))),
+  'points of your own counted': () => withLab((lab) => engineError(() => lab.setData(JSON.stringify({ type: 'points', points: 5, x: [0, 0, 1, 1, 2, 2, 3, 3], y: [0, 1, 0, 1] })))),
   'no batch yet': () => withLab((lab) => { lab.setData(moons); lab.addRun(JSON.stringify(lessonModel('batchnorm')), adam()); lab.reset(0); return engineError(() => lab.batchNormTrace(0, 1, 0)); }),
 };
 

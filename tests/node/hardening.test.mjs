@@ -134,6 +134,9 @@ test('integers are integers: labels, batch sizes, counts and indices', () => {
   m.delete();
 });
 
+// 500 points of your own whose last label is 2: refused after every other value was read.
+const badOwnPoints = JSON.stringify({ type: 'points', x: Array.from({ length: 1000 }, (_, i) => i / 100), y: Array.from({ length: 500 }, (_, i) => (i === 499 ? 2 : i % 2)) });
+
 test('10⁴ failing calls of each kind leave handles, heap and memory flat; 10⁵ leave the module working', () => {
   const m = new M.Model(small);
   const opt = new M.Optimizer(m, adam);
@@ -147,6 +150,7 @@ test('10⁴ failing calls of each kind leave handles, heap and memory flat; 10�
     'new Model(bad json)': () => new M.Model('{"input": 2, "layers": [{"type": "conv"}]}'),
     'new Optimizer(bad)': () => new M.Optimizer(m, '{"type": "rmsprop"}'),
     'lab.setData(bad)': () => lab.setData('{"points": 1}'),
+    'lab.setData(a bad point of your own)': () => lab.setData(badOwnPoints),
     'lab.addRun(not a string)': () => lab.addRun(5, {}),
     'lab.getParameter(bad run, name)': () => lab.getParameter(9, 'x'),
     'lab.setParameter(bad run, values)': () => lab.setParameter(9, 'x', [1, 2]),

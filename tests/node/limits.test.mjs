@@ -13,7 +13,7 @@ function refused(fn, field) {
 }
 
 test('the table lists every limit with its range', () => {
-  for (const key of ['width', 'linear_layers', 'layers', 'points', 'noise', 'test_fraction', 'scale', 'shift', 'seed', 'batch_size', 'runs', 'grid', 'inspect_dim', 'inspect_elements']) {
+  for (const key of ['width', 'linear_layers', 'layers', 'points', 'own_points', 'coordinate', 'noise', 'test_fraction', 'scale', 'shift', 'seed', 'batch_size', 'runs', 'grid', 'inspect_dim', 'inspect_elements']) {
     const l = L[key];
     assert.ok(l, key);
     assert.ok(Number.isFinite(l.min) && Number.isFinite(l.max) && l.min < l.max, key);
@@ -34,6 +34,18 @@ test('data limits are the ones setData enforces', () => {
   }
   lab.setData(data({ seed: L.seed.max }));
   refused(() => lab.setData(data({ seed: L.seed.max + 1 })), 'seed');
+  lab.delete();
+});
+
+test('points of your own: their number and every coordinate are limited as the table says', () => {
+  const lab = new M.Lab();
+  const own = (n, v = 0.5) => JSON.stringify({ type: 'points', x: new Array(2 * n).fill(v), y: Array.from({ length: n }, (_, i) => i % 2) });
+  for (const n of [L.own_points.min, L.own_points.max]) lab.setData(own(n));
+  refused(() => lab.setData(own(L.own_points.min - 1)), 'y');
+  refused(() => lab.setData(own(L.own_points.max + 1)), 'y');
+  for (const v of [L.coordinate.min, L.coordinate.max]) lab.setData(own(8, v));
+  refused(() => lab.setData(own(8, L.coordinate.min - 1e-9 * L.coordinate.max)), 'x[0]');
+  refused(() => lab.setData(own(8, L.coordinate.max + 1e-9 * L.coordinate.max)), 'x[0]');
   lab.delete();
 });
 
@@ -81,8 +93,8 @@ test('inspector limits: dimensions and elements (randn too)', () => {
 test('the page limits (web/state/limits.ts) lie inside the engine limits, equal where the engine checks them', async () => {
   const { execFileSync } = await import('node:child_process');
   execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
-  const { SETTINGS, RUN_LIMITS } = await import('../../build-unit/state/limits.js');
-  for (const l of [...SETTINGS, ...Object.values(RUN_LIMITS)]) {
+  const { SETTINGS, RUN_LIMITS, OWN_LIMITS } = await import('../../build-unit/state/limits.js');
+  for (const l of [...SETTINGS, ...Object.values(RUN_LIMITS), ...Object.values(OWN_LIMITS)]) {
     const name = l.key ?? JSON.stringify(l);
     if (!l.engine) {
       assert.notEqual(l.check, 'engine', `${name}: the engine cannot check a limit it does not have`);

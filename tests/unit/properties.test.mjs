@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/state/config.js';
-import { MAX_NAME, RUN_LIMITS, SETTINGS, inRange } from '../../build-unit/state/limits.js';
+import { MAX_NAME, OWN_LIMITS, RUN_LIMITS, SETTINGS, inRange } from '../../build-unit/state/limits.js';
 import { SECTIONS, decodeHash, encodeHash } from '../../build-unit/state/urlstate.js';
 import { CUT_MARK, ECHO_CHARS, echo, parseDecimal } from '../../build-unit/state/untrusted.js';
 import { modelFileJson, parseModelFile } from '../../build-unit/export/modelfile.js';
@@ -18,7 +18,7 @@ fc.configureGlobal({ seed: 20250612, numRuns: 300 });
 // ------------------------------------------------------------------------------------------- arbitraries
 
 const ENUMS = { data: ['data', 'type', DATASETS], act: ['model', 'activation', ACTIVATIONS], opt: ['training', 'optimizer', OPTIMIZERS], arch: ['model', 'architecture', ARCHITECTURES] };
-const KEYS = ['v', 'run', 'lang', 'preset', 'section', ...SETTINGS.map((f) => f.key), ...Object.keys(ENUMS)];
+const KEYS = ['v', 'run', 'lang', 'preset', 'section', 'pts', ...SETTINGS.map((f) => f.key), ...Object.keys(ENUMS)];
 
 // Any number within a limit (its edges included: fast-check favours them).
 const within = (l) => (l.integer
@@ -36,16 +36,25 @@ const run = fc.record({
   groups: within(RUN_LIMITS.groups), dropout: within(RUN_LIMITS.dropout),
 }).map((r) => ({ ...r })); // a plain object, as the page's (fc.record's has no prototype)
 
-// Any configuration the page can hold.
+// Points of your own: n in [4, max], coordinates on the link's grid (1/1000) or anywhere within ±1000.
+const gridCoordinate = fc.integer({ min: -1e6, max: 1e6 }).map((q) => q / 1000 + 0);
+const anyCoordinate = fc.double({ min: -1000, max: 1000, noNaN: true }).map((v) => v + 0);
+const ownPoints = (coordinate, max) => fc.integer({ min: 4, max }).chain((n) => fc.tuple(
+  fc.array(coordinate, { minLength: 2 * n, maxLength: 2 * n }), fc.array(fc.constantFrom(0, 1), { minLength: n, maxLength: n }),
+)).map(([x, y]) => ({ x, y }));
+
+// Any configuration the page can hold (custom data with points of your own a link can carry).
 const validConfig = fc.tuple(
   fc.tuple(...SETTINGS.map(within)),
   fc.tuple(...Object.values(ENUMS).map(([, , values]) => fc.constantFrom(...values))),
   fc.array(run, { minLength: 1, maxLength: MAX_RUNS }),
-).map(([numbers, enums, runs]) => {
+  ownPoints(gridCoordinate, 40),
+).map(([numbers, enums, runs, own]) => {
   const c = defaultConfig();
   SETTINGS.forEach((f, i) => { c[f.path[0]][f.path[1]] = numbers[i]; });
   Object.values(ENUMS).forEach(([g, k], i) => { c[g][k] = enums[i]; });
   c.runs = runs;
+  if (c.data.type === 'custom') c.data = { ...c.data, own, points: own.y.length };
   return c;
 });
 
@@ -54,7 +63,7 @@ const hostileValue = fc.oneof(
   fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }),
   fc.string({ minLength: ECHO_CHARS + 1, maxLength: 400 }),
   fc.double().map(String), fc.integer().map(String), fc.integer().map((n) => `0x${Math.abs(n).toString(16)}`),
-  fc.constantFrom('', ' ', '1e309', '-0', 'NaN', 'Infinity', '1_0', ' 1', '0b11', '0o7', '.5', '5.', '+2', '%zz', 'en', 'ja', 'deep-tanh', 'moons'),
+  fc.constantFrom('', ' ', '1e309', '-0', 'NaN', 'Infinity', '1_0', ' 1', '0b11', '0o7', '.5', '5.', '+2', '%zz', 'en', 'ja', 'deep-tanh', 'moons', 'custom', 'BAAA0A_QD88P6AeiH58fBg', 'AYCJev-IegE', 'gAA'),
   fc.tuple(runName, fc.constantFrom(...NORMS, 'x'), fc.constantFrom(...PLACEMENTS, ''), fc.string(), fc.string()).map((p) => p.join('~')),
 );
 const hostileKey = fc.oneof(fc.constantFrom(...KEYS), fc.string(), fc.string({ minLength: ECHO_CHARS + 1, maxLength: 400 }));
@@ -67,6 +76,9 @@ const hostileHash = fc.oneof(pairs.map(asHash), fc.string({ unit: 'binary' }), f
 // What the page requires of any configuration it is handed (the engine checks the rest).
 function assertPageValid(c) {
   for (const f of SETTINGS) assert.ok(inRange(c[f.path[0]][f.path[1]], f), `${f.key}: ${c[f.path[0]][f.path[1]]}`);
+  const own = c.data.own;
+  assert.ok(own.x.length === 2 * own.y.length && own.x.every((v) => inRange(v, OWN_LIMITS.coordinate)) && own.y.every((v) => v === 0 || v === 1));
+  if (c.data.type === 'custom') assert.ok(c.data.points === own.y.length && inRange(own.y.length, OWN_LIMITS.points), `${own.y.length} points of your own`);
   for (const [key, [g, k, values]] of Object.entries(ENUMS)) assert.ok(values.includes(c[g][k]), key);
   assert.ok(c.runs.length >= 1 && c.runs.length <= MAX_RUNS);
   for (const r of c.runs) {
@@ -135,7 +147,13 @@ test('parseDecimal: every finite number as written by String() reads back exactl
 // ------------------------------------------------------------------------------------------- model files
 
 const floats = fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { maxLength: 6 });
-const exported = fc.tuple(validConfig, fc.nat(), fc.array(fc.dictionary(fc.string(), floats, { maxKeys: 4 }), { minLength: MAX_RUNS, maxLength: MAX_RUNS }))
+// A model file carries points of your own whole: off the link's grid, and kept beside generated data too.
+const fileConfig = fc.tuple(validConfig, fc.option(ownPoints(anyCoordinate, 60), { nil: null })).map(([c, own]) => {
+  if (own && c.data.type === 'custom') c.data = { ...c.data, own, points: own.y.length };
+  else if (own) c.data = { ...c.data, own };
+  return c;
+});
+const exported = fc.tuple(fileConfig, fc.nat(), fc.array(fc.dictionary(fc.string(), floats, { maxKeys: 4 }), { minLength: MAX_RUNS, maxLength: MAX_RUNS }))
   .map(([config, steps, states]) => modelFileJson({ config, steps, runs: config.runs.map((r, i) => ({ name: r.name, state: Object.entries(states[i]) })) }));
 
 function assertModelResult(result) {

@@ -19,10 +19,21 @@ function rng(seed) {
 const pick = (r, a) => a[Math.floor(r() * a.length)];
 const int = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
 
+// Points of your own on the link's grid (1/1000), n of them, within ±1000.
+function randomOwn(r, n) {
+  const coordinate = () => int(r, -1000000, 1000000) / 1000 * (r() < 0.8 ? 0.001 : 1);
+  const x = Array.from({ length: 2 * n }, () => Math.round(coordinate() * 1000) / 1000 + 0);
+  return { x, y: Array.from({ length: n }, () => int(r, 0, 1)) };
+}
+
 function randomConfig(r) {
   const c = defaultConfig();
   c.data = { type: pick(r, DATASETS), points: int(r, 4, 100000), noise: Math.round(r() * 1000) / 100, testFraction: Math.round(r() * 90) / 100, seed: int(r, 0, 4294967295),
-    scale: pick(r, [1, 5, -2.5, 0.1]), shift: pick(r, [0, 20, -3.25]) };
+    scale: pick(r, [1, 5, -2.5, 0.1]), shift: pick(r, [0, 20, -3.25]), own: { x: [], y: [] } };
+  if (c.data.type === 'custom') {
+    c.data.own = randomOwn(r, r() < 0.1 ? 1000 : int(r, 4, 40));
+    c.data.points = c.data.own.y.length;
+  }
   c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS), architecture: pick(r, ARCHITECTURES) };
   const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
   c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256), dropout: pick(r, [0, 0.1, 0.5, 0.9]) }));
@@ -35,6 +46,7 @@ function assertPageValid(c, context) {
   const inRange = (v, lo, hi, integer) => Number.isFinite(v) && v >= lo && v <= hi && (!integer || Number.isInteger(v));
   assert.ok(DATASETS.includes(c.data.type), context);
   assert.ok(inRange(c.data.points, 4, 100000, true), context);
+  if (c.data.type === 'custom') assert.ok(c.data.points === c.data.own.y.length && c.data.own.x.length === 2 * c.data.points && c.data.points <= 20000, context);
   assert.ok(inRange(c.data.noise, 0, 10, false), context);
   assert.ok(inRange(c.data.testFraction, 0, 0.9, false), context);
   assert.ok(inRange(c.data.seed, 0, 4294967295, true), context);
@@ -104,7 +116,7 @@ test('a link from a newer version applies what it can and says so', () => {
 test('fuzz: 10,000 random and mutated hashes never throw and always give a page-valid configuration', () => {
   const r = rng(42);
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789=&~#%+-._ eE日本\u0000\uffff'.split('');
-  const tokens = ['v=', 'points=', 'noise=', 'run=', 'lang=', 'width=', 'lr=', '&', '~', '=', '%', '%zz', '1e309', '-0', 'NaN', 'Infinity', '0x10', '  ', '999999999999'];
+  const tokens = ['v=', 'points=', 'noise=', 'run=', 'lang=', 'width=', 'lr=', 'data=custom', 'pts=', 'pts=BAAAAAAAAAAAAA', '&', '~', '=', '%', '%zz', '1e309', '-0', 'NaN', 'Infinity', '0x10', '  ', '999999999999'];
   const valid = encodeHash(defaultConfig(), 'en');
   for (let i = 0; i < 10000; i++) {
     let hash;

@@ -13,7 +13,7 @@ import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
 const STILL_GRID = 200;            // boundary resolution when paused (the lesson's 200 × 200); playing: pacing.ts
 const FIRST_GRID = 96;             // the quick first boundary after a configuration
 const DIAGNOSTICS_PER_EPOCH = 8;
-const PICTURED = DATASETS.filter((d) => (d as string) !== 'custom'); // the generated datasets, drawn as thumbnails   // layer statistics / gradient flow samples per epoch (and at every epoch end)
+const PICTURED = DATASETS.filter((d) => d !== 'custom'); // the generated datasets, drawn as thumbnails   // layer statistics / gradient flow samples per epoch (and at every epoch end)
 
 const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
 

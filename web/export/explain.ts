@@ -1,7 +1,7 @@
 // The "PyTorch code" panel: the script Export PyTorch downloads (pytorch.ts scriptLines), line by line, each
 // explained in the page's language; the lines that hold the data and the weights show what they hold.
 import type { LabConfig } from '../state/config';
-import { scriptLines } from './pytorch';
+import { scriptLines } from './pytorch.js';
 
 export interface Line {
   code: string;
@@ -15,6 +15,7 @@ export const NOTES = {
   imports: { en: 'PyTorch, its layers, and the helpers that batch the data.', ja: 'PyTorch 本体と層のモジュール、データをミニバッチに分けるための道具を読み込みます。' },
   moons: { en: 'The same points normlab draws: scikit-learn’s generator with this seed gives them exactly.', ja: 'normlab と同じ点です。scikit-learn の生成関数にこのシードを渡すと、まったく同じデータが得られます。' },
   embedded: { en: 'This dataset is normlab’s own; the exported script embeds its exact points.', ja: 'このデータセットは normlab 独自のものです。書き出したスクリプトには点の座標がそのまま入っています。' },
+  ownPoints: { en: 'Your own points, exactly as you drew or uploaded them, in the lab’s order (scaled and shifted if the lab does): no generator makes them.', ja: '自分で描いた（またはアップロードした）点そのものです。並びはラボと同じで、ラボが倍率とずらしをかけていればその後の値です。生成関数では作れないデータです。' },
   transform: { en: 'The lab’s input scale and shift: inputs far from zero.', ja: '入力の倍率とずらし幅です。入力を原点から遠ざけます。' },
   tensors: { en: 'float32 inputs and integer class labels, as PyTorch expects.', ja: 'PyTorch の流儀どおり、入力は float32、ラベルは整数のクラス番号にします。' },
   split: { en: 'The first points train; the last ones are held out for testing.', ja: '先頭の点で学習し、末尾の点はテスト用に取っておきます。' },

@@ -2,11 +2,13 @@
 //   {"format": "normlab-model", "version": 1, "config": <the lab's settings>, "steps": 1600,
 //    "runs": [{"name": "BatchNorm", "state": {"0.weight": [...], ...}}, ...]}
 // parseModelFile names the first problem it finds and the field it is in; the page then changes nothing. It reads
-// version 1 only (the number: not "1", not 1.5).
+// version 1 only (the number: not "1", not 1.5). The settings are read as a link's are, except the points of
+// your own (config.data.own), which the file carries whole — however many, on the link's grid or not.
 import type { LabConfig } from '../state/config';
 import type { EpochPoint } from '../engine/protocol';
 import type { ExportPayload } from './pytorch';
 import { decodeHash, encodeHash, rejectedText } from '../state/urlstate.js';
+import { checkOwnPoints } from '../state/ownpoints.js';
 import { echo, show } from '../state/untrusted.js';
 
 export const MODEL_VERSION = 1;
@@ -53,10 +55,15 @@ export function parseModelFile(text: string): { file: ModelFile } | ModelFileErr
   }
   if (f.steps !== undefined && !(Number.isSafeInteger(f.steps) && (f.steps as number) >= 0))
     return refuse('steps', `must be an integer ≥ 0, got ${show(f.steps)}`);
-  // The settings go through the same checks as a link.
+  // The settings go through the same checks as a link; the points of your own beside it (a file from before
+  // them has none).
+  const settings = isObject(f.config) && isObject(f.config.data) ? f.config.data : null;
+  const own = settings && 'own' in settings ? checkOwnPoints(settings.own) : { own: { x: [], y: [] } };
+  if ('reason' in own) return refuse(own.field ? `config.data.own.${own.field}` : 'config.data.own', own.reason);
   let config: LabConfig;
   try {
-    const d = decodeHash(encodeHash(f.config as LabConfig, 'en'));
+    const linkable = settings ? { ...(f.config as LabConfig), data: { ...(settings as LabConfig['data']), own: { x: [], y: [] } } } : f.config as LabConfig;
+    const d = decodeHash(encodeHash(linkable, 'en'), own.own);
     if (d.rejected.length) return refuse('config', rejectedText(d.rejected));
     config = d.config;
   } catch {

@@ -4,8 +4,8 @@
 // from the exported weights and compares them (1e-4). `--epochs N` trains for N epochs instead of the lab's.
 // The script is built as annotated lines (scriptLines): the file carries the explanations as comments in the
 // page's language, and the "PyTorch code" panel shows the same lines beside them (explain.ts).
-import { modelJson, type LabConfig } from '../state/config';
-import { NOTES, type NoteKey } from './explain';
+import { modelJson, type LabConfig } from '../state/config.js';
+import { NOTES, type NoteKey } from './explain.js';
 
 export interface ExportedRun {
   name: string;
@@ -91,13 +91,15 @@ export function scriptLines(c: LabConfig, p: ExportPayload | null): ScriptLine[]
   const models = p ? p.runs.map((r) => ({ name: r.name, model: r.model })) : c.runs.map((r) => ({ name: r.name, model: JSON.parse(modelJson(c, r)) as ExportedRun['model'] }));
   const specs = JSON.stringify(models.map((m) => m.model));
   const d = c.data;
-  const n = d.points;
-  const testRows = p ? p.data.testRows : Math.round(d.points * d.testFraction);
+  const own = d.type === 'custom';
+  const n = own ? d.own.y.length : d.points;
+  const sklearn = d.type === 'moons' || d.type === 'circles';
+  const testRows = p ? p.data.testRows : Math.round(n * d.testFraction);
 
   block(`"""normlab lab exported to PyTorch: ${models.map((m) => m.name).join(' vs ')}.
 
 Rebuilds the lab — data, models, optimizer, batch size, epochs — and loads the weights the page had
-${p ? `after ${p.steps} steps (epoch ${p.epoch})` : 'when this was exported'}. Needs torch (e.g. Debian's python3-torch); scikit-learn is optional.
+${p ? `after ${p.steps} steps (epoch ${p.epoch})` : 'when this was exported'}. Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional' : ''}.
     python3 normlab_lab.py            train for the lab's ${c.training.epochs} epochs from the exported weights
     python3 normlab_lab.py --epochs 3 train for 3 epochs
     python3 normlab_lab.py --check    compare the models' logits with the page's and exit
@@ -107,16 +109,19 @@ ${p ? `after ${p.steps} steps (epoch ${p.epoch})` : 'when this was exported'}. N
   add('import torch.nn as nn');
   add('from torch.utils.data import DataLoader, TensorDataset');
   add('');
-  add(`# ---- data: ${d.type}, ${n} points, noise ${d.noise}, seed ${d.seed}; the last ${testRows} are the test set`);
+  add(own ? `# ---- data: your own ${n} points, in the lab's order (shuffled with seed ${d.seed}); the last ${testRows} are the test set`
+    : `# ---- data: ${d.type}, ${n} points, noise ${d.noise}, seed ${d.seed}; the last ${testRows} are the test set`);
   add(`X_EMBEDDED = torch.tensor(${p ? floats(p.data.x) : '[]'}).reshape(-1, 2).numpy()`, 'embeddedData', { shown: `X_EMBEDDED = torch.tensor([… ${n} × 2 …]).reshape(-1, 2).numpy()` });
   add(`Y_EMBEDDED = torch.tensor(${p ? JSON.stringify(p.data.y) : '[]'}).numpy()`, undefined, { shown: `Y_EMBEDDED = torch.tensor([… ${n} …]).numpy()` });
-  if (d.type === 'moons' || d.type === 'circles') {
+  if (sklearn) {
     add('try:');
     add(`    from sklearn.datasets import make_${d.type}`);
     add(`    X, y = ${d.type === 'moons' ? `make_moons(n_samples=${n}, noise=${py(d.noise)}, random_state=${d.seed})` : `make_circles(n_samples=${n}, noise=${py(d.noise)}, random_state=${d.seed}, factor=0.8)`}`, 'moons');
     if (d.scale !== 1 || d.shift !== 0) add(`    X = X * ${py(d.scale)} + ${py(d.shift)}`, 'transform');
     add('except ImportError:', 'noSklearn');
     add('    X, y = X_EMBEDDED, Y_EMBEDDED');
+  } else if (own) {
+    add('X, y = X_EMBEDDED, Y_EMBEDDED', 'ownPoints');
   } else {
     add('X, y = X_EMBEDDED, Y_EMBEDDED', 'embedded', { suffix: ` (${d.type})` });
   }

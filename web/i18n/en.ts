@@ -124,8 +124,10 @@ export const en = {
   postNormShort: 'post-norm',
   epochLoss: 'loss',
   lastStepLoss: 'last step',
+  // Copy link when pointsInLink is false (state/ownpoints.ts): max is MAX_LINK_POINTS.
+  linkNoPoints: (max: number) => `Link copied, but without your own points: a link carries at most ${max.toLocaleString('en')} of them, each on a grid of 1/1000 (uploaded points often are not). Export model keeps them all.`,
   none: 'none', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm',
-  moons: 'moons', circles: 'circles', spiral: 'spiral', xor: 'xor', gauss: 'two blobs',
+  moons: 'moons', circles: 'circles', spiral: 'spiral', xor: 'xor', gauss: 'two blobs', custom: 'Your own points',
   relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', gelu: 'GELU', leaky_relu: 'leaky ReLU',
   sgd: 'SGD', 'sgd+momentum': 'SGD + momentum (0.9)', adam: 'Adam', adamw: 'AdamW',
 };

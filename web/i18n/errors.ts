@@ -31,9 +31,41 @@ const JA: Rule[] = [
   [/^the lessons worker stopped: (.*)$/, (why) => `講義用のワーカーが停止しました（${why}）`],
   [/^run: run (\d+) has stopped \((.*)\)$/, (n, why) => `run：モデル ${n} は停止しています（${localizeError(why, 'ja')}）`],
   [/^runs: between (\d+) and (\d+)$/, (a, b) => `runs：${a} 個以上 ${b} 個以下にしてください`],
+  [/^(y\[\d+\]): must be 0 or 1, got (.+)$/, (f, v) => `${f}：ラベルは 0 か 1 にしてください（入力：${v}）`],
+  [/^(.+?): must be a finite number, got (.+)$/, (f, v) => `${f}：有限の数を指定してください（入力：${v}）`],
+  [/^y: has (\d+) labels; at least (\d+) points are needed$/, (n, min) => `y：ラベルが ${n} 個しかありません。点は ${min} 個以上必要です`],
+  [/^y: has (\d+) labels, more than the limit of (\d+) points$/, (n, max) => `y：ラベルが ${n} 個あり、上限の ${max} 点を超えています`],
+  [/^x: has (\d+) numbers; the (\d+) labels in y need (\d+) \(x0, y0, x1, y1, …\)$/, (got, n, need) =>
+    `x：数が ${got} 個あります。y のラベル ${n} 個には ${need} 個（x0, y0, x1, y1, …）必要です`],
+  [/^noise: must be 0 or absent for points of your own \(they are used exactly as given\), got (.+)$/, (v) =>
+    `noise：自分で描いた点はそのまま使うので、ノイズは 0 にするか省いてください（入力：${v}）`],
+  [/^points: must equal the number of points given \((\d+)\), got (.+)$/, (n, v) => `points：与えた点の数（${n}）と同じにしてください（入力：${v}）`],
+  [/^points: add at least (\d+) points \(has (\d+)\)$/, (min, n) => `points：点を ${min} 個以上追加してください（現在 ${n} 個）`],
+  [/^points: at most (\d+) points of your own \(has (\d+)\)$/, (max, n) => `points：自分で描いた点は ${max} 個までです（現在 ${n} 個）`],
+  [/^line (\d+), column (\d+): (.*)$/s, (line, column, why) => `${line} 行目 ${column} 列目：${csvReason(why)}`],
   [/^(x\[[^\]]+\]|gamma\[\d+\]|beta\[\d+\]): “(.*)” is not a number$/, (f, v) => `${f}：「${v}」は数ではありません`],
   [/^(x\[[^\]]+\]|gamma\[\d+\]|beta\[\d+\]): not a number$/, (f) => `${f}：数ではありません`],
 ];
+
+// The reasons of a CSV of points (state/csv.ts), after "line 7, column 3: ".
+const subject = (what: string) => (what === 'the label' ? 'ラベルが' : `${what} が`);
+const CSV: Rule[] = [
+  [/^the label must be 0 or 1, got (.*)$/s, (v) => `ラベルは 0 か 1 にしてください（入力：${v}）`],
+  [/^(x1|x2|the label) is not a number: (.*)$/s, (what, v) => `${subject(what)}数ではありません（入力：${v}）`],
+  [/^(x1|x2|the label) is empty$/, (what) => `${subject(what)}空です`],
+  [/^missing (x1|x2|the label) \(expected x1,x2,label\)$/, (what) => `${subject(what)}ありません（各行は x1,x2,label の形で書きます）`],
+  [/^a value too many: (.*) \(expected x1,x2,label\)$/s, (v) => `値が多すぎます（${v}。各行は x1,x2,label の形で書きます）`],
+  [/^(x1|x2) must be in \[([^,]+), ([^\]]+)\], got (.*)$/s, (what, lo, hi, v) => `${what} は ${lo} 以上 ${hi} 以下にしてください（入力：${v}）`],
+  [/^more than (\d+) points, the limit$/, (max) => `点が上限の ${max} 個を超えています`],
+  [/^no points \(expected rows x1,x2,label\)$/, () => '点がありません（x1,x2,label の形の行が必要です）'],
+];
+function csvReason(why: string): string {
+  for (const [re, make] of CSV) {
+    const m = re.exec(why);
+    if (m) return make(...m.slice(1));
+  }
+  return why;
+}
 
 export function localizeError(message: string, lang: Lang): string {
   if (lang !== 'ja') return message;

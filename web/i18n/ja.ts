@@ -128,8 +128,9 @@ export const ja: Strings = {
   postNormShort: 'Post-norm',
   epochLoss: '損失',
   lastStepLoss: '直近ステップ',
+  linkNoPoints: (max: number) => `リンクをコピーしました。ただし、自分で描いた点は含まれていません。リンクに入れられるのは ${max.toLocaleString('ja')} 点まで、しかも座標が 1/1000 刻みの点だけです（アップロードした点はたいていこれに当てはまりません）。すべての点を残すには「モデルを書き出す」を使ってください。`,
   none: 'なし', batchnorm: 'BatchNorm', layernorm: 'LayerNorm', rmsnorm: 'RMSNorm', groupnorm: 'GroupNorm',
-  moons: '三日月（moons）', circles: '同心円（circles）', spiral: '渦巻き（spiral）', xor: 'XOR', gauss: '2 つの塊（blobs）',
+  moons: '三日月（moons）', circles: '同心円（circles）', spiral: '渦巻き（spiral）', xor: 'XOR', gauss: '2 つの塊（blobs）', custom: '自分で描いた点',
   relu: 'ReLU', tanh: 'tanh', sigmoid: 'シグモイド', gelu: 'GELU', leaky_relu: 'Leaky ReLU',
   sgd: 'SGD', 'sgd+momentum': 'SGD + モメンタム（0.9）', adam: 'Adam', adamw: 'AdamW',
 };

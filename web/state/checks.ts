@@ -3,7 +3,7 @@
 // the engine, step by step, and routes each Error by the field it names (Error.field, core/util/status.h):
 // "layers[1].groups" from addRun belongs to that run's Groups control, "points" from setData to Points.
 import { dataJson, modelJson, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS, type LabConfig, type LabSetup } from './config.js';
-import { RUN_LIMITS, SETTINGS, inRange, rangeError } from './limits.js';
+import { OWN_LIMITS, RUN_LIMITS, SETTINGS, inRange, rangeError } from './limits.js';
 import type { ConfigError, ErrorTarget } from '../engine/protocol';
 
 // The engine call an error came from: setData (data), setBatchSize / reset (training), addRun (run).
@@ -30,6 +30,7 @@ const LAYER_FIELDS: Record<string, (run: number) => ErrorTarget> = {
 
 // The control that shows an engine error about `field` (a path such as "layers[1].groups", or "").
 export function errorTarget(scope: Scope, field: string, run = 0): ErrorTarget {
+  if (scope === 'data' && /^[xy](\[\d+\])?$/.test(field)) return { kind: 'data', field: 'points' }; // points of your own
   if (scope === 'data') return DATA_FIELDS[field] ?? { kind: 'data', field: 'type' };
   if (scope === 'training') return TRAINING_FIELDS[field] ?? { kind: 'page' };
   if (OPTIMIZER_FIELDS[field]) return OPTIMIZER_FIELDS[field];
@@ -56,6 +57,9 @@ export function pageErrors(c: LabConfig): ConfigError[] {
     if (!Number.isFinite(v)) errors.push({ target, message: `${l.name}: must be a number, got ${v}` });
     else if (l.check === 'page' && !inRange(v, l)) errors.push({ target, message: rangeError(l.name, v, l) });
   }
+  const own = c.data.own.y.length;
+  if (c.data.type === 'custom' && own < OWN_LIMITS.points.min) errors.push({ target: { kind: 'data', field: 'points' }, message: `points: add at least ${OWN_LIMITS.points.min} points (has ${own})` });
+  if (c.data.type === 'custom' && own > OWN_LIMITS.points.max) errors.push({ target: { kind: 'data', field: 'points' }, message: `points: at most ${OWN_LIMITS.points.max} points of your own (has ${own})` });
   if (c.model.architecture === 'residual' && c.model.hiddenLayers > MAX_RESIDUAL_BLOCKS) errors.push({ target: { kind: 'model', field: 'hiddenLayers' }, message: `hidden layers: a residual model has at most ${MAX_RESIDUAL_BLOCKS} blocks (2 linear layers each), got ${c.model.hiddenLayers}` });
   if (c.runs.length < 1 || c.runs.length > MAX_RUNS) errors.push({ target: { kind: 'page' }, message: `runs: between 1 and ${MAX_RUNS}` });
   c.runs.forEach((r, i) => {

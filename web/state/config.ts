@@ -1,6 +1,6 @@
 // The page's one configuration object: what every control sets. Its defaults are the lesson's experiment.
 // It turns into the core's JSON (model, optimizer, data) here and nowhere else.
-export const DATASETS = ['moons', 'circles', 'spiral', 'xor', 'gauss'] as const;
+export const DATASETS = ['moons', 'circles', 'spiral', 'xor', 'gauss', 'custom'] as const; // custom: your own points (the engine's "points")
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu'] as const;
 export const NORMS = ['none', 'batchnorm', 'layernorm', 'rmsnorm', 'groupnorm'] as const;
 export const PLACEMENTS = ['before', 'after'] as const;
@@ -24,8 +24,15 @@ export interface RunConfig {
   dropout: number;      // dropout probability after every hidden layer's activation (0: none)
 }
 
+// Points of your own (data type custom): x interleaved x0, y0, x1, y1, …; y the class of each point, 0 or 1.
+export interface OwnPoints {
+  x: number[];
+  y: number[];
+}
+
 export interface LabConfig {
-  data: { type: Dataset; points: number; noise: number; testFraction: number; seed: number; scale: number; shift: number };
+  // own: the points of your own, kept whatever the type (custom trains on them); points = own.y.length for custom
+  data: { type: Dataset; points: number; noise: number; testFraction: number; seed: number; scale: number; shift: number; own: OwnPoints };
   model: { hiddenLayers: number; width: number; activation: Activation; architecture: Architecture }; // residual: hiddenLayers blocks
   runs: RunConfig[];
   training: { optimizer: OptimizerChoice; lr: number; batchSize: number; epochs: number; weightDecay: number; seed: number };
@@ -33,7 +40,7 @@ export interface LabConfig {
 
 export function defaultConfig(): LabConfig {
   return {
-    data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0, scale: 1, shift: 0 },
+    data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0, scale: 1, shift: 0, own: { x: [], y: [] } },
     model: { hiddenLayers: 2, width: 64, activation: 'relu', architecture: 'mlp' },
     runs: [
       { name: 'No norm', norm: 'none', placement: 'before', groups: 8, dropout: 0 },
@@ -45,6 +52,15 @@ export function defaultConfig(): LabConfig {
 
 export function cloneConfig(c: LabConfig): LabConfig {
   return JSON.parse(JSON.stringify(c)) as LabConfig;
+}
+
+// A copy of `c` whose points of your own are `own` (copied) and, when the data is custom, whose data.points is
+// their number: the one place the two are kept in sync. withOwnPoints(c) re-syncs after the type changes.
+export function withOwnPoints(c: LabConfig, own: OwnPoints = c.data.own): LabConfig {
+  const next = cloneConfig({ ...c, data: { ...c.data, own: { x: [], y: [] } } });
+  next.data.own = { x: [...own.x], y: [...own.y] };
+  if (next.data.type === 'custom') next.data.points = own.y.length;
+  return next;
 }
 
 // mlp: Linear(2, w) → [norm] → act → [dropout] → … → Linear(w, 2): the norm goes before the activation (as
@@ -115,9 +131,12 @@ export function optimizerJson(c: LabConfig): string {
   }
 }
 
+// Custom data goes to the engine as {"type": "points", "x": [...], "y": [...]}: the points exactly, no noise.
 export function dataJson(c: LabConfig): string {
   const d = c.data;
-  return JSON.stringify({ type: d.type, points: d.points, noise: d.noise, seed: d.seed, test_fraction: d.testFraction, scale: d.scale, shift: d.shift });
+  const rest = { seed: d.seed, test_fraction: d.testFraction, scale: d.scale, shift: d.shift };
+  if (d.type === 'custom') return JSON.stringify({ type: 'points', points: d.own.y.length, ...rest, x: d.own.x, y: d.own.y });
+  return JSON.stringify({ type: d.type, points: d.points, noise: d.noise, ...rest });
 }
 
 // The engine surface that sets a lab up (the Embind Lab).

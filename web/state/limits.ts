@@ -50,6 +50,13 @@ export const RUN_LIMITS = {
 };
 export const MAX_NAME = 40; // characters in a run's name
 
+// Points of your own (data type custom), however they come (drawn, a CSV, a link, a model file): how many a
+// dataset may have (the page says "add at least 4 points" itself), and each coordinate.
+export const OWN_LIMITS = {
+  points: { min: 4, max: 20000, integer: true, step: '1', engine: 'own_points', check: 'page' } as Limit,
+  coordinate: { min: -1000, max: 1000, integer: false, step: 'any', engine: 'coordinate', check: 'engine' } as Limit,
+};
+
 export function inRange(v: number, l: Limit): boolean {
   return Number.isFinite(v) && (l.minOpen ? v > l.min : v >= l.min) && v <= l.max && (!l.integer || Number.isInteger(v));
 }

@@ -2,7 +2,8 @@
 // caption's claim is also a machine-checkable list (`claims`), which tests/node/presets.test.mjs verifies by
 // training the preset through the engine with seeds 0, 1 and 2 (data seed and training seed alike). If a
 // measurement disagrees with a caption, the caption changes — never the test.
-import { defaultConfig, type LabConfig, type RunConfig } from './config.js';
+import { defaultConfig, withOwnPoints, type LabConfig, type OwnPoints, type RunConfig } from './config.js';
+import { snapToLinkGrid } from './ownpoints.js';
 
 // Final-epoch mean training loss of a run (by index): compared with a number or with another run.
 export type Claim =
@@ -10,7 +11,8 @@ export type Claim =
   | { kind: 'lossAbove'; run: number; value: number }
   | { kind: 'lossLess'; run: number; than: number }
   | { kind: 'lossClose'; run: number; to: number; within: number }
-  | { kind: 'testAccuracyAbove'; run: number; value: number }
+  | { kind: 'testAccuracyAbove'; run: number; value: number } // eval-mode accuracy on the held-out points
+  | { kind: 'testAccuracyBelow'; run: number; value: number }
   | { kind: 'testLossAbove'; run: number; value: number }  // eval-mode loss on the held-out points
   | { kind: 'testLossBelow'; run: number; value: number }
   | { kind: 'testLossLess'; run: number; than: number }
@@ -178,6 +180,51 @@ PRESETS.push(
       c.training = { ...c.training, optimizer: 'sgd', lr: 0.5, epochs: 10 };
     },
     [{ kind: 'stops', run: 0, message: 'diverged' }, { kind: 'stops', run: 1, message: 'diverged' }, { kind: 'lossBelow', run: 2, value: 0.2 }]),
+);
+
+// The outliers preset's points: `moons` points along the two moons (make_moons' arcs, alternating classes) with a
+// small deterministic jitter (mulberry32: the same points in every browser), then `outliers` points on a circle
+// of radius `distance` around the moons' centre, classes alternating. Every coordinate is on the link's grid,
+// so the preset travels in a link.
+export function moonsWithOutliers(moons = 300, outliers = 8, distance = 40): OwnPoints {
+  let state = 20240611;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const jitter = () => 0.2 * (uniform() + uniform() + uniform() - 1.5); // about ±0.1 (sd 0.1)
+  const x: number[] = [], y: number[] = [];
+  const half = moons / 2;
+  for (let i = 0; i < moons; i++) {
+    const label = i % 2, t = (Math.PI * Math.floor(i / 2)) / (half - 1);
+    const [a, b] = label === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
+    x.push(snapToLinkGrid(a + jitter()), snapToLinkGrid(b + jitter()));
+    y.push(label);
+  }
+  for (let k = 0; k < outliers; k++) {
+    const angle = (2 * Math.PI * k) / outliers + 0.3;
+    x.push(snapToLinkGrid(0.5 + distance * Math.cos(angle)), snapToLinkGrid(0.25 + distance * Math.sin(angle)));
+    y.push(k % 2);
+  }
+  return { x, y };
+}
+
+PRESETS.push(
+  preset('outliers',
+    { en: 'Outliers: they skew BatchNorm’s statistics, not LayerNorm’s', ja: '外れ値：BatchNorm の統計は引きずられ、LayerNorm は動じない' },
+    {
+      en: 'Your own points: 300 along two moons and 8 outliers about 40 away (classes alternating); Adam 0.01, batch 32, 30 epochs. Many batches hold an outlier, whose huge values dominate the batch’s mean and variance: after BatchNorm the batch’s other points are squeezed into a narrow range. BatchNorm’s training loss stays above 0.15, the running variance of its first BatchNorm layer ends over 20 times what it is without the outliers, and in eval mode, which uses those running statistics, its test accuracy stays below 85 %. LayerNorm normalizes each point on its own, so an outlier changes only its own statistics: loss below 0.01, test accuracy above 95 %. Without normalization the loss also ends below 0.05. Remove the outliers and BatchNorm trains as well as the others.',
+      ja: '自分で描いた点のプリセットです。2 つの三日月に沿った 300 点に、そこから 40 ほど離れた外れ値 8 点（クラスは交互）を加え、Adam 0.01、バッチサイズ 32 で 30 エポック学習します。外れ値を含むバッチは多く、その巨大な値がバッチの平均と分散を支配するため、BatchNorm を通すと同じバッチのほかの点は狭い範囲に押し込められてしまいます。BatchNorm の学習損失は 0.15 を超えたままで、1 つ目の BatchNorm 層の移動分散は外れ値がない場合の 20 倍を超え、その移動統計を使う評価モードでのテスト正解率は 85 % 未満にとどまります。LayerNorm は点ごとに正規化するので、外れ値が変えるのはその点自身の統計だけです。損失は 0.01 未満、テスト正解率は 95 % を超えます。正規化なしでも損失は 0.05 未満まで下がります。外れ値を取り除けば、BatchNorm もほかと同じように学習できます。',
+    },
+    (c) => {
+      c.data = withOwnPoints({ ...c, data: { ...c.data, type: 'custom' } }, moonsWithOutliers()).data;
+      c.runs = [run('No norm', 'none'), run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm')];
+      c.training = { ...c.training, batchSize: 32, epochs: 30 };
+    },
+    [{ kind: 'lossAbove', run: 1, value: 0.15 }, { kind: 'testAccuracyBelow', run: 1, value: 0.85 },
+      { kind: 'lossBelow', run: 2, value: 0.01 }, { kind: 'testAccuracyAbove', run: 2, value: 0.95 }, { kind: 'lossBelow', run: 0, value: 0.05 }]),
 );
 
 export function findPreset(id: string | null): Preset | undefined {

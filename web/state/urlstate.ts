@@ -6,10 +6,15 @@
 // that do not divide the width) and the page reports that too. Numbers are read in decimal only
 // (untrusted.ts parseDecimal: "0x10" is not 16); a key given twice is named and its first value applies (only
 // `run` repeats); a message repeats at most 80 characters of a key or value.
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, cloneConfig, defaultConfig, type LabConfig, type RunConfig } from './config.js';
+// Points of your own (data=custom) travel as pts=… (ownpoints.ts: the packing, and when they cannot travel —
+// then the link has no pts=, pointsInLink says so, and the link opens on the dataset it would otherwise have).
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, cloneConfig, defaultConfig, withOwnPoints, type LabConfig, type OwnPoints, type RunConfig } from './config.js';
 import { findPreset } from './presets.js';
-import { MAX_NAME, RUN_LIMITS, SETTINGS, inRange, rangeText } from './limits.js';
+import { MAX_NAME, OWN_LIMITS, RUN_LIMITS, SETTINGS, inRange, rangeText } from './limits.js';
+import { decodePoints, encodePoints, pointsInLink } from './ownpoints.js';
 import { echo, parseDecimal } from './untrusted.js';
+
+export { MAX_LINK_POINTS, pointsInLink, snapToLinkGrid } from './ownpoints.js';
 
 export const URL_VERSION = 1;
 // The lessons' sections, in page order (section=… in the link opens one).
@@ -39,16 +44,18 @@ const ENUMS: EnumField[] = [
   { key: 'arch', path: ['model', 'architecture'], values: ARCHITECTURES },
 ];
 
-const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', ...SETTINGS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
+const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', 'pts', ...SETTINGS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
 
 const group = (c: LabConfig, g: keyof LabConfig) => c[g] as unknown as Record<string, unknown>;
 
+// The link of `c`. Points of your own that cannot travel (pointsInLink false) are left out: ask pointsInLink.
 export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = null, section: Section | null = null): string {
   const p = new URLSearchParams();
   p.set('v', String(URL_VERSION));
   if (preset) p.set('preset', preset);
   for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   for (const f of SETTINGS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
+  if (c.data.type === 'custom' && c.data.own.y.length > 0 && pointsInLink(c)) p.set('pts', encodePoints(c.data.own));
   for (const r of c.runs) p.append('run', [escapeName(r.name), r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
   if (section) p.set('section', section);
@@ -79,8 +86,38 @@ function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig
   return null;
 }
 
-export function decodeHash(hash: string): Decoded {
-  const config = defaultConfig();
+// Points of your own for data=custom: pts= (or `own`, when given), else the base's (a custom preset's). Without
+// at least OWN_LIMITS.points.min of them the data stays the base's type; a points= that disagrees is named.
+// Generated data keeps no points of its own from a link (only `own`, from a model file).
+function applyOwnPoints(p: URLSearchParams, config: LabConfig, base: LabConfig, own: OwnPoints | null, rejected: Rejected[]): LabConfig {
+  const text = p.get('pts');
+  const custom = config.data.type === 'custom';
+  let points = own ?? (base.data.type === 'custom' ? base.data.own : null);
+  if (text !== null && !own) {
+    const decoded = decodePoints(text);
+    if (!custom) rejected.push({ field: 'pts', reason: 'points of your own are read only with data=custom' });
+    else if ('error' in decoded) rejected.push({ field: 'pts', reason: decoded.error });
+    else if (decoded.own.y.length < OWN_LIMITS.points.min) rejected.push({ field: 'pts', reason: `${decoded.own.y.length} points; at least ${OWN_LIMITS.points.min} are needed` });
+    else points = decoded.own;
+  }
+  if (!custom) return withOwnPoints(config, own ?? { x: [], y: [] }); // a link carries no points for generated data
+  const n = points?.y.length ?? 0;
+  if (!points || n < OWN_LIMITS.points.min) {
+    const why = !points ? 'your own points did not travel in this link (no pts=)' : `${n} points of your own; at least ${OWN_LIMITS.points.min} are needed`;
+    if (text === null || own) rejected.push({ field: 'data', reason: `${why}; the data stays "${base.data.type}"` });
+    config.data.type = base.data.type;
+    return withOwnPoints(config, own ?? { x: [], y: [] });
+  }
+  const given = p.get('points');
+  if (given !== null && parseDecimal(given) !== n && !rejected.some((r) => r.field === 'points'))
+    rejected.push({ field: 'points', reason: `"${echo(given)}" is not the number of your own points (${n})` });
+  return withOwnPoints(config, points);
+}
+
+// `own`: points of your own that come with the link rather than in it (a model file carries them whole); they
+// are the configuration's own points whatever its type, and pts= is not read.
+export function decodeHash(hash: string, own: OwnPoints | null = null): Decoded {
+  let config = own ? withOwnPoints(defaultConfig(), own) : defaultConfig();
   const rejected: Rejected[] = [];
   let lang: Lang | null = null;
   let version: number | null = null;
@@ -106,9 +143,10 @@ export function decodeHash(hash: string): Decoded {
     const found = findPreset(id);
     if (found) {
       preset = id;
-      Object.assign(config, cloneConfig(found.config));
+      config = cloneConfig(found.config);
     } else rejected.push({ field: 'preset', reason: `unknown preset "${echo(id)}"` });
   }
+  const base = cloneConfig(config);
   const v = p.get('v');
   if (v !== null) {
     version = parseDecimal(v);
@@ -134,6 +172,7 @@ export function decodeHash(hash: string): Decoded {
     if (runs.length > MAX_RUNS) rejected.push({ field: 'run', reason: `at most ${MAX_RUNS} runs; the first ${MAX_RUNS} were used` });
     if (decoded.length > 0) config.runs = decoded;
   }
+  config = applyOwnPoints(p, config, base, own, rejected);
   // A preset's caption describes its own settings: a link that changes them is no longer that preset.
   if (preset && JSON.stringify(config) !== JSON.stringify(findPreset(preset)!.config)) preset = null;
   const sec = p.get('section');
