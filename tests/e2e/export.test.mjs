@@ -7,14 +7,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openLab } from './harness.mjs';
+import { launch, openLab, shareButton } from './harness.mjs';
 
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 const env = await launch();
 test.after(() => env.close());
 
 async function exportAndRun(page) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#btn-export').click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), (await shareButton(page, '#btn-export')).click()]);
   assert.equal(download.suggestedFilename(), 'normlab_lab.py');
   const file = join(await mkdtemp(join(tmpdir(), 'normlab-export-')), 'normlab_lab.py');
   await download.saveAs(file);

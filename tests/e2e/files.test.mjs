@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openLab } from './harness.mjs';
+import { launch, openLab, runMenu, shareButton } from './harness.mjs';
 
 const env = await launch();
 test.after(() => env.close());
 const dir = await mkdtemp(join(tmpdir(), 'normlab-files-'));
 
 async function save(page, buttonName, file) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: buttonName }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), (await shareButton(page, buttonName)).click()]);
   const path = join(dir, file);
   await download.saveAs(path);
   return readFile(path, 'utf8');
@@ -85,6 +85,7 @@ test('the boundaries and the charts save as PNG images', async () => {
   await page.getByRole('button', { name: 'Epoch', exact: true }).click();
   await page.waitForFunction(() => /^epoch 1 ·/.test(document.getElementById('status').textContent));
   for (const [button, file] of [['Save PNG: BatchNorm', 'normlab_boundary_BatchNorm.png'], ['Save PNG: Loss', 'normlab_loss.png'], ['Save PNG: Accuracy', 'normlab_accuracy.png']]) {
+    if (button === 'Save PNG: BatchNorm') await runMenu(page, 'BatchNorm');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
     assert.equal(download.suggestedFilename(), file);
     const path = join(dir, file);

@@ -90,3 +90,17 @@ export const inked = (locator) => locator.evaluateAll((cs) => cs.map((c) => {
   for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
   return n;
 }));
+
+// A button of the Share menu (Copy link, Export PyTorch, Export model, Export losses (CSV)) by its name, or by
+// its id ('#btn-export') in any language, the menu opened.
+export async function shareButton(page, name) {
+  if (await page.locator('#share-menu').isHidden()) await page.locator('#btn-share').click();
+  return name.startsWith('#') ? page.locator(name) : page.getByRole('button', { name, exact: true });
+}
+
+// A run card (by its name) with its "More settings" disclosure open: name, groups, dropout, Save PNG, Remove run.
+export async function runMenu(page, runName) {
+  const more = page.getByRole('button', { name: `More settings: ${runName}`, exact: true });
+  if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  return page.locator('article.run', { has: more });
+}

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { launch, openLab, seriousAxeViolations } from './harness.mjs';
+import { launch, openLab, runMenu, seriousAxeViolations } from './harness.mjs';
 
 const env = await launch();
 test.after(() => env.close());
@@ -104,7 +104,7 @@ test('an invalid setting shows the core\'s message by its control, and training 
   const run = page.locator('article.run').nth(1);
   await run.getByRole('combobox', { name: 'Normalization' }).selectOption('groupnorm');
   await page.waitForFunction(() => document.querySelectorAll('article.run')[1].querySelector('input[type=number]:not([hidden])'));
-  const groups = page.locator('article.run').nth(1).getByRole('spinbutton', { name: 'Groups' });
+  const groups = (await runMenu(page, 'BatchNorm')).getByRole('spinbutton', { name: 'Groups' });
   await groups.fill('5');
   await groups.press('Tab');
   const error = page.locator('#run-1-groups-error');
@@ -151,11 +151,11 @@ test('runs: add (up to 4), rename, remove', async () => {
   await page.locator('canvas[aria-label*="decision boundary of RMSNorm"]').waitFor();
   assert.equal(await page.locator('canvas[aria-label*="decision boundary"]').count(), 4);
   assert.ok(await add.isDisabled(), 'at most 4 runs');
-  const name = page.locator('article.run').nth(2).getByRole('textbox', { name: 'Run name' });
+  const name = (await runMenu(page, 'LayerNorm')).getByRole('textbox', { name: 'Run name' });
   await name.fill('LN before');
   await name.press('Tab');
   await page.locator('canvas[aria-label*="decision boundary of LN before"]').waitFor();
-  await page.getByRole('button', { name: 'Remove run: No norm' }).click();
+  await (await runMenu(page, 'No norm')).getByRole('button', { name: 'Remove run: No norm' }).click();
   await page.waitForFunction(() => document.querySelectorAll('canvas.boundary').length === 3);
   assert.equal(await page.locator('canvas[aria-label*="decision boundary of No norm"]').count(), 0);
   await page.getByRole('button', { name: 'Step', exact: true }).click();

@@ -80,7 +80,7 @@ for (const preset of ['lesson', 'deep-sigmoid']) {
     assert.deepEqual(await overflowing(page), []);
     // The settings: hidden until the Settings button opens their sheet; Escape closes it.
     const dataset = page.getByLabel('Dataset');
-    assert.ok(!(await dataset.isVisible()));
+    await dataset.waitFor({ state: 'hidden' }); // (the sheet slides away when the page became narrow)
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await dataset.waitFor({ state: 'visible' });
     assert.ok(inside(await dataset.boundingBox().then((r) => ({ ...r, w: r.width, h: r.height, right: r.x + r.width, bottom: r.y + r.height })), b.viewport));

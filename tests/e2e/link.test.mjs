@@ -2,7 +2,7 @@
 // seed, same curves); a corrupted hash is reported in a dismissible notice and the page still works.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openLab } from './harness.mjs';
+import { launch, openLab, shareButton } from './harness.mjs';
 
 const env = await launch();
 test.after(() => env.close());
@@ -86,7 +86,7 @@ test('Copy link puts the current link on the clipboard', async () => {
   await page.getByLabel('Epochs', { exact: true }).fill('12');
   await page.getByLabel('Epochs', { exact: true }).press('Tab');
   await page.waitForFunction(() => location.hash.includes('epochs=12'));
-  await page.getByRole('button', { name: 'Copy link' }).click();
+  await (await shareButton(page, 'Copy link')).click();
   await page.waitForFunction(() => document.getElementById('link-feedback').textContent !== '');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied, page.url());

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openLab } from './harness.mjs';
+import { launch, openLab, shareButton } from './harness.mjs';
 
 const env = await launch();
 test.after(() => env.close());
@@ -61,7 +61,7 @@ test('a lab that was playing plays on after a restart, from where it was', async
 test('a model whose outputs are not finite is flagged, and no boundary is drawn', async () => {
   const { page, errors } = await openLab(env);
   const dir = await mkdtemp(join(tmpdir(), 'normlab-recovery-'));
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), (await shareButton(page, 'Export model')).click()]);
   const file = JSON.parse(await readFile(await download.path(), 'utf8'));
   // BatchNorm's running variance below zero: finite numbers, so the file is valid; eval mode gives NaN.
   const bn = file.runs[1].state;

@@ -43,7 +43,7 @@ export const LAB_HTML = `
       <button type="button" id="btn-epoch" data-i18n="epoch">Epoch</button>
     </div>
     <output id="status" role="status" aria-live="polite" class="status"></output>
-    <div class="speed"><label for="speed" data-i18n="speed">Speed</label><input type="range" id="speed" min="0" max="6" step="1" value="6"><span id="speed-value" class="speed-value"></span></div>
+    <div class="speed"><label for="speed" data-i18n="speed">Speed</label><input type="range" id="speed" min="0" max="6" step="1" value="6"><span id="speed-value" class="speed-value" aria-hidden="true"></span></div>
     <div class="toolbar-end" data-panel="controls">
       <div class="field preset-field"><label for="preset" data-i18n="preset">Preset</label><select id="preset"></select></div>
       <div class="menu">
@@ -124,7 +124,7 @@ export const LAB_HTML = `
         <div class="chart-head">
           <h2 data-i18n="loss">Loss</h2>
           <div class="chart-tools">
-            <span class="smoothing"><label for="smoothing" data-i18n="smoothing">Smoothing</label><input type="range" id="smoothing" min="0" max="0.99" step="0.01" value="0.6"><output id="smoothing-value" for="smoothing">0.60</output></span>
+            <span class="smoothing"><label for="smoothing" data-i18n="smoothing">Smoothing</label><input type="range" id="smoothing" min="0" max="0.99" step="0.01" value="0.6"><span id="smoothing-value" class="slider-value" aria-hidden="true">0.60</span></span>
             <label class="check"><input type="checkbox" id="log-scale"> <span data-i18n="logScale">Log scale</span></label>
             <button type="button" class="png" id="png-loss" data-i18n="png">PNG</button>
           </div>
