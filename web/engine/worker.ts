@@ -58,7 +58,12 @@ function dataExtent(xs: Float32Array[]): [number, number, number, number] {
       y0 = Math.min(y0, x[i + 1]); y1 = Math.max(y1, x[i + 1]);
     }
   }
-  return [x0 - 0.5, x1 + 0.5, y0 - 0.5, y1 + 0.5]; // the lesson's range: the data's ±0.5
+  // The lesson's range, the data's ±0.5, made square (the boundaries are square pictures: no stretching); your
+  // own points get at least [−2, 2]², room to draw in.
+  const own = config?.data.type === 'custom' ? 2 : 0;
+  [x0, x1, y0, y1] = [Math.min(x0 - 0.5, -own), Math.max(x1 + 0.5, own), Math.min(y0 - 0.5, -own), Math.max(y1 + 0.5, own)];
+  const half = Math.max(x1 - x0, y1 - y0) / 2, cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  return [cx - half, cx + half, cy - half, cy + half];
 }
 
 function clearPending() {

@@ -109,6 +109,13 @@ export const en = {
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',
   // the picture-first layout
+  ownClass: 'New points',
+  class0: 'class 0',
+  class1: 'class 1',
+  ownHint: 'Click on any decision boundary to add a point of this class; Shift-click removes the nearest point. Upload CSV reads x1,x2,label rows.',
+  clearPoints: 'Clear',
+  uploadCsv: 'Upload CSV',
+  csvRejected: (why: string) => `This CSV file was not used (nothing changed): ${why}`,
   png: '⤓ PNG',
   settings: 'Settings',
   close: 'Close',

@@ -113,6 +113,13 @@ export const ja: Strings = {
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',
   // the picture-first layout
+  ownClass: '追加する点',
+  class0: 'クラス 0',
+  class1: 'クラス 1',
+  ownHint: '決定境界の図をクリックすると、このクラスの点を追加します。Shift を押しながらクリックすると、いちばん近い点を消します。「CSV を読み込む」では x1,x2,label の行を読み込みます。',
+  clearPoints: 'すべて消す',
+  uploadCsv: 'CSV を読み込む',
+  csvRejected: (why: string) => `この CSV ファイルは使えませんでした（何も変わっていません）：${why}`,
   png: '⤓ PNG',
   settings: '設定',
   close: '閉じる',

@@ -6,8 +6,10 @@
 // and what a restarted worker must catch up to (connection.ts keeps the worker alive); the settings form
 // (settings.ts), the toolbar (toolbar.ts) and the language switch (language.ts) show it and report what the
 // user does.
-import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
-import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
+import { cloneConfig, defaultConfig, withOwnPoints, type LabConfig } from '../state/config';
+import type { BnWatch, EpochPoint, FromWorker, Points } from '../engine/protocol';
+import { addPoint, removeNearest, seedPoints, shownPoints } from '../state/drawing';
+import { MAX_LINK_POINTS, pointsInLink } from '../state/ownpoints';
 import { WorkerConnection, type Command } from './connection';
 import { initialLang } from '../i18n';
 import { decodeHash, encodeHash, rejectedText, type Rejected, type Section } from '../state/urlstate.js';
@@ -50,6 +52,7 @@ export function mountLab(o: MountOptions): LabController {
   let painted = false; // the first boundary has been painted
   let bnWatch: BnWatch | null = null; // the BatchNorm feature the open lesson traces
   let speed: number | null = null; // Play's pace in steps per second (null: full speed)
+  let shown: { train: Points; test: Points; extent: [number, number, number, number] } | null = null; // the data the boundaries show
   // A restarted worker replays to the step its predecessor had reached; its 'configured' keeps the curves.
   let restoring = false;
   let resumePlaying = false; // play on once the restarted worker has caught up
@@ -79,12 +82,24 @@ export function mountLab(o: MountOptions): LabController {
       if (d.runs.length <= 1) return false;
       d.runs.splice(index, 1);
     }, true),
+    // Your own points: a click adds one of the chosen class, Shift-click removes the nearest.
+    point: (x, y, remove) => edit((d) => {
+      const t = d.data;
+      d.data.own = remove ? removeNearest(t.own, x, y, t) : addPoint(t.own, x, y, settings.ownClass(), t);
+    }),
   }, language.strings);
-  const settings = new SettingsForm(scope, runsView, { edit, choosePreset, strings });
+  const settings = new SettingsForm(scope, runsView, {
+    edit, choosePreset, strings, notify: showNotice,
+    ownPoints: (own) => {
+      edit((d) => { d.data.type = 'custom'; d.data.own = own; });
+      settings.show(draft);
+    },
+  });
   const toolbar = new Toolbar(scope, {
     strings, playing: () => playing, play, pause, step, reset, notify: showNotice,
     presetName: (id) => findPreset(id)?.name[language.lang] ?? id,
     link: () => { writeLink(); return o.linkBase ? o.linkBase + link() : location.href; },
+    linkNote: () => (pointsInLink(applied) ? null : strings().linkNoPoints(MAX_LINK_POINTS)),
     lossCsv: () => lossCsv(applied.runs.map((r) => r.name), epochHistory),
     exportFile: (format) => send({ type: 'export', format }),
     importModel: (file) => {
@@ -105,7 +120,16 @@ export function mountLab(o: MountOptions): LabController {
 
   function renderRuns(c: LabConfig) {
     runsView.residual = c.model.architecture === 'residual';
+    runsView.drawing = draft.data.type === 'custom';
     runsView.render(c.runs);
+    if (shown) for (const b of runsView.boundaries) b.setData(shown.train, shown.test, shown.extent);
+    showPendingPoints();
+  }
+
+  // Points of your own not trained on yet (being drawn, or too few to train on) are shown as drawn.
+  function showPendingPoints() {
+    const pending = draft.data.type === 'custom' && JSON.stringify(draft.data) !== JSON.stringify(applied.data);
+    for (const b of runsView.boundaries) b.setPending(pending ? shownPoints(draft.data.own, draft.data) : null);
   }
 
   const connection = new WorkerConnection(trainerWorker, {
@@ -152,12 +176,20 @@ export function mountLab(o: MountOptions): LabController {
 
   // A control changed the draft (`change` returns false if it changed nothing): it leaves the preset and runs.
   function edit(change: (draft: LabConfig) => boolean | void, runsChanged = false) {
+    const wasCustom = draft.data.type === 'custom';
     if (change(draft) === false) return;
+    if (draft.data.type === 'custom') {
+      // Your own points start from (a sample of) the points shown, to edit; Clear empties them.
+      if (!wasCustom && !draft.data.own.y.length && shown) draft.data.own = seedPoints(shown.train, draft.data);
+      draft = withOwnPoints(draft);
+    }
+    if (wasCustom !== (draft.data.type === 'custom')) runsChanged = true; // the boundaries become drawing surfaces, or stop being
+    settings.showDataKind(draft);
     setPreset(matchPreset(draft));
     if (runsChanged) {
       renderRuns(draft);
       updateButtons();
-    }
+    } else showPendingPoints();
     submit();
   }
 
@@ -189,8 +221,8 @@ export function mountLab(o: MountOptions): LabController {
         if (!everConfigured) send({ type: 'pictures' });
         everConfigured = true;
         writeLink();
+        shown = { train: msg.train, test: msg.test, extent: msg.extent };
         renderRuns(applied);
-        runsView.boundaries.forEach((b) => b.setData(msg.train, msg.test, msg.extent));
         if (!restored) {
           charts.reset(applied.runs);
           runsView.clearStats();

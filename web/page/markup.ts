@@ -71,6 +71,18 @@ export const LAB_HTML = `
           <legend data-i18n="data">Data</legend>
           <div id="dataset-pictures" class="dataset-pictures" role="group" aria-label="Pick by picture" data-i18n-label="datasetPictures"></div>
           <div class="field"><label for="dataset" data-i18n="dataset">Dataset</label><select id="dataset" data-key="data.type"></select></div>
+          <div id="own-points" class="own-points" hidden>
+            <div class="own-class" role="radiogroup" aria-labelledby="own-class-label">
+              <span id="own-class-label" data-i18n="ownClass">New points</span>
+              <label><input type="radio" name="own-class" value="0" checked><span class="swatch c0"></span><span data-i18n="class0">class 0</span></label>
+              <label><input type="radio" name="own-class" value="1"><span class="swatch c1"></span><span data-i18n="class1">class 1</span></label>
+            </div>
+            <p class="why" data-i18n="ownHint"></p>
+          </div>
+          <div class="own-actions">
+            <button type="button" id="btn-own-clear" data-i18n="clearPoints">Clear</button>
+            <label class="file-button"><span data-i18n="uploadCsv">Upload CSV</span><input type="file" id="own-csv" accept=".csv,text/csv,text/plain"></label>
+          </div>
           <div class="field"><label for="points" data-i18n="points">Points</label><input id="points" type="number" data-key="data.points"></div>
           <div class="field"><label for="noise" data-i18n="noise">Noise</label><input id="noise" type="number" data-key="data.noise"></div>
           <div class="field"><label for="test-fraction" data-i18n="testFraction">Test fraction</label><input id="test-fraction" type="number" data-key="data.testFraction"></div>

@@ -2,7 +2,8 @@
 // field of the configuration), the Preset menu with its caption, Add run, and the errors shown next to the
 // controls. It holds no configuration: it shows the one it is given and hands every change to the app as an
 // edit of the draft.
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, OPTIMIZERS, type LabConfig, type RunConfig } from '../state/config';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, OPTIMIZERS, type LabConfig, type OwnPoints, type RunConfig } from '../state/config';
+import { parsePointsCsv } from '../state/csv';
 import { PRESETS, findPreset } from '../state/presets.js';
 import type { ConfigError } from '../engine/protocol';
 import type { Lang, Strings } from '../i18n';
@@ -14,6 +15,8 @@ import { DatasetPictures } from '../views/datasets';
 import type { Points } from '../engine/protocol';
 
 export interface SettingsHost {
+  ownPoints(own: OwnPoints): void; // a CSV file's points become the data (dataset: your own points)
+  notify(text: string): void;
   // Changes the draft; `change` returns false when there is nothing to change. runsChanged: the runs'
   // cards are drawn anew.
   edit(change: (draft: LabConfig) => boolean | void, runsChanged?: boolean): void;
@@ -55,7 +58,7 @@ export class SettingsForm {
 
   // The dataset picker's thumbnails (the worker's samples of each dataset).
   showPictures(sets: { type: string; points: Points }[]) {
-    this.pictures.show(sets, this.scope.byId<HTMLSelectElement>('dataset').value, this.host.strings());
+    this.pictures.show([...sets, { type: 'custom', points: null }], this.scope.byId<HTMLSelectElement>('dataset').value, this.host.strings());
   }
 
   private controls(): HTMLElement[] {
@@ -88,6 +91,30 @@ export class SettingsForm {
       draft.runs.push(nextRun(draft.runs));
     }, true));
     this.bindSheet();
+    this.bindOwnPoints();
+  }
+
+  // Your own points: the class of the next clicked point, Clear, and a CSV file (a bad one changes nothing).
+  private bindOwnPoints() {
+    const { scope, host } = this;
+    scope.byId('btn-own-clear').addEventListener('click', () => host.edit((d) => {
+      if (!d.data.own.y.length) return false;
+      d.data.own = { x: [], y: [] };
+    }));
+    scope.byId<HTMLInputElement>('own-csv').addEventListener('change', async (e) => {
+      const input = e.target as HTMLInputElement;
+      const text = await input.files?.[0]?.text();
+      input.value = '';
+      if (text === undefined) return;
+      const parsed = parsePointsCsv(text);
+      if ('error' in parsed) host.notify(host.strings().csvRejected(host.strings().err(parsed.error)));
+      else host.ownPoints(parsed.own);
+    });
+  }
+
+  // The class a clicked point gets.
+  ownClass(): number {
+    return Number(this.scope.find<HTMLInputElement>('input[name="own-class"]:checked')?.value ?? 0);
   }
 
   // On a narrow screen the settings are a sheet over the lab, opened by the toolbar's Settings button (on a
@@ -133,6 +160,18 @@ export class SettingsForm {
       (el as HTMLInputElement | HTMLSelectElement).value = String(v);
     }
     this.pictures.select(c.data.type);
+    this.showDataKind(c);
+  }
+
+  // Your own points: their tools shown, the Points field their count (read only), no noise to set.
+  showDataKind(c: LabConfig) {
+    const own = c.data.type === 'custom';
+    this.scope.byId('own-points').hidden = !own;
+    this.scope.byId('btn-own-clear').hidden = !own;
+    const points = this.scope.byId<HTMLInputElement>('points');
+    points.readOnly = own;
+    if (own) points.value = String(c.data.own.y.length);
+    this.scope.byId<HTMLInputElement>('noise').disabled = own;
   }
 
   // The Preset menu on `id` (null: custom settings), with its caption.

@@ -21,6 +21,7 @@ export interface ToolbarHost {
   step(unit: 'step' | 'epoch'): void;
   reset(): void;
   link(): string;                                // Copy link: the running lab's link
+  linkNote(): string | null;                     // what the link leaves out (your own points, when too many)
   lossCsv(): string;                             // Export losses (CSV)
   exportFile(format: 'pytorch' | 'model'): void; // the worker sends the file's contents
   importModel(file: ModelFile): void;            // a well-formed model file (a bad one is only reported)
@@ -72,7 +73,7 @@ export class Toolbar {
       const feedback = $('link-feedback');
       try {
         await navigator.clipboard.writeText(link);
-        feedback.textContent = host.strings().linkCopied;
+        feedback.textContent = host.linkNote() ?? host.strings().linkCopied;
       } catch {
         feedback.textContent = link; // no clipboard access: show the link to copy by hand
       }

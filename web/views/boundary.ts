@@ -14,12 +14,29 @@ export class BoundaryView {
   private train: Points | null = null;
   private test: Points | null = null;
   private dirty = true;
+  private pending: Points | null = null; // points not trained on yet (your own, being drawn): shown instead
   paints = 0; // how many times the canvas has been repainted (the e2e test reads it)
   paintedBoundary = false; // a repaint has shown class probabilities (not only the points)
 
-  constructor(canvas: HTMLCanvasElement) {
+  // click: a click at data coordinates (x, y), with Shift or not; the canvas is a drawing surface while given.
+  constructor(canvas: HTMLCanvasElement, click?: (x: number, y: number, shift: boolean) => void) {
     this.canvas = canvas;
     new ResizeObserver(() => { this.dirty = true; }).observe(canvas);
+    if (click) {
+      canvas.classList.add('drawing');
+      canvas.addEventListener('click', (e) => {
+        const r = canvas.getBoundingClientRect();
+        const [x0, x1, y0, y1] = this.extent;
+        click(x0 + ((e.clientX - r.left) / r.width) * (x1 - x0), y1 - ((e.clientY - r.top) / r.height) * (y1 - y0), e.shiftKey);
+      });
+    }
+  }
+
+  // Shows `points` (all filled) instead of the training and test points until the next setData; null: back.
+  setPending(points: Points | null) {
+    this.pending = points;
+    this.pointsKey = '';
+    this.dirty = true;
   }
 
   setData(train: Points, test: Points, extent: [number, number, number, number]) {
@@ -27,6 +44,7 @@ export class BoundaryView {
     this.test = test;
     this.extent = extent;
     this.probs = null;
+    this.pending = null;
     this.pointsKey = '';
     this.dirty = true;
   }
@@ -101,8 +119,11 @@ export class BoundaryView {
         }
       }
     };
-    drawPoints(this.train, true);
-    drawPoints(this.test, false);
+    if (this.pending) drawPoints(this.pending, true);
+    else {
+      drawPoints(this.train, true);
+      drawPoints(this.test, false);
+    }
   }
 
   draw() {

@@ -233,7 +233,9 @@ export class Charts {
     setXRange(this.accuracy, first(accSets), last(accSets));
     this.loss.update('none');
     this.accuracy.update('none');
-    this.loss.canvas.dataset.points = String(this.pointCount()); // read by the e2e tests
+    this.loss.canvas.dataset.points = String(this.pointCount()); // read by the e2e tests, as the last points drawn are
+    this.loss.canvas.dataset.last = JSON.stringify(this.runs.map((r) => [r.raw.data.at(-1)?.y ?? null, r.smoothed.data.at(-1)?.y ?? null]));
+    this.loss.canvas.dataset.xMax = String((this.loss.options.scales as Record<string, { max?: number }>).x.max);
   }
 
   // Dataset labels (tooltips) and the legends' runs, in the page's language.

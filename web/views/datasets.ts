@@ -12,15 +12,20 @@ export class DatasetPictures {
   constructor(private container: HTMLElement, private pick: (type: string) => void) {}
 
   // One button per dataset, in the order given.
-  show(sets: { type: string; points: Points }[], current: string, s: Strings) {
+  // points null: a picture of a pencil (your own points).
+  show(sets: { type: string; points: Points | null }[], current: string, s: Strings) {
     this.buttons.clear();
     this.container.replaceChildren(...sets.map(({ type, points }) => {
       const button = el('button', '', { type: 'button' });
+      button.addEventListener('click', () => this.pick(type));
+      this.buttons.set(type, button);
+      if (!points) {
+        button.append(el('span', 'pencil', { textContent: '✎', ariaHidden: 'true' }));
+        return button;
+      }
       const canvas = el('canvas');
       canvas.setAttribute('aria-hidden', 'true');
       button.append(canvas);
-      button.addEventListener('click', () => this.pick(type));
-      this.buttons.set(type, button);
       requestAnimationFrame(() => draw(canvas, points));
       return button;
     }));

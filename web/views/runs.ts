@@ -13,6 +13,7 @@ import { MAX_NAME, RUN_LIMITS } from '../state/limits';
 export interface RunCallbacks {
   change(index: number, patch: Partial<RunConfig>): void;
   remove(index: number): void;
+  point?(x: number, y: number, remove: boolean): void; // a click on a boundary while you draw your own points
 }
 
 type Editor = 'name' | 'norm' | 'placement' | 'groups' | 'dropout';
@@ -45,6 +46,7 @@ export class RunsView {
   private openMenus = new Set<number>(); // cards whose disclosure stays open across a re-render
   private listeners = new AbortController();
   residual = false; // residual model: the placement is pre-norm or post-norm
+  drawing = false;  // your own points: a click on a boundary adds (Shift: removes) a point
 
   constructor(private container: HTMLElement, private callbacks: RunCallbacks, private s: Strings) {}
 
@@ -143,7 +145,7 @@ export class RunsView {
     return {
       root, title, more, moreMenu, errors, labels, groupsField, remove, png, stats, badge,
       controls: { name, norm, placement, groups, dropout },
-      boundary: new BoundaryView(canvas),
+      boundary: new BoundaryView(canvas, this.drawing ? (x, y, shift) => this.callbacks.point?.(x, y, shift) : undefined),
     };
   }
 
