@@ -6,9 +6,9 @@
 // and what a restarted worker must catch up to (connection.ts keeps the worker alive); the settings form
 // (settings.ts), the toolbar (toolbar.ts) and the language switch (language.ts) show it and report what the
 // user does.
-import { cloneConfig, defaultConfig, withOwnPoints, type LabConfig } from '../state/config';
-import type { BnWatch, EpochPoint, FromWorker, Points } from '../engine/protocol';
-import { addPoint, removeNearest, seedPoints, shownPoints } from '../state/drawing';
+import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
+import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
+import { addPoint, ownPointsDraft, removeNearest } from '../state/drawing';
 import { MAX_LINK_POINTS, pointsInLink } from '../state/ownpoints';
 import { WorkerConnection, type Command } from './connection';
 import { initialLang } from '../i18n';
@@ -18,8 +18,7 @@ import { applyLayout } from './embed';
 import type { LabController, MountOptions } from './api';
 import { pytorchScript } from '../export/pytorch';
 import { lossCsv, modelFileJson } from '../export/modelfile';
-import { Charts } from '../views/charts';
-import { RunsView } from '../views/runs';
+import { Board } from './board';
 import { showCode } from '../views/code';
 import { downloadText } from '../views/dom';
 import type { LessonsHost } from '../lessons';
@@ -49,10 +48,8 @@ export function mountLab(o: MountOptions): LabController {
   let status = { epoch: 0, step: 0 };
   let epochHistory: EpochPoint[] = []; // every completed epoch of the running lab, for the CSV
   let importing = false; // the next 'configured' comes from a model file
-  let painted = false; // the first boundary has been painted
   let bnWatch: BnWatch | null = null; // the BatchNorm feature the open lesson traces
   let speed: number | null = null; // Play's pace in steps per second (null: full speed)
-  let shown: { train: Points; test: Points; extent: [number, number, number, number] } | null = null; // the data the boundaries show
   // A restarted worker replays to the step its predecessor had reached; its 'configured' keeps the curves.
   let restoring = false;
   let resumePlaying = false; // play on once the restarted worker has caught up
@@ -64,8 +61,7 @@ export function mountLab(o: MountOptions): LabController {
     applyStrings(s, lang) {
       settings.applyStrings(s, lang, preset);
       toolbar.applyStrings(s);
-      runsView.applyStrings(s);
-      charts.setStrings(s);
+      board.applyStrings(s);
       lessons.ready?.applyStrings(lang);
       if (everConfigured) showCode(scope.byId('code-table'), applied, lang);
       updateButtons();
@@ -74,9 +70,7 @@ export function mountLab(o: MountOptions): LabController {
     changed: () => { if (everConfigured) writeLink(); },
   });
   const strings = () => language.strings;
-  const charts = new Charts(scope.byId<HTMLCanvasElement>('loss-chart'), scope.byId<HTMLCanvasElement>('accuracy-chart'), language.strings,
-    { legend: scope.byId('loss-legend'), smoothingSlider: false });
-  const runsView = new RunsView(scope.byId('runs'), {
+  const board = new Board(scope, language.strings, {
     change: (index, patch) => edit((d) => { d.runs[index] = { ...d.runs[index], ...patch }; }, patch.norm !== undefined), // norm: show/hide groups, placement
     remove: (index) => edit((d) => {
       if (d.runs.length <= 1) return false;
@@ -87,7 +81,8 @@ export function mountLab(o: MountOptions): LabController {
       const t = d.data;
       d.data.own = remove ? removeNearest(t.own, x, y, t) : addPoint(t.own, x, y, settings.ownClass(), t);
     }),
-  }, language.strings);
+  });
+  const { charts, runs: runsView } = board;
   const settings = new SettingsForm(scope, runsView, {
     edit, choosePreset, strings, notify: showNotice,
     ownPoints: (own) => {
@@ -118,20 +113,7 @@ export function mountLab(o: MountOptions): LabController {
     },
   }, o.standalone ? document : host, listeners.signal);
 
-  function renderRuns(c: LabConfig) {
-    runsView.residual = c.model.architecture === 'residual';
-    runsView.drawing = draft.data.type === 'custom';
-    runsView.render(c.runs);
-    if (shown) for (const b of runsView.boundaries) b.setData(shown.train, shown.test, shown.extent);
-    showPendingPoints();
-  }
-
-  // Points of your own not trained on yet (being drawn, or too few to train on) are shown as drawn.
-  function showPendingPoints() {
-    const pending = draft.data.type === 'custom' && JSON.stringify(draft.data) !== JSON.stringify(applied.data);
-    for (const b of runsView.boundaries) b.setPending(pending ? shownPoints(draft.data.own, draft.data) : null);
-  }
-
+  const renderRuns = (c: LabConfig) => board.render(c, draft, applied);
   const connection = new WorkerConnection(trainerWorker, {
     receive,
     // Nothing is lost: the new worker rebuilds the running configuration and trains to the step the page
@@ -178,18 +160,14 @@ export function mountLab(o: MountOptions): LabController {
   function edit(change: (draft: LabConfig) => boolean | void, runsChanged = false) {
     const wasCustom = draft.data.type === 'custom';
     if (change(draft) === false) return;
-    if (draft.data.type === 'custom') {
-      // Your own points start from (a sample of) the points shown, to edit; Clear empties them.
-      if (!wasCustom && !draft.data.own.y.length && shown) draft.data.own = seedPoints(shown.train, draft.data);
-      draft = withOwnPoints(draft);
-    }
+    draft = ownPointsDraft(draft, wasCustom, board.shown?.train ?? null);
     if (wasCustom !== (draft.data.type === 'custom')) runsChanged = true; // the boundaries become drawing surfaces, or stop being
     settings.showDataKind(draft);
     setPreset(matchPreset(draft));
     if (runsChanged) {
       renderRuns(draft);
       updateButtons();
-    } else showPendingPoints();
+    } else board.showPending(draft, applied);
     submit();
   }
 
@@ -221,15 +199,9 @@ export function mountLab(o: MountOptions): LabController {
         if (!everConfigured) send({ type: 'pictures' });
         everConfigured = true;
         writeLink();
-        shown = { train: msg.train, test: msg.test, extent: msg.extent };
-        renderRuns(applied);
-        if (!restored) {
-          charts.reset(applied.runs);
-          runsView.clearStats();
-          lessons.ready?.configured(applied);
-        }
+        board.configured(applied, { train: msg.train, test: msg.test, extent: msg.extent }, draft, !restored);
+        if (!restored) lessons.ready?.configured(applied);
         done = false;
-        updateButtons();
         if (restored && resumePlaying) playing = true;
         resumePlaying = false;
         if (playing) send({ type: 'play' }); // a new configuration keeps playing
@@ -251,22 +223,9 @@ export function mountLab(o: MountOptions): LabController {
         status = { epoch: msg.epoch, step: msg.step };
         done = msg.done;
         if (msg.seq === connection.seq) playing = msg.playing; // older frames were in flight before the latest command
-        charts.addSteps(msg.firstStep, msg.losses);
-        charts.addEpochs(msg.epochs);
         epochHistory.push(...msg.epochs);
-        if (msg.step === 0) {
-          epochHistory = [];
-          runsView.clearStats();
-        }
-        runsView.setStats(msg.runs, msg.epochs);
-        if (msg.step === 0 && msg.losses.every((l) => l.length === 0)) charts.reset(applied.runs);
-        if (msg.boundary) {
-          const b = msg.boundary;
-          runsView.boundaries.forEach((view, r) => {
-            if (b.probs[r]?.length) view.setProbabilities(b.probs[r], b.w, b.h, b.extent);
-            else if (b.probs[r]) view.clearProbabilities(); // not finite: flagged by its card, not drawn
-          });
-        }
+        if (msg.step === 0) epochHistory = [];
+        board.frame(msg.runs, msg.firstStep, msg.losses, msg.epochs, msg.step, msg.boundary, applied);
         lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
         if (msg.boundary) toolbar.showTrainingShare(msg.trainingShare);
         updateStatus();
@@ -318,9 +277,7 @@ export function mountLab(o: MountOptions): LabController {
   function reset() {
     playing = false;
     done = false;
-    charts.reset(applied.runs);
-    runsView.clearStats();
-    runsView.boundaries.forEach((b) => b.clearProbabilities());
+    board.clear(applied.runs, true);
     send({ type: 'reset' });
     updateButtons();
   }
@@ -339,6 +296,7 @@ export function mountLab(o: MountOptions): LabController {
     scope.byId('notice-text').textContent = text;
     scope.byId('notice').hidden = false;
   }
+  scope.byId('notice-dismiss').addEventListener('click', () => { scope.byId('notice').hidden = true; });
 
   function reportRejected(rejected: Rejected[]) {
     if (rejected.length) showNotice(`${strings().linkRejected} ${rejectedText(rejected)}`);
@@ -373,11 +331,9 @@ export function mountLab(o: MountOptions): LabController {
 
   function frame() {
     if (destroyed) return;
-    charts.draw();
+    const boundaryPainted = board.draw();
     lessons.ready?.draw();
-    for (const b of runsView.boundaries) b.draw();
-    if (!painted && runsView.boundaries.some((b) => b.paintedBoundary)) {
-      painted = true;
+    if (!host.dataset.firstBoundaryMs && boundaryPainted) {
       const ms = performance.now(); // after navigation start
       host.dataset.firstBoundaryMs = ms.toFixed(0);
       setTimeout(() => {
@@ -409,7 +365,6 @@ export function mountLab(o: MountOptions): LabController {
   if (o.layout) applyLayout(o.layout, o.root, o.container, o.standalone);
   settings.bind(draft);
   setPreset(preset);
-  scope.byId('notice-dismiss').addEventListener('click', () => { scope.byId('notice').hidden = true; });
   // A pasted or edited link: apply it like a new visit, without reloading.
   if (o.standalone) window.addEventListener('hashchange', () => {
     if (location.hash !== link()) loadLink(location.hash);
@@ -420,14 +375,7 @@ export function mountLab(o: MountOptions): LabController {
   toolbar.showLoading();
   submit();
   requestAnimationFrame(frame);
-  if (o.standalone) {
-    // A handle for tests and the curious: makes the worker fail (an error) or stop silently, to see the page
-    // recover.
-    (window as unknown as { normlabDebug: object }).normlabDebug = {
-      crashWorker: () => send({ type: 'crash' }),
-      hangWorker: () => send({ type: 'hang' }),
-    };
-  }
+  if (o.standalone) connection.exposeDebugHandle();
 
   return {
     play,
@@ -441,7 +389,7 @@ export function mountLab(o: MountOptions): LabController {
       listeners.abort();
       connection.destroy();
       lessons.destroy();
-      charts.destroy();
+      board.destroy();
       o.container.replaceChildren();
       delete host.dataset.state;
       delete host.dataset.playing;

@@ -37,6 +37,15 @@ export class WorkerConnection {
     }, 1000);
   }
 
+  // A handle for tests and the curious (window.normlabDebug): makes the worker fail (an error) or stop silently,
+  // to see the page recover.
+  exposeDebugHandle() {
+    (window as unknown as { normlabDebug: object }).normlabDebug = {
+      crashWorker: () => this.send({ type: 'crash' }),
+      hangWorker: () => this.send({ type: 'hang' }),
+    };
+  }
+
   send(msg: Command) {
     if (msg.type === 'benchmark') this.busy = true;
     this.worker.postMessage({ ...msg, seq: ++this.seq } as ToWorker);

@@ -1,7 +1,7 @@
 // Drawing your own points: what a click on a decision boundary does to the points. The boundaries show the
 // data as the engine trains on it (every input x · scale + shift); the points are stored before that, on the
 // link's grid, so a click is mapped back and snapped.
-import type { OwnPoints } from './config.js';
+import { withOwnPoints, type LabConfig, type OwnPoints } from './config.js';
 import { snapToLinkGrid } from './ownpoints.js';
 
 export const SEED_POINTS = 200; // choosing "Your own points" starts from at most this many of the points shown
@@ -41,4 +41,12 @@ export function removeNearest(own: OwnPoints, x: number, y: number, t: Transform
 // The points as the boundaries show them (x · scale + shift), for drawing before the engine has them.
 export function shownPoints(own: OwnPoints, t: Transform): { x: Float32Array; y: Int32Array } {
   return { x: Float32Array.from(own.x, (v) => v * t.scale + t.shift), y: Int32Array.from(own.y) };
+}
+
+// The draft after an edit: your own points, when chosen, start from (a sample of) the points shown if there are
+// none yet (Clear empties them), and the Points field counts them.
+export function ownPointsDraft(draft: LabConfig, wasCustom: boolean, shown: { x: ArrayLike<number>; y: ArrayLike<number> } | null): LabConfig {
+  if (draft.data.type !== 'custom') return draft;
+  if (!wasCustom && !draft.data.own.y.length && shown) draft.data.own = seedPoints(shown, draft.data);
+  return withOwnPoints(draft);
 }
