@@ -1,4 +1,5 @@
 // The typed messages between the page (main thread) and the worker that owns the wasm module.
+import type { InsideFrame, InsideWatch } from './inside';
 import type { LabConfig } from '../state/config';
 import type { ExportPayload } from '../export/pytorch';
 import type { BatchNormTrace } from './normlab';
@@ -33,6 +34,7 @@ export type ToWorker = { seq: number } & (
   | { type: 'import'; config: LabConfig; states: Record<string, number[]>[]; id: number } // a model file
   | { type: 'watch'; bn: BnWatch | null } // BatchNorm step by step: which feature's trace frames carry
   | { type: 'pictures' } // a small sample of every dataset, for the dataset picker's thumbnails
+  | { type: 'inside'; watch: InsideWatch | null } // Inside the network: the run whose layers frames carry (null: none)
   | { type: 'speed'; stepsPerSecond: number | null } // Play's pace: at most this many steps a second (null: full speed)
 );
 
@@ -122,6 +124,7 @@ export type FromWorker =
       diagnostics: DiagnosticsPoint[]; // samples taken since the last frame
       bnTrace: BnTrace | null;          // the watched BatchNorm feature, if any
       trainingShare: number;            // while playing: the share of the worker's time spent training (NaN paused)
+      inside: InsideFrame | null;       // the watched run's layers, with the boundary (Inside the network)
     }
   | { type: 'benchmark'; result: BenchmarkResult }
   | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }

@@ -9,6 +9,7 @@ import { buildLab as buildCheckedLab } from '../state/checks';
 import type { ExportPayload } from '../export/pytorch';
 import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
+import { inside, transferables, type InsideWatch } from './inside';
 
 const STILL_GRID = 200;            // boundary resolution when paused (the lesson's 200 × 200); playing: pacing.ts
 const FIRST_GRID = 96;             // the quick first boundary after a configuration
@@ -41,6 +42,7 @@ let lastTickAt = 0;
 let seq = 0; // the last command processed, echoed in frames
 let pendingDiagnostics: DiagnosticsPoint[] = [];
 let bnWatch: BnWatch | null = null;
+let insideWatch: InsideWatch | null = null; // the run Inside the network shows (null: the view is not in sight)
 let linearWeights: Set<string>[] = []; // per run: the state_dict names of its linear layers' weights (residual blocks included)
 let normLayers: { name: string; type: string }[][] = []; // per run: its normalization layers (residual blocks included)
 let nonFinite: boolean[] = []; // per run: its last boundary was not finite (it is flagged, not drawn)
@@ -228,6 +230,12 @@ function boundary(size: number): Boundary | null {
   return { w: size, h: size, extent, probs };
 }
 
+// The watched run's layers, when the view is in sight and the run has not stopped.
+function insideFrame() {
+  if (!lab || !insideWatch || insideWatch.run >= lab.runCount() || lab.runState(insideWatch.run).stopped || nonFinite[insideWatch.run]) return null;
+  return inside(lab, insideWatch, extent, trainBatchBoundary);
+}
+
 function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() : STILL_GRID) {
   if (!lab || !config) return;
   const b0 = performance.now();
@@ -245,11 +253,13 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() 
   }
   if (stepTime.steps > 0) stepTime = { seconds: [], steps: 0, last: stepTime.last };
   if (b) lastBoundaryAt = performance.now();
+  const inner = b ? insideFrame() : null;
   post({
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
     playing, done: done(), losses: pendingLosses, firstStep: pendingFirstStep, epochs: pendingEpochs, runs, boundary: b,
     diagnostics: pendingDiagnostics, bnTrace: bnTrace(), trainingShare: playing ? pacer.share(performance.now()) : NaN,
-  }, b ? b.probs.map((p) => p.buffer) : []);
+    inside: inner,
+  }, b ? [...b.probs.map((p) => p.buffer), ...transferables(inner)] : []);
   pendingLosses = pendingLosses.map(() => []);
   pendingDiagnostics = [];
   pendingFirstStep = lab.stepCount() + 1;
@@ -373,6 +383,10 @@ function handle(msg: ToWorker) {
     case 'watch':
       bnWatch = msg.bn;
       sendFrame(false);
+      break;
+    case 'inside':
+      insideWatch = msg.watch;
+      if (insideWatch && !playing) sendFrame(true);
       break;
     case 'pictures': {
       const sample = new M.Lab();

@@ -81,7 +81,7 @@ export function mountLab(o: MountOptions): LabController {
       const t = d.data;
       d.data.own = remove ? removeNearest(t.own, x, y, t) : addPoint(t.own, x, y, settings.ownClass(), t);
     }),
-  });
+  }, (watch) => { if (connection?.ready) send({ type: 'inside', watch }); });
   const { charts, runs: runsView } = board;
   const settings = new SettingsForm(scope, runsView, {
     edit, choosePreset, strings, notify: showNotice,
@@ -181,6 +181,7 @@ export function mountLab(o: MountOptions): LabController {
       case 'ready':
         if (bnWatch) send({ type: 'watch', bn: bnWatch }); // a restarted worker
         if (speed !== null) send({ type: 'speed', stepsPerSecond: speed });
+        if (board.inside.watch) send({ type: 'inside', watch: board.inside.watch });
         host.dataset.state = 'ready';
         break;
       case 'configured': {
@@ -225,7 +226,7 @@ export function mountLab(o: MountOptions): LabController {
         if (msg.seq === connection.seq) playing = msg.playing; // older frames were in flight before the latest command
         epochHistory.push(...msg.epochs);
         if (msg.step === 0) epochHistory = [];
-        board.frame(msg.runs, msg.firstStep, msg.losses, msg.epochs, msg.step, msg.boundary, applied);
+        board.frame(msg, applied);
         lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
         if (msg.boundary) toolbar.showTrainingShare(msg.trainingShare);
         updateStatus();

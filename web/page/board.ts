@@ -1,9 +1,12 @@
-// What the lab draws of its runs: each run's card with its decision boundary, and the loss and accuracy charts.
+// What the lab draws of its runs: each run's card with its decision boundary, the loss and accuracy charts, and
+// Inside the network.
 // It keeps the data the boundaries show (for cards drawn anew, and for your own points to start from) and the
 // points of your own not trained on yet; the app hands it the worker's frames and asks it to draw once per
 // animation frame.
 import type { LabConfig, RunConfig } from '../state/config';
-import type { Boundary, EpochPoint, Points, RunFrame } from '../engine/protocol';
+import type { FromWorker, Points } from '../engine/protocol';
+import type { InsideWatch } from '../engine/inside';
+import { InsidePanel } from './inside';
 import type { Strings } from '../i18n';
 import { shownPoints } from '../state/drawing';
 import { Charts } from '../views/charts';
@@ -15,12 +18,14 @@ export interface ShownData { train: Points; test: Points; extent: [number, numbe
 export class Board {
   readonly charts: Charts;
   readonly runs: RunsView;
+  readonly inside: InsidePanel;
   shown: ShownData | null = null; // the data the boundaries show (the running configuration's)
 
-  constructor(scope: Scope, s: Strings, callbacks: RunCallbacks) {
+  constructor(scope: Scope, s: Strings, callbacks: RunCallbacks, watchInside: (watch: InsideWatch | null) => void) {
     this.charts = new Charts(scope.byId<HTMLCanvasElement>('loss-chart'), scope.byId<HTMLCanvasElement>('accuracy-chart'), s,
       { legend: scope.byId('loss-legend'), smoothingSlider: false });
     this.runs = new RunsView(scope.byId('runs'), callbacks, s);
+    this.inside = new InsidePanel(scope, watchInside, s);
   }
 
   // The cards of `c`'s runs, drawing surfaces while `draft` is your own points; the data shown stays.
@@ -43,6 +48,7 @@ export class Board {
   configured(c: LabConfig, data: ShownData, draft: LabConfig, fresh: boolean) {
     this.shown = data;
     this.render(c, draft, c);
+    this.inside.setRuns(c.runs);
     if (fresh) this.clear(c.runs);
   }
 
@@ -53,7 +59,8 @@ export class Board {
     if (probabilities) this.runs.boundaries.forEach((b) => b.clearProbabilities());
   }
 
-  frame(runs: RunFrame[], firstStep: number, losses: number[][], epochs: EpochPoint[], step: number, boundary: Boundary | null, config: LabConfig) {
+  frame({ runs, firstStep, losses, epochs, step, boundary, inside }: Extract<FromWorker, { type: 'frame' }>, config: LabConfig) {
+    this.inside.frame(inside);
     this.charts.addSteps(firstStep, losses);
     this.charts.addEpochs(epochs);
     if (step === 0) this.runs.clearStats();
@@ -71,6 +78,7 @@ export class Board {
   applyStrings(s: Strings) {
     this.runs.applyStrings(s);
     this.charts.setStrings(s);
+    this.inside.applyStrings(s);
   }
 
   // Once per animation frame; true once a boundary has been painted with class probabilities.

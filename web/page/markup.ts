@@ -151,6 +151,24 @@ export const LAB_HTML = `
     </div>
   </div>
 
+  <section id="inside" class="inside" aria-labelledby="inside-heading" data-panel="network">
+    <div class="section-head">
+      <h2 id="inside-heading" data-i18n="insideTitle">Inside the network</h2>
+      <div class="inside-tools">
+        <div class="field"><label for="inside-run" data-i18n="insideRun">Run</label><select id="inside-run"></select></div>
+        <label class="check"><input type="checkbox" id="inside-all"> <span data-i18n="insideAll">Show all units</span></label>
+      </div>
+    </div>
+    <p class="why" data-i18n="insideWhat"></p>
+    <div class="network-scroll" role="region" tabindex="0" aria-labelledby="inside-network-label">
+      <span id="inside-network-label" class="visually-hidden" data-i18n="insideNetwork">The units of the network</span>
+      <div id="network" class="network"></div>
+    </div>
+    <p id="inside-info" class="inside-info" aria-live="polite"></p>
+    <h3 data-i18n="insideHistTitle">Distributions on the last batch</h3>
+    <div id="inside-histograms" class="inside-histograms"></div>
+  </section>
+
   <div class="below">
     <section class="code-panel" aria-labelledby="code-heading" data-panel="code">
       <h2 id="code-heading" data-i18n="pytorchCode">PyTorch code</h2>

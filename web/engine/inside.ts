@@ -1,0 +1,118 @@
+// Inside the network, computed in the worker for the run the page watches: every unit's picture (its value
+// over the input plane, on a coarse grid) for the input and every layer's output, and, for every
+// normalization layer, histograms of its input and its output over the batch the run last trained on. Both
+// come from the engine's layerOutputs (each layer's own output, BatchNorm with running statistics or, in
+// train mode, the last batch's — as the decision boundary uses them).
+
+// TEMP until the engine branch lands (normlab.d.ts, state/histogram.ts).
+interface LayerOutput { index: number; type: string; features: number; values: Float32Array }
+interface Histogram { lo: number; hi: number; counts: number[] }
+function histogram(values: ArrayLike<number>, bins: number): Histogram {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) lo = Math.min(lo, values[i]), hi = Math.max(hi, values[i]);
+  const counts = new Array(bins).fill(0);
+  if (!(hi >= lo)) return { lo: 0, hi: 0, counts };
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) counts[hi > lo ? Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins)) : 0]++;
+  }
+  return { lo, hi, counts };
+}
+
+export const PICTURE_SIDE = 20;  // grid points per side of a unit's picture
+export const MAX_UNITS = 16;     // units drawn per layer unless all are asked for
+export const HIST_BINS = 30;
+
+export interface InsideWatch {
+  run: number;
+  all: boolean;   // every unit, not only the first MAX_UNITS
+}
+
+export interface UnitColumn {
+  layer: number;        // index in the model (-1: the input)
+  type: string;         // 'input', 'linear', 'batchnorm', 'relu', 'residual', …
+  units: number;        // the layer's width
+  scale: number;        // the largest |value| over the plane, in every unit of the layer: the colours' scale
+  pictures: Float32Array; // shown units × side²: unit u's value at grid point k is pictures[u · side² + k]
+  shown: number;
+}
+
+export interface NormHistogram {
+  layer: number;
+  type: string;
+  input: Histogram;     // every unit's values on the batch, pooled
+  output: Histogram;
+}
+
+export interface InsideFrame {
+  run: number;
+  step: number;
+  trainBatch: boolean;
+  side: number;
+  columns: UnitColumn[];
+  histograms: NormHistogram[];
+  batchRows: number;    // the size of the batch the histograms are of (0 before the first step)
+}
+
+export interface InsideLab {
+  layerOutputs(run: number, x: ArrayLike<number>, trainBatch: boolean): LayerOutput[];
+  lastBatch(): Int32Array;
+  trainData(): { x: Float32Array; rows: number };
+  stepCount(): number;
+}
+
+const NORMS = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
+
+// The grid's points over `extent`, row 0 at the top (as the decision boundary's).
+export function gridPoints(side: number, [x0, x1, y0, y1]: [number, number, number, number]): Float32Array {
+  const p = new Float32Array(2 * side * side);
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      p[2 * (r * side + c)] = x0 + ((c + 0.5) / side) * (x1 - x0);
+      p[2 * (r * side + c) + 1] = y1 - ((r + 0.5) / side) * (y1 - y0);
+    }
+  }
+  return p;
+}
+
+function column(layer: number, type: string, units: number, values: Float32Array, rows: number, all: boolean): UnitColumn {
+  const shown = all ? units : Math.min(units, MAX_UNITS);
+  const pictures = new Float32Array(shown * rows);
+  let scale = 0;
+  for (let k = 0; k < rows; k++) {
+    for (let u = 0; u < units; u++) {
+      const v = values[k * units + u];
+      if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+      if (u < shown) pictures[u * rows + k] = v;
+    }
+  }
+  return { layer, type, units, scale, pictures, shown };
+}
+
+export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, number, number], trainBatch: boolean): InsideFrame {
+  const side = PICTURE_SIDE, rows = side * side;
+  const grid = gridPoints(side, extent);
+  const columns: UnitColumn[] = [column(-1, 'input', 2, grid, rows, true)];
+  lab.layerOutputs(w.run, grid, trainBatch).forEach((l) => {
+    if (l.type !== 'dropout') columns.push(column(l.index, l.type, l.features, l.values, rows, w.all));
+  });
+  // The batch the run last trained on, through the model as that step saw it (train mode: its own statistics).
+  const histograms: NormHistogram[] = [];
+  const batch = lab.stepCount() > 0 ? lab.lastBatch() : new Int32Array(0);
+  if (batch.length) {
+    const data = lab.trainData().x, x = new Float32Array(2 * batch.length);
+    batch.forEach((row, i) => { x[2 * i] = data[2 * row]; x[2 * i + 1] = data[2 * row + 1]; });
+    const outs = lab.layerOutputs(w.run, x, true);
+    outs.forEach((l, i) => {
+      if (!NORMS.has(l.type)) return;
+      const input = i === 0 ? x : outs[i - 1].values;
+      histograms.push({ layer: l.index, type: l.type, input: histogram(input, HIST_BINS), output: histogram(l.values, HIST_BINS) });
+    });
+  }
+  return { run: w.run, step: lab.stepCount(), trainBatch, side, columns, histograms, batchRows: batch.length };
+}
+
+// What a frame transfers (the pictures' buffers are moved, not copied).
+export function transferables(f: InsideFrame | null): Transferable[] {
+  return f ? f.columns.map((c) => c.pictures.buffer) : [];
+}

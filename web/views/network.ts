@@ -1,0 +1,172 @@
+// Inside the network: the watched run drawn as columns — the input, then every layer's output (Linear → norm
+// → activation …) — each unit a small picture of its value over the input plane (blue below zero, orange
+// above, white at zero; one scale per layer, so a norm's rescaling shows), as TensorFlow Playground draws
+// neurons; and, for each normalization layer, histograms of its input and output on the last batch.
+// Hover or focus enlarges a unit and shows its numbers.
+import type { InsideFrame, NormHistogram, UnitColumn } from '../engine/inside';
+import type { Strings } from '../i18n';
+import { CLASS_RGB, isDark, textColor } from './palette';
+import { el, hiDpiContext } from './dom';
+
+const NORM_TYPES = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
+
+// A column's name ("BatchNorm 1") and each unit's accessible name ("layer 1 unit 5, after BatchNorm").
+interface ColumnNames { title: string; unit: (k: number) => string }
+
+export function columnNames(columns: { type: string }[], s: Strings): ColumnNames[] {
+  let layer = 0;
+  const last = columns.length - 1;
+  const typeName = (t: string) => String((s as unknown as Record<string, unknown>)[t] ?? t);
+  return columns.map((c, i) => {
+    if (c.type === 'input') return { title: s.insideInput, unit: (k) => `${s.insideInput} x${k + 1}` };
+    if (c.type === 'linear' || c.type === 'residual') layer++;
+    if (i === last) return { title: s.insideOutput, unit: (k) => s.insideOutputUnit(k) };
+    const next = columns[i + 1]?.type;
+    const name = typeName(c.type);
+    const where = NORM_TYPES.has(next) ? s.insideBefore(typeName(next)) : s.insideAfter(name);
+    return { title: `${name} ${layer}`, unit: (k) => s.insideUnit(layer, k + 1, where) };
+  });
+}
+
+// Value → colour: blue (negative) through the panel colour to orange (positive), |v| / scale as strength.
+function paint(ctx: CanvasRenderingContext2D, values: Float32Array, offset: number, side: number, scale: number, img: ImageData) {
+  const bg = isDark() ? [28, 30, 34] : [255, 255, 255];
+  for (let k = 0; k < side * side; k++) {
+    const v = values[offset + k];
+    const t = Number.isFinite(v) && scale > 0 ? Math.max(-1, Math.min(1, v / scale)) : 0;
+    const c = CLASS_RGB[t < 0 ? 0 : 1], a = Math.abs(t);
+    img.data[4 * k] = bg[0] + (c[0] - bg[0]) * a;
+    img.data[4 * k + 1] = bg[1] + (c[1] - bg[1]) * a;
+    img.data[4 * k + 2] = bg[2] + (c[2] - bg[2]) * a;
+    img.data[4 * k + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+function stats(values: Float32Array, offset: number, n: number): [number, number, number] {
+  let lo = Infinity, hi = -Infinity, sum = 0;
+  for (let k = 0; k < n; k++) {
+    const v = values[offset + k];
+    lo = Math.min(lo, v), hi = Math.max(hi, v), sum += v;
+  }
+  return [lo, hi, sum / n];
+}
+
+export class NetworkView {
+  private key = '';
+  private canvases: HTMLCanvasElement[][] = [];
+  private frame: InsideFrame | null = null;
+  private s: Strings;
+
+  constructor(private network: HTMLElement, private histograms: HTMLElement, private info: HTMLElement, s: Strings) {
+    this.s = s;
+  }
+
+  show(f: InsideFrame) {
+    this.frame = f;
+    const key = `${f.run}|${f.side}|${f.columns.map((c) => `${c.type}:${c.shown}`).join(',')}`;
+    if (key !== this.key) this.build(f, key);
+    f.columns.forEach((c, i) => this.paintColumn(c, i, f.side));
+    this.showHistograms(f.histograms);
+  }
+
+  applyStrings(s: Strings) {
+    this.s = s;
+    this.key = '';
+    if (this.frame) this.show(this.frame);
+  }
+
+  private build(f: InsideFrame, key: string) {
+    this.key = key;
+    const names = columnNames(f.columns, this.s);
+    this.canvases = [];
+    this.network.replaceChildren(...f.columns.map((c, i) => {
+      const col = el('div', `unit-column type-${c.type}`);
+      const head = el('div', 'unit-head');
+      head.append(el('span', 'unit-title', { textContent: names[i].title }), el('span', 'unit-scale'));
+      col.append(head);
+      const units: HTMLCanvasElement[] = [];
+      for (let u = 0; u < c.shown; u++) {
+        const canvas = el('canvas', 'unit', { width: f.side, height: f.side, tabIndex: 0 });
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', names[i].unit(u));
+        const showInfo = () => this.describe(i, u, names[i].unit(u));
+        canvas.addEventListener('mouseenter', showInfo);
+        canvas.addEventListener('focus', showInfo);
+        units.push(canvas);
+        col.append(canvas);
+      }
+      if (c.shown < c.units) col.append(el('span', 'unit-more', { textContent: this.s.insideMore(c.units - c.shown) }));
+      this.canvases.push(units);
+      return col;
+    }));
+  }
+
+  private paintColumn(c: UnitColumn, i: number, side: number) {
+    const units = this.canvases[i] ?? [];
+    const head = this.network.children[i]?.querySelector('.unit-scale');
+    if (head) head.textContent = `±${c.scale.toPrecision(2)}`;
+    units.forEach((canvas, u) => {
+      const ctx = canvas.getContext('2d')!;
+      paint(ctx, c.pictures, u * side * side, side, c.scale, ctx.createImageData(side, side));
+      canvas.dataset.painted = String(f32Any(c.pictures, u * side * side, side * side));
+    });
+  }
+
+  // The hovered or focused unit's numbers over the plane.
+  private describe(column: number, unit: number, name: string) {
+    const f = this.frame;
+    if (!f) return;
+    const c = f.columns[column], n = f.side * f.side;
+    const [lo, hi, mean] = stats(c.pictures, unit * n, n);
+    this.info.textContent = this.s.insideUnitInfo(name, lo, hi, mean);
+  }
+
+  private showHistograms(hs: NormHistogram[]) {
+    const s = this.s;
+    if (!hs.length) {
+      this.histograms.replaceChildren(el('p', 'why', { textContent: s.insideNoBatch }));
+      return;
+    }
+    const names = (t: string) => String((s as unknown as Record<string, unknown>)[t] ?? t);
+    let layer = 0;
+    this.histograms.replaceChildren(...hs.map((h) => {
+      layer++;
+      const fig = el('figure', 'hist-pair');
+      fig.append(el('figcaption', '', { textContent: `${names(h.type)} ${layer}` }));
+      for (const [which, hist] of [['input', h.input], ['output', h.output]] as const) {
+        const canvas = el('canvas', 'hist');
+        canvas.setAttribute('role', 'img');
+        const label = s.insideHistogram(layer, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)), hist.lo, hist.hi);
+        canvas.setAttribute('aria-label', label);
+        canvas.dataset.counts = hist.counts.join(',');
+        drawHistogram(canvas, hist.counts, hist.lo, hist.hi, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)));
+        fig.append(canvas);
+      }
+      return fig;
+    }));
+  }
+}
+
+const f32Any = (v: Float32Array, offset: number, n: number) => {
+  for (let k = 0; k < n; k++) if (v[offset + k] !== 0) return true;
+  return false;
+};
+
+function drawHistogram(canvas: HTMLCanvasElement, counts: number[], lo: number, hi: number, title: string) {
+  const W = 190, H = 92;
+  const ctx = hiDpiContext(canvas, W, H);
+  const max = Math.max(1, ...counts), top = 16, bottom = H - 14, bw = W / counts.length;
+  ctx.fillStyle = textColor();
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillText(title, 2, 11);
+  ctx.fillStyle = isDark() ? 'rgba(122,166,214,0.85)' : 'rgba(59,110,165,0.8)';
+  counts.forEach((c, i) => {
+    const h = ((bottom - top) * c) / max;
+    ctx.fillRect(i * bw + 0.5, bottom - h, Math.max(1, bw - 1), h);
+  });
+  ctx.fillStyle = textColor();
+  ctx.fillText(lo.toPrecision(2), 2, H - 2);
+  const hiText = hi.toPrecision(2);
+  ctx.fillText(hiText, W - ctx.measureText(hiText).width - 2, H - 2);
+}
