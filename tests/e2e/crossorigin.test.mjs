@@ -60,6 +60,9 @@ test('<norm-lab> from one script tag of another origin trains and draws; its wor
   const fromLab = (pattern) => requests.filter((r) => pattern.test(new URL(r.url).pathname) && r.url.startsWith(env.url));
   assert.equal(fromLab(/\/assets\/worker-[^/]+\.js$/).length, 1, 'the trainer worker script, from the lab\'s host');
   assert.deepEqual(fromLab(/\.wasm$/).map((r) => r.type), ['application/wasm'], 'the wasm module, once, from the lab\'s host');
+  // The element alone needs normlab-element.js and the scripts and the wasm module of assets/ (README, "As an element").
+  const fetched = requests.filter((r) => r.url.startsWith(env.url)).map((r) => r.url.slice(env.url.length));
+  assert.deepEqual(fetched.filter((f) => !/^(normlab-element\.js|assets\/[^/]+\.(js|wasm))$/.test(f)), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
