@@ -1,6 +1,6 @@
-// npm run build:single: the lab as one HTML file that works from disk (file://), for classrooms without a
-// network. Everything is inlined: the workers (blob: URLs), the wasm module (a data: URL), the stylesheet;
-// scripts/build-single.mjs then puts the one script and the one stylesheet into the HTML.
+// dist/normlab-single.html (npm run build, npm run build:single): the lab as one HTML file that works from disk
+// (file://), for classrooms without a network. Everything is inlined: the workers (blob: URLs), the wasm module (a
+// data: URL), the stylesheet; scripts/build-single.mjs then puts the one script and the one stylesheet into the HTML.
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,7 @@ export default defineConfig({
     assetsInlineLimit: () => true,
     cssCodeSplit: false,
     modulePreload: false,
+    chunkSizeWarningLimit: 4000, // kB: the one chunk is the whole lab, by design
     rollupOptions: {
       input: { single: fileURLToPath(new URL('./web/single.html', import.meta.url)) },
       output: { codeSplitting: false },

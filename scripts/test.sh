@@ -21,8 +21,7 @@ echo "== page: typecheck, unit tests, build"
 npx tsc -p .
 npx tsc -p tests/unit/tsconfig.json
 node --test tests/unit/
-npx vite build --logLevel warn
-node scripts/build-single.mjs
+node scripts/build-page.mjs  # dist/, as npm run build leaves it (tests/e2e/dist.test.mjs checks it)
 
 echo "== e2e (headless Chromium against dist/ under a sub-path)"
 node --test tests/e2e/

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PAGE_CSP, cspMeta } from '../../scripts/csp.mjs';
 import { serve } from '../../scripts/serve.mjs';
+import { ELEMENT, EMBED_HELPER, SINGLE_FILE } from '../../scripts/site.mjs';
 import { BASE, DIST, inlineScriptRuns, launch, watchViolations } from './harness.mjs';
 
 const env = await launch({ headers: { 'content-security-policy': PAGE_CSP } });
@@ -95,7 +96,7 @@ test('dist/embed.html from a static host: no violations in the page or its frame
   await page.close();
 });
 
-test('npm start\'s server (node scripts/serve.mjs) sends the policy as a header', async () => {
+test('npm start\'s server (node scripts/serve.mjs) sends the policy as a header, and CORS', async () => {
   const serveScript = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url));
   const child = spawn(process.execPath, [serveScript, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -104,10 +105,13 @@ test('npm start\'s server (node scripts/serve.mjs) sends the policy as a header'
       child.stdout.on('data', (d) => { out += d; const m = /running at (\S+)/.exec(out); if (m) resolve(m[1]); });
       child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
     });
-    for (const path of ['', 'embed.html', 'normlab-element.js']) {
+    for (const path of ['', 'embed.html', ELEMENT, EMBED_HELPER, SINGLE_FILE]) {
       const response = await fetch(url + path);
       assert.equal(response.status, 200, path);
-      assert.equal(response.headers.get('content-security-policy'), PAGE_CSP, path);
+      // The single file carries its own policy (its inline script and stylesheet by their hashes): the page's
+      // header would refuse them.
+      assert.equal(response.headers.get('content-security-policy'), path === SINGLE_FILE ? null : PAGE_CSP, path);
+      assert.equal(response.headers.get('access-control-allow-origin'), '*', `${path}: for <norm-lab> on other origins`);
     }
   } finally {
     child.kill();

@@ -1,4 +1,4 @@
-// npm run build:single → dist-single/normlab.html, opened from disk (file://) as a classroom without a network
+// npm run build → dist/normlab-single.html, opened from disk (file://) as a classroom without a network
 // would: it loads nothing else, trains in its (inlined) worker, draws, and its lessons compute, under its own
 // Content-Security-Policy (scripts/csp.mjs singleFileCsp) with no violation.
 import test from 'node:test';
@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { singleFileCsp } from '../../scripts/csp.mjs';
 import { inked, inlineScriptRuns, launch, watchViolations } from './harness.mjs';
 
-const FILE = fileURLToPath(new URL('../../dist-single/normlab.html', import.meta.url));
+const FILE = fileURLToPath(new URL('../../dist/normlab-single.html', import.meta.url));
 const env = await launch();
 test.after(() => env.close());
 

@@ -30,6 +30,7 @@ test('messages: commands, loads, and refusals that name their field', () => {
     rejected: [{ field: 'x', reason: 'expected a string, a number or a boolean (or a list of them), got a value of type object' }],
   });
   for (const other of [null, 1, 'play', [], {}, { type: 'play' }]) assert.equal(parseMessage(other), null, 'not for normlab: ignored');
+  for (const height of [{ normlab: 'height' }, { normlab: 'height', height: 600 }]) assert.equal(parseMessage(height), null, 'the height query is no command');
   assert.deepEqual(parseMessage({ normlab: 'jump' }), { error: { field: 'normlab', reason: 'unknown command "jump" (expected play, pause, step, reset or load)' } });
   assert.deepEqual(parseMessage({ normlab: 'load', config: 7 }), { error: { field: 'config', reason: 'expected the link format, as a string or an object, got 7' } });
 });

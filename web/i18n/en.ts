@@ -1,4 +1,8 @@
 // Every string of the page, in English. ja.ts has the same keys.
+
+// What a tutorial page's Content-Security-Policy must allow for <norm-lab> from another origin (engine/workers.ts).
+const CSP_HINT = 'A <norm-lab> on a page with a Content-Security-Policy? The policy must allow blob: and the lab’s origin in worker-src (or script-src), the lab’s origin in script-src and connect-src, and \'wasm-unsafe-eval\'.';
+
 export const en = {
   err: (message: string) => message, // engine and page errors (ja.ts rewrites the common forms)
   title: 'normlab',
@@ -46,6 +50,7 @@ export const en = {
   status: (epoch: number, step: number) => `epoch ${epoch} · step ${step}`,
   statusDone: 'done',
   loading: 'Loading the WebAssembly module…',
+  statusFailed: 'the lab cannot run here',
   lossChart: 'Training loss per step, and per-epoch mean train and test loss, for each run',
   accuracyChart: 'Train and test accuracy per epoch, for each run',
   loss: 'Loss',
@@ -79,7 +84,8 @@ export const en = {
   stopped: 'stopped',
   legendTrain: 'training point',
   legendTest: 'test point',
-  workerFailed: 'The training worker could not start in this browser, so the lab cannot run here. (Opened from disk? Use the single-file version, npm run build:single.)',
+  workerFailed: `The training worker could not start here, so the lab cannot run. Opened from disk? Use the single-file version (normlab-single.html). ${CSP_HINT}`,
+  moduleFailed: (why: string) => `The lab cannot run here: ${why}. ${CSP_HINT}`,
   workerDied: 'The training worker stopped unexpectedly; it has been restarted and has caught up to the step it had reached.',
   workerStalled: 'The training worker stopped answering; it has been restarted and has caught up to the step it had reached.',
   performance: 'Performance',

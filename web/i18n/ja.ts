@@ -3,6 +3,9 @@
 import type { Strings } from './en';
 import { localizeError } from './errors';
 
+// <norm-lab> を別オリジンから読み込むページの Content-Security-Policy が許可すべきもの（engine/workers.ts）。
+const CSP_HINT = 'Content-Security-Policy のあるページに <norm-lab> を置いている場合は、worker-src（または script-src）に blob: とラボのオリジンを、script-src と connect-src にラボのオリジンを、さらに \'wasm-unsafe-eval\' を許可する必要があります。';
+
 export const ja: Strings = {
   err: (message: string) => localizeError(message, 'ja'),
   title: 'normlab',
@@ -50,6 +53,7 @@ export const ja: Strings = {
   status: (epoch: number, step: number) => `エポック ${epoch} · ステップ ${step}`,
   statusDone: '完了',
   loading: 'WebAssembly モジュールを読み込んでいます…',
+  statusFailed: 'ここではラボを実行できません',
   lossChart: '各モデルの損失：ステップごとの学習損失と、エポックごとの学習損失・テスト損失の平均',
   accuracyChart: '各モデルの正解率：エポックごとの学習データとテストデータの正解率',
   loss: '損失',
@@ -83,7 +87,8 @@ export const ja: Strings = {
   stopped: '停止',
   legendTrain: '学習データ',
   legendTest: 'テストデータ',
-  workerFailed: 'このブラウザでは学習用のワーカーを起動できないため、ラボを実行できません（ファイルを直接開いている場合は、npm run build:single で作る 1 ファイル版を使ってください）。',
+  workerFailed: `学習用のワーカーを起動できないため、ここではラボを実行できません。ファイルを直接開いている場合は、1 ファイル版（normlab-single.html）を使ってください。${CSP_HINT}`,
+  moduleFailed: (why: string) => `ここではラボを実行できません: ${why}。${CSP_HINT}`,
   workerDied: '学習用のワーカーが予期せず停止したため再起動し、到達していたステップまで学習し直しました。',
   workerStalled: '学習用のワーカーが応答しなくなったため再起動し、到達していたステップまで学習し直しました。',
   performance: '実行速度',

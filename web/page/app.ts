@@ -125,11 +125,11 @@ export function mountLab(o: MountOptions): LabController {
       restoring = true;
       send({ type: 'configure', config: cloneConfig(applied), id: ++configId, replay: status.step });
     },
-    fatal() {
+    fatal(message) { // nothing can run here: say why; the transport stays disabled
       playing = false;
-      showNotice(strings().workerFailed);
+      showNotice(message === undefined ? strings().workerFailed : strings().moduleFailed(message));
       host.dataset.state = 'fatal';
-      updateButtons();
+      toolbar.showFailed();
     },
   });
   const send = (msg: Command) => connection.send(msg);
@@ -247,10 +247,6 @@ export function mountLab(o: MountOptions): LabController {
       case 'import-error':
         importing = false;
         if (msg.id === configId) showNotice(msg.message);
-        break;
-      case 'fatal':
-        showNotice(msg.message);
-        host.dataset.state = 'fatal';
         break;
     }
   }

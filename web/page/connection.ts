@@ -1,7 +1,8 @@
 // The page's line to the trainer worker: it numbers every command (see engine/protocol.ts), and keeps the
 // worker alive. A worker that throws (an error event) or stops answering (a heartbeat ping unanswered for
 // HEARTBEAT_MS: a worker can stop without any event) is replaced by a new one, and the app is asked to bring
-// it to where the old one was. A worker that never started (it cannot load here) is not restarted, nor one
+// it to where the old one was. A worker that never started (it cannot load here: the constructor throws, or an
+// error comes before it is ready, or it reports that the wasm module cannot load) is not restarted, nor one
 // that failed more than three times in a minute: that is fatal.
 import type { FromWorker, ToWorker } from '../engine/protocol';
 
@@ -10,7 +11,7 @@ export type Command = ToWorker extends infer T ? (T extends unknown ? Omit<T, 's
 export interface ConnectionHost {
   receive(msg: FromWorker): void;
   restarted(why: 'died' | 'stalled'): void; // a new worker runs: bring it to where the old one was
-  fatal(): void;                            // no worker can run here
+  fatal(message?: string): void;           // no worker can run here (the worker's own reason, if it gave one)
 }
 
 const HEARTBEAT_MS = 20000; // generous: a big configuration keeps a live worker busy for seconds
@@ -61,9 +62,18 @@ export class WorkerConnection {
     this.ready = false;
     this.busy = false;
     this.ping = { n: this.ping.n, sentAt: 0 };
-    this.worker = this.make();
+    try {
+      this.worker = this.make();
+    } catch (e) {
+      // As a worker that fails before it is ready, but reported after the caller has finished mounting.
+      console.error(e);
+      this.worker = { terminate() {}, postMessage() {} } as unknown as Worker;
+      setTimeout(() => this.stop(), 0);
+      return;
+    }
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const msg = e.data;
+      if (msg.type === 'fatal') { this.stop(msg.message); return; }
       if (msg.type === 'ready') this.ready = true;
       if (msg.type === 'benchmark') this.busy = false;
       if (msg.type === 'pong') {
@@ -92,11 +102,11 @@ export class WorkerConnection {
     this.host.restarted(why);
   }
 
-  private stop() {
+  private stop(message?: string) {
     clearInterval(this.heartbeat);
     this.worker.onerror = null;
     this.worker.terminate();
     this.ready = false;
-    this.host.fatal();
+    this.host.fatal(message);
   }
 }

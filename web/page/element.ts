@@ -5,8 +5,10 @@
 // show (panels: header, toolbar, controls, boundary, loss, accuracy, code, performance, lessons; default
 // toolbar, boundary, loss), lang (en | ja), autoplay. Each element renders in its own shadow root with its own
 // workers, so several on one page train independently. Methods play(), pause(), step(), reset(), load(config);
-// a 'normlab-state' event ({step, epoch, loss}) after every frame. The element and its assets (dist/assets)
-// must be served from the page's own origin (browsers start workers only from there).
+// a 'normlab-state' event ({step, epoch, loss}) after every frame. The script may come from any origin that
+// serves dist/ with CORS (Access-Control-Allow-Origin, as GitHub Pages sends): it finds its workers and the wasm
+// module beside itself (import.meta.url) and starts the workers as engine/workers.ts explains. If they cannot
+// start here, the lab says so and its buttons stay disabled.
 import { mountLab } from './app';
 import type { LabController } from './api';
 import { panels } from './embed';

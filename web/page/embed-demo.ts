@@ -1,6 +1,8 @@
 // The embedding example (dist/embed.html): drives the lab in the iframe with postMessage and listens to it,
-// and shows two <norm-lab> elements (the same module as dist/normlab-element.js).
+// sizes the frame as dist/embed.js does (the same module), and shows two <norm-lab> elements (the same module as
+// dist/normlab-element.js).
 import './element';
+import './embed-host';
 import type { NormLabElement } from './element';
 const frame = document.getElementById('lab') as HTMLIFrameElement;
 const state = document.getElementById('state')!;
@@ -14,8 +16,7 @@ document.querySelectorAll<HTMLButtonElement>('button[data-load]').forEach((b) =>
 
 window.addEventListener('message', (e: MessageEvent) => {
   if (e.origin !== labOrigin || !e.data || typeof e.data !== 'object') return;
-  const m = e.data as { normlab?: string; height?: number; step?: number; epoch?: number; loss?: (number | null)[] };
-  if (m.normlab === 'height' && m.height) frame.style.height = `${m.height}px`;
+  const m = e.data as { normlab?: string; step?: number; epoch?: number; loss?: (number | null)[] };
   if (m.normlab === 'state') {
     const losses = (m.loss ?? []).map((l) => (l === null ? '—' : l.toFixed(4))).join(', ');
     state.textContent = `epoch ${m.epoch} · step ${m.step} · losses ${losses}`;

@@ -1,7 +1,8 @@
 // Embedding: index.html?embed=1&show=boundary,loss&origins=https://a.example,https://b.example
 //  - a compact layout with only the panels in `show` (header, toolbar, controls, boundary, caption, loss, accuracy,
 //    code, performance, lessons; default: toolbar, boundary, loss);
-//  - the page reports its height to the parent, {normlab: 'height', height}, so the frame can fit it;
+//  - the page reports its height to the parent, {normlab: 'height', height}, so the frame can fit it (dist/embed.js,
+//    embed-host.ts, does that on the parent's side), and again whenever the parent asks, {normlab: 'height'};
 //  - the parent drives it with {normlab: 'play' | 'pause' | 'step' | 'reset'} and {normlab: 'load', config}
 //    (config: the link format, as a string 'data=spiral&width=32' or an object {data: 'spiral', width: 32});
 //  - it reports {normlab: 'state', step, epoch, loss} (loss: per run) after every frame it draws.
@@ -63,8 +64,13 @@ export function applyLayout(o: EmbedOptions, scope: ParentNode, container: HTMLE
   output.hidden = Array.from(output.children).every((c) => (c as HTMLElement).hidden);
   if (output.hidden) lab.classList.add('no-output');
   if (reportHeight) {
-    new ResizeObserver(() => toParent({ normlab: 'height', height: Math.ceil(document.documentElement.scrollHeight) }))
-      .observe(document.body);
+    const report = () => toParent({ normlab: 'height', height: Math.ceil(document.documentElement.scrollHeight) });
+    new ResizeObserver(report).observe(document.body);
+    // A height is public (it goes to any parent): the parent may ask for it at any time, as dist/embed.js does when
+    // it loads after the lab's first report.
+    window.addEventListener('message', (e: MessageEvent) => {
+      if (e.source === window.parent && e.source !== window && isHeightQuery(e.data)) report();
+    });
   }
 }
 
@@ -79,11 +85,15 @@ export function toParent(message: object) {
 
 export type Message = { command: Command } | { command: 'load'; config: string; rejected: Rejected[] };
 
-// A message's data as a command; or why it is refused, naming its field; or null when it is not addressed to
-// normlab (no `normlab` key: other scripts' messages, ignored silently). A 'load' config object becomes the
-// link format; a value that is not a string, number or boolean (or a list of them) is named in `rejected`.
+// {normlab: 'height'}: a parent asking for the height (or a height report, {normlab: 'height', height}).
+const isHeightQuery = (data: unknown) => typeof data === 'object' && data !== null && (data as { normlab?: unknown }).normlab === 'height';
+
+// A message's data as a command; or why it is refused, naming its field; or null when it is not a command (no
+// `normlab` key: other scripts' messages, ignored silently; or the height query, answered by applyLayout). A
+// 'load' config object becomes the link format; a value that is not a string, number or boolean (or a list of
+// them) is named in `rejected`.
 export function parseMessage(data: unknown): Message | { error: Rejected } | null {
-  if (typeof data !== 'object' || data === null || !('normlab' in data)) return null;
+  if (typeof data !== 'object' || data === null || !('normlab' in data) || isHeightQuery(data)) return null;
   const { normlab: c, config } = data as { normlab: unknown; config?: unknown };
   if (c === 'play' || c === 'pause' || c === 'step' || c === 'reset') return { command: c };
   if (c !== 'load') return { error: { field: 'normlab', reason: `unknown command ${show(c)} (expected play, pause, step, reset or load)` } };

@@ -39,6 +39,7 @@ export class Toolbar {
   private benchmark: BenchmarkResult | null = null;
   private liveShare: number | null = null;
   private firstPaintMs: number | null = null; // when the first boundary was painted, after navigation start
+  private failed = false; // no worker can run: the transport is disabled for good
 
   // keys: where the keys are listened to (until `signal` aborts).
   constructor(private scope: Scope, private host: ToolbarHost, keys: EventTarget, signal: AbortSignal) {
@@ -50,7 +51,7 @@ export class Toolbar {
     keys.addEventListener('keydown', (event) => {
       const e = event as KeyboardEvent;
       const t = e.composedPath()[0] as HTMLElement; // the real target, also inside a shadow root
-      if (e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, button, [contenteditable]')) return;
+      if (this.failed || e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, button, [contenteditable]')) return;
       if (e.key === ' ') { e.preventDefault(); this.togglePlay(); }
       else if (e.key === 'ArrowRight') { e.preventDefault(); host.step('step'); }
       else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); host.reset(); }
@@ -113,14 +114,22 @@ export class Toolbar {
     const btn = $<HTMLButtonElement>('btn-play');
     btn.textContent = playing ? s.pause : s.play;
     btn.setAttribute('aria-pressed', String(playing));
-    btn.disabled = done && !playing;
-    $<HTMLButtonElement>('btn-step').disabled = done;
-    $<HTMLButtonElement>('btn-epoch').disabled = done;
+    btn.disabled = this.failed || (done && !playing);
+    $<HTMLButtonElement>('btn-step').disabled = this.failed || done;
+    $<HTMLButtonElement>('btn-epoch').disabled = this.failed || done;
+    $<HTMLButtonElement>('btn-reset').disabled = this.failed;
   }
 
   showStatus(epoch: number, step: number, done: boolean) {
     const s = this.host.strings();
-    this.scope.byId('status').textContent = s.status(epoch, step) + (done ? ` · ${s.statusDone}` : '');
+    this.scope.byId('status').textContent = this.failed ? s.statusFailed : s.status(epoch, step) + (done ? ` · ${s.statusDone}` : '');
+  }
+
+  // No worker can run here: Reset, Play, Step and Epoch are disabled, and the status says so.
+  showFailed() {
+    this.failed = true;
+    this.showButtons(false, true);
+    this.showStatus(0, 0, false);
   }
 
   showLoading() {
