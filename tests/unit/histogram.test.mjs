@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { HISTOGRAM_BINS, histogram } from '../../build-unit/state/histogram.js';
+import { HISTOGRAM_BINS, binOf, histogram } from '../../build-unit/state/histogram.js';
 
 fc.configureGlobal({ seed: 20250614, numRuns: 300 });
 
@@ -22,6 +22,9 @@ test('torch.histc\'s edge cases: equal values, no values, values that are not fi
   assert.deepEqual(histogram([], 4), { min: -1, max: 1, counts: [0, 0, 0, 0], skipped: 0 });
   assert.deepEqual(histogram([NaN, 0, Infinity, 1, -Infinity], 2), { min: 0, max: 1, counts: [1, 1], skipped: 3 });
   assert.deepEqual(histogram([NaN], 2), { min: -1, max: 1, counts: [0, 0], skipped: 1 });
+  assert.equal(binOf(histogram([0, 1], 2), NaN), -1);
+  assert.equal(binOf(histogram([0, 1], 2), 1.5), -1);
+  assert.equal(binOf(histogram([0, 1], 2), 1), 1);
   assert.throws(() => histogram([1], 0), RangeError);
   assert.throws(() => histogram([1], 2.5), RangeError);
 });
@@ -51,15 +54,17 @@ test('every finite value is counted once, and min and max are the values\' own',
   }));
 });
 
-test('each value lands in its bin, up to float32 rounding at the edges; order does not matter', () => {
+test('each value lands in its bin (binOf), up to float32 rounding at the edges; order does not matter', () => {
   fc.assert(fc.property(values, bins, (xs, n) => {
     const h = histogram(xs, n);
     const width = (h.max - h.min) / n;
+    const counts = new Array(n).fill(0);
     for (const x of xs) {
-      const one = histogram([h.min, h.max, x], n).counts.map((c, k) => c - (k === 0) - (k === n - 1));
-      const k = one.findIndex((c) => c === 1);
+      const k = binOf(h, x);
+      counts[k]++;
       assert.ok(x >= h.min + (k - 1e-3) * width && x <= h.min + (k + 1 + 1e-3) * width, `${x} in bin ${k}`);
     }
+    assert.deepEqual(counts, h.counts, 'binOf places each value where histogram counted it');
     assert.deepEqual(histogram([...xs].reverse(), n), h);
   }));
 });

@@ -4,6 +4,7 @@
 //   value v goes to bin ⌊fl(fl(fl(v − min) / fl(max − min)) · bins)⌋, fl = rounding to float32;
 //   the last bin also takes max; all values equal: the range is [v − 1, v + 1]; no values: [−1, 1].
 // Values that are not finite (a diverged run) are left out and counted in `skipped` (torch.histc refuses them).
+// binOf(h, v) is the bin a value falls in (a traced point among the batch's values).
 
 export const HISTOGRAM_BINS = 30;
 
@@ -29,13 +30,19 @@ export function histogram(values: ArrayLike<number>, bins: number = HISTOGRAM_BI
   }
   if (lo > hi) lo = hi = 0;               // no values
   if (lo === hi) lo = f(lo - 1), hi = f(hi + 1);
-  const span = f(hi - lo);
-  const counts = new Array<number>(bins).fill(0);
+  const h = { min: lo, max: hi, counts: new Array<number>(bins).fill(0), skipped };
   for (let i = 0; i < values.length; i++) {
-    const v = f(values[i]);
-    if (!Number.isFinite(v)) continue;
-    const k = Math.trunc(f(f(f(v - lo) / span) * bins));
-    counts[k >= bins ? bins - 1 : k > 0 ? k : 0]++;  // k = bins for max itself; the clamp only guards overflow
+    const k = binOf(h, values[i]);
+    if (k >= 0) h.counts[k]++;
   }
-  return { min: lo, max: hi, counts, skipped };
+  return h;
+}
+
+// The bin of `h` a value falls in (a traced point among the batch's values): -1 when it is not finite or lies
+// outside [min, max].
+export function binOf(h: Histogram, value: number): number {
+  const f = Math.fround, v = f(value), bins = h.counts.length;
+  if (!Number.isFinite(v) || v < h.min || v > h.max) return -1;
+  const k = Math.trunc(f(f(f(v - h.min) / f(h.max - h.min)) * bins));
+  return k >= bins ? bins - 1 : k > 0 ? k : 0;  // k = bins for max itself; the clamp only guards overflow
 }
