@@ -33,11 +33,11 @@ Fields per case:
 RMSNorm: torch 1.13 has no nn.RMSNorm; make_golden.RMSNorm is its formula, x · rsqrt(mean(x²) + eps) · weight
 (nn.RMSNorm's default eps is finfo.eps; normlab's, used here, is 1e-6).
 """
-import json, os
+import os
 import torch, torch.nn as nn, torch.nn.functional as F
 from sklearn.datasets import make_moons
 
-from make_golden import RMSNorm, build, dump, header, make_optimizer, state_pairs
+from make_golden import RMSNorm, build, header, make_optimizer, state_pairs, write
 from make_inspect_golden import f32
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traces", "layers.json")
@@ -180,12 +180,8 @@ def main():
     torch.set_num_threads(1)
     cases = [make_case(*c) for c in CASES]
     trace = {**header("layers", "layers"), "bins": BINS, "cases": cases}
-    body = ",\n".join(" " + json.dumps(k) + ": " + dump(v) for k, v in trace.items())
-    body = body.replace("}, {\"name\"", "},\n  {\"name\"").replace("}, {\"index\"", "},\n    {\"index\"")
-    with open(OUT, "w") as f:
-        f.write("{\n" + body + "\n}\n")
-    json.load(open(OUT))  # it parses
-    print(f"{OUT}  {os.path.getsize(OUT)} bytes; conditioning {[c['conditioning'] for c in cases]}")
+    write(os.path.dirname(OUT), "layers", trace, {"name": 2, "index": 4})
+    print(f"conditioning {[c['conditioning'] for c in cases]}")
 
 
 if __name__ == "__main__":
