@@ -266,6 +266,11 @@ Status Lab::logits(int index, const float* x, size_t values, std::vector<float>*
   return Status::Ok();
 }
 
+Status Lab::layer_outputs(int index, const float* x, size_t values, InferMode mode, std::vector<LayerOutput>* out) const {
+  Status s = check_index(index);
+  return s.ok() ? runs_[index].model->layer_outputs(x, values, mode, out) : s;
+}
+
 Status Lab::batchnorm_trace(int index, int layer, int feature, BatchNormTrace* out) const {
   Status s = check_index(index);
   if (!s.ok()) return s;

@@ -93,6 +93,9 @@ class Lab {
   Status grid(int index, int w, int h, double x0, double x1, double y0, double y1, InferMode mode, std::vector<float>* out);
   // Eval-mode logits of run `index` for `values` inputs (whole rows), into `out` (grown to fit).
   Status logits(int index, const float* x, size_t values, std::vector<float>* out) const;
+  // Every top-level layer's output (and each normalization's statistics) of run `index` for `values` inputs,
+  // side-effect free: Model::layer_outputs.
+  Status layer_outputs(int index, const float* x, size_t values, InferMode mode, std::vector<LayerOutput>* out) const;
   // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` of a run that has not stopped.
   Status batchnorm_trace(int index, int layer, int feature, BatchNormTrace* out) const;
   // Layer statistics and gradient norms of run `index` on its last batch.

@@ -141,6 +141,25 @@ Diagnostics Model::diagnostics(int rows) const {
   return d;
 }
 
+Status Model::layer_outputs(const float* x, size_t values, InferMode mode, std::vector<LayerOutput>* out) const {
+  int rows = 0;
+  Status s = rows_of(values, &rows);
+  if (!s.ok()) return s;
+  long long total = 0;
+  for (size_t i = 0; i < net_.size(); ++i) {
+    const long long n = static_cast<long long>(rows) * net_.layer(i).out_features();
+    total += n;
+    if (n > kMaxValues)
+      return Status::Error("x", std::to_string(rows) + " rows give " + std::to_string(n) + " outputs of layer " + std::to_string(i) +
+                                ", more than the limit of " + std::to_string(kMaxValues));
+  }
+  if (total > kMaxActivations)
+    return Status::Error("x", std::to_string(rows) + " rows give " + std::to_string(total) + " layer outputs, more than the limit of " +
+                              std::to_string(kMaxActivations));
+  net_.layer_outputs(x, rows, mode, out);
+  return Status::Ok();
+}
+
 void Model::logits(const float* x, int rows, InferMode mode, float* out) const {
   for (int r0 = 0; r0 < rows; r0 += kInferChunk) {
     const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;

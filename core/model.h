@@ -110,6 +110,10 @@ class Model {
   Status compute_gradients(const float* x, size_t values, const double* y, size_t labels, double* loss);
   // Layer statistics and gradient norms for the last training batch of `rows` rows (0: none yet).
   Diagnostics diagnostics(int rows) const;
+  // Every top-level layer's own output for `values` inputs (whole rows), side-effect free, in eval mode (running
+  // statistics) or train-batch mode (BatchNorm with the last training batch's); see Sequential::layer_outputs.
+  // All outputs together are bounded as a training batch's (kMaxActivations), each as any array (kMaxValues).
+  Status layer_outputs(const float* x, size_t values, InferMode mode, std::vector<LayerOutput>* out) const;
 
  private:
   Model() = default;

@@ -37,6 +37,26 @@ const float* Sequential::infer(const float* x, int rows, InferMode mode) const {
   return in;
 }
 
+void Sequential::layer_outputs(const float* x, int rows, InferMode mode, std::vector<LayerOutput>* out) const {
+  out->assign(layers_.size(), LayerOutput());
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    LayerOutput& o = (*out)[i];
+    o.kind = layers_[i]->kind();
+    o.features = layers_[i]->out_features();
+    o.values.resize(static_cast<size_t>(rows) * o.features);
+  }
+  for (int r0 = 0; r0 < rows; r0 += kInferChunk) {  // chunks: a residual block infers through its scratch
+    const int n = rows - r0 < kInferChunk ? rows - r0 : kInferChunk;
+    const float* in = x + static_cast<size_t>(r0) * in_;
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      LayerOutput& o = (*out)[i];
+      float* y = o.values.data() + static_cast<size_t>(r0) * o.features;
+      o.normalizes = layers_[i]->infer_stats(in, y, n, mode, &o.stats);
+      in = y;
+    }
+  }
+}
+
 void Sequential::declare(TensorTable& t, const std::string& prefix) {
   for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->declare(t, prefix + std::to_string(i) + ".");
 }

@@ -9,6 +9,16 @@
 
 namespace normlab {
 
+// One layer's own output for some rows (Model::layer_outputs) and, for a normalization layer, what normalized
+// them.
+struct LayerOutput {
+  LayerKind kind = LayerKind::Linear;
+  int features = 0;            // the output's width
+  std::vector<float> values;   // (rows × features)
+  bool normalizes = false;     // a normalization layer: `stats` is set
+  InferStats stats;
+};
+
 class Sequential {
  public:
   // Builds the layers for an input width; the spec must already be validated.
@@ -24,6 +34,10 @@ class Sequential {
 
   // Side-effect-free pass over at most kInferChunk rows; returns the output (in scratch memory).
   const float* infer(const float* x, int rows, InferMode mode) const;
+  // Every layer's own output for any number of rows, side-effect free: what infer computes, but without
+  // folding a BatchNorm into the Linear before it, so each layer's output is its own function of the previous
+  // one's. out[i] is layer i's; a residual block is one layer (its output x + f(x)).
+  void layer_outputs(const float* x, int rows, InferMode mode, std::vector<LayerOutput>* out) const;
 
   const float* output() const { return outputs_.back().data(); }
   const float* output_of(size_t i) const { return outputs_[i].data(); }

@@ -1,7 +1,7 @@
 // Types of normlab's library entry (lib/index.mjs). The Embind module's own types: web/engine/normlab.d.ts.
-import type { NormlabLab, NormlabModule, RunState, EpochSummary } from '../web/engine/normlab';
+import type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput } from '../web/engine/normlab';
 
-export type { NormlabLab, NormlabModule, RunState, EpochSummary };
+export type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput };
 
 export interface LayerSpec {
   type: 'linear' | 'batchnorm' | 'layernorm' | 'rmsnorm' | 'groupnorm' | 'dropout' | 'relu' | 'tanh' | 'sigmoid' | 'gelu' | 'leaky_relu' | 'residual';
@@ -33,6 +33,8 @@ export interface Lab {
   runState(run: number): RunState;
   evaluate(run: number, options?: { test?: boolean; trainBatch?: boolean }): { loss: number; accuracy: number };
   logits(run: number, x: ArrayLike<number>): Float32Array;
+  // Every top-level layer's output for rows of x (and each normalization's statistics); see LayerOutput.
+  layerOutputs(run: number, x: ArrayLike<number>, options?: { trainBatch?: boolean }): LayerOutput[];
   grid(run: number, options?: { w?: number; h?: number; x0?: number; x1?: number; y0?: number; y1?: number; trainBatch?: boolean }): Float32Array;
   stateDict(run: number): Record<string, Float32Array>;
   reset(seed?: number): void;

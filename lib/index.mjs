@@ -64,6 +64,7 @@ class Lab {
   runState(r) { return this.raw.runState(r); }
   evaluate(r, { test = true, trainBatch = false } = {}) { return this.raw.evaluate(r, test, trainBatch); }
   logits(r, x) { return this.raw.logits(r, x); }
+  layerOutputs(r, x, { trainBatch = false } = {}) { return this.raw.layerOutputs(r, x, trainBatch); }
   grid(r, { w = 200, h = 200, x0 = -2, x1 = 3, y0 = -1.5, y1 = 2, trainBatch = false } = {}) {
     return this.raw.grid(r, w, h, x0, x1, y0, y1, trainBatch);
   }

@@ -163,12 +163,12 @@ class BatchNorm final : public Layer {
             "batchnorm: expected more than 1 value per channel when training, got input size [" +
             std::to_string(rows) + ", " + std::to_string(C) + "]");
       snapshot_before_update();
-      batchnorm_forward_train(y, batch_mean_.data(), batch_rstd_.data(), stats_.var.data(),
+      batchnorm_forward_train(y, batch_mean_.data(), batch_rstd_.data(), batch_var_.data(),
                               stats_.var_unbiased.data(), mean64_.data(), sq_dev64_.data(), x, affine_.gamma,
                               affine_.beta, rows, C, eps_);
       batchnorm_update_running(running_mean_, running_var_, mean64_.data(), sq_dev64_.data(), rows, C,
                                momentum_);
-      mean_ = batch_mean_, rstd_ = batch_rstd_, stats_.mean = batch_mean_;
+      mean_ = batch_mean_, rstd_ = batch_rstd_, stats_.mean = batch_mean_, stats_.var = batch_var_;
       has_batch_ = true;
     } else {
       batchnorm_forward_eval(y, mean_.data(), rstd_.data(), x, running_mean_, running_var_, affine_.gamma,
@@ -212,6 +212,19 @@ class BatchNorm final : public Layer {
     }
   }
 
+  // The statistics infer normalizes with: the last training batch's mean and biased variance (TrainBatch after
+  // a training step), else the running ones.
+  bool infer_stats(const float* x, float* y, int rows, InferMode mode, InferStats* stats) const override {
+    infer(x, y, rows, mode);
+    const bool batch = mode == InferMode::TrainBatch && has_batch_;
+    const float* mean = batch ? batch_mean_.data() : running_mean_;
+    const float* var = batch ? batch_var_.data() : running_var_;
+    stats->mean.assign(mean, mean + out_);
+    stats->var.assign(var, var + out_);
+    stats->per_row = 0, stats->eps = eps_, stats->running = !batch;
+    return true;
+  }
+
   const NormStats* norm_stats() const override { return &stats_; }
 
  private:
@@ -235,6 +248,7 @@ class BatchNorm final : public Layer {
   // Every buffer is (C) and has one meaning.
   Floats mean_ = Floats(out_), rstd_ = Floats(out_);              // what the last forward normalized with
   Floats batch_mean_ = Floats(out_), batch_rstd_ = Floats(out_);  // the last training batch's statistics
+  Floats batch_var_ = Floats(out_);                                // … and its biased variance
   Doubles mean64_ = Doubles(out_), sq_dev64_ = Doubles(out_);     // forward: μ and Σ(x − μ)² in double
   Doubles sum_dy_ = Doubles(out_), sum_dy_xhat_ = Doubles(out_);  // backward: Σ dy and Σ dy·x̂ in double
   Floats mean_dy_ = Floats(out_), mean_dy_xhat_ = Floats(out_);   // backward: mean(dy), mean(dy·x̂)

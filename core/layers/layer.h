@@ -36,6 +36,15 @@ struct NormStats {
   double eps = 0, momentum = 0;
 };
 
+// What a normalization layer normalized some rows with, at inference (Model::layer_outputs): the statistics
+// and ε, in the layer's own conventions (biased variance; RMSNorm: mean 0, var the mean of squares).
+struct InferStats {
+  int per_row = 0;               // statistics per row: LayerNorm, RMSNorm 1, GroupNorm its groups; BatchNorm 0
+  std::vector<float> mean, var;  // per_row > 0: (rows × per_row), row-major; BatchNorm: (C), one per feature
+  double eps = 0;
+  bool running = false;          // BatchNorm: the running statistics (eval, or no training batch yet)
+};
+
 inline constexpr int kInferChunk = 256;  // rows per inference chunk: bounded scratch memory for any grid size
 
 class Layer {
@@ -68,6 +77,14 @@ class Layer {
   }
   virtual bool infer_then_affine(const float* x, float* y, int rows, const float* scale, const float* shift) const {
     (void)x, (void)y, (void)rows, (void)scale, (void)shift;
+    return false;
+  }
+  // infer, and for a normalization layer also the statistics that normalized the rows (returns true): per-row
+  // ones are appended to `stats` (chunk after chunk of rows add up), BatchNorm's (the same for every row) set.
+  // y is written exactly as infer writes it.
+  virtual bool infer_stats(const float* x, float* y, int rows, InferMode mode, InferStats* stats) const {
+    (void)stats;
+    infer(x, y, rows, mode);
     return false;
   }
   virtual const NormStats* norm_stats() const { return nullptr; }

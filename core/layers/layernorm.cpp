@@ -133,6 +133,14 @@ class SegmentNorm final : public Layer {
     normalize_segments_forward(x, y, nullptr, nullptr, nullptr, rows * groups_, out_ / groups_, out_, eps_,
                                affine_.gamma, affine_.beta);
   }
+  bool infer_stats(const float* x, float* y, int rows, InferMode, InferStats* stats) const override {
+    const size_t base = stats->mean.size(), segments = static_cast<size_t>(rows) * groups_;
+    stats->mean.resize(base + segments), stats->var.resize(base + segments);
+    normalize_segments_forward(x, y, stats->mean.data() + base, stats->var.data() + base, nullptr, rows * groups_,
+                               out_ / groups_, out_, eps_, affine_.gamma, affine_.beta);
+    stats->per_row = groups_, stats->eps = eps_, stats->running = false;
+    return true;
+  }
   const NormStats* norm_stats() const override {
     stats_.groups = segments_;
     stats_.mean.assign(mean_.begin(), mean_.begin() + segments_);

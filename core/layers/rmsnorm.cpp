@@ -25,6 +25,14 @@ class RMSNorm final : public Layer {
     return Status::Ok();
   }
   void infer(const float* x, float* y, int rows, InferMode) const override { normalize(x, y, rows, nullptr, nullptr); }
+  // One statistic per row: mean 0 (no centering), var the mean of squares.
+  bool infer_stats(const float* x, float* y, int rows, InferMode, InferStats* stats) const override {
+    const size_t base = stats->var.size();
+    stats->mean.resize(base + rows, 0.0f), stats->var.resize(base + rows);
+    normalize(x, y, rows, nullptr, stats->var.data() + base);
+    stats->per_row = 1, stats->eps = eps_, stats->running = false;
+    return true;
+  }
 
   void backward(const float* x, const float*, const float* dy, float* dx, int rows) override {
     const int C = out_;

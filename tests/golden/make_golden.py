@@ -125,12 +125,16 @@ def dump(obj):
         return "[" + ", ".join(dump(v) for v in obj) + "]"
     return json.dumps(obj)
 
-def write(out_dir, name, trace):
-    """One top-level field per line, so a diff of two traces stays readable."""
+def write(out_dir, name, trace, breaks=None):
+    """One top-level field per line, so a diff of two traces stays readable; breaks {key: indent}: a new line
+    before every object in a list that starts with that key (one case per line)."""
     path = os.path.join(out_dir, name + ".json")
     body = ",\n".join(" " + json.dumps(k) + ": " + dump(v) for k, v in trace.items())
+    for key, indent in (breaks or {}).items():
+        body = body.replace("}, {" + json.dumps(key), "},\n" + " " * indent + "{" + json.dumps(key))
     with open(path, "w") as f:
         f.write("{\n" + body + "\n}\n")
+    json.load(open(path))  # it parses
     print(f"{path}  {os.path.getsize(path)} bytes")
 
 def header(kind, name):  # the first fields of every trace

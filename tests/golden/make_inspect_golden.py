@@ -28,11 +28,11 @@ randn: [{seed, n, values}] = torch.manual_seed(seed); torch.randn(n).
 Floats: float32 values are written in the shortest form that reads back to the same float32; float64
 values (mean, var, y64) as Python's repr (exact).
 """
-import json, os
+import os
 import numpy as np
 import torch, torch.nn as nn
 
-from make_golden import Raw, dump, f32 as golden_f32  # the same JSON writer as the training traces
+from make_golden import Raw, f32 as golden_f32, write  # the same JSON writer as the training traces
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traces", "inspect.json")
 
@@ -185,12 +185,7 @@ def main():
 
     trace = {"format": "normlab-golden", "version": 1, "torch": torch.__version__, "kind": "inspect",
              "name": "inspect", "cases": cases, "randn": randn}
-    body = ",\n".join(" " + json.dumps(k) + ": " + dump(v) for k, v in trace.items())
-    body = body.replace("}, {\"name\"", "},\n  {\"name\"").replace("}, {\"seed\"", "},\n  {\"seed\"")
-    with open(OUT, "w") as f:
-        f.write("{\n" + body + "\n}\n")
-    json.load(open(OUT))  # it parses
-    print(f"{OUT}  {os.path.getsize(OUT)} bytes")
+    write(os.path.dirname(OUT), "inspect", trace, {"name": 2, "seed": 2})
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 // normlab_trace: trains a lab natively from a JSON config and prints everything it computed. The node test
 // (tests/node/determinism.test.mjs) runs the same config through the wasm module and requires every number
-// to be bit-identical: 17 significant digits round-trip a double, 9 a float. It also prints the lab's rows
-// (train, then test) and their labels.
+// to be bit-identical: 17 significant digits round-trip a double, 9 a float. It also prints every layer's
+// output for the first training rows (Lab::layer_outputs), the lab's rows (train, then test) and their labels.
 //   normlab_trace '{"data": {...}, "batch": 32, "seed": 7, "steps": 100, "init": "shared",
 //                   "runs": [{"model": {...}, "optimizer": {...}}], "grid": [w, h, x0, x1, y0, y1]}'
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -65,6 +66,26 @@ int main(int argc, char** argv) {
     if (!s.ok()) return fail(s.message());
     std::printf("%s[", r ? "," : "");
     print_floats(probs.data(), probs.size());
+    std::printf("]");
+  }
+  // Every layer's output and statistics (layer_outputs) for the first training rows, eval then train-batch
+  // mode, flattened run by run: values, mean, var of each layer in order.
+  std::printf("], \"layers\": [");
+  const size_t values = static_cast<size_t>(std::min(lab.train().rows, 50)) * lab.train().features;
+  for (int r = 0; r < lab.run_count(); ++r) {
+    std::printf("%s[", r ? "," : "");
+    bool first = true;
+    for (InferMode mode : {InferMode::Eval, InferMode::TrainBatch}) {
+      std::vector<LayerOutput> out;
+      if (!(s = lab.layer_outputs(r, lab.train().x.data(), values, mode, &out)).ok()) return fail(s.message());
+      for (const LayerOutput& l : out)
+        for (const std::vector<float>* v : {&l.values, &l.stats.mean, &l.stats.var}) {
+          if (v->empty()) continue;
+          std::printf("%s", first ? "" : ",");
+          print_floats(v->data(), v->size());
+          first = false;
+        }
+    }
     std::printf("]");
   }
   // The data as the lab holds it: every row, train then test, and the labels.

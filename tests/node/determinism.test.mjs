@@ -1,5 +1,5 @@
 // Same seed, same result: the native build (build/normlab_trace) and the wasm module must produce
-// bit-identical losses, parameters and boundary probabilities for the same lab.
+// bit-identical losses, parameters, boundary probabilities and layer outputs for the same lab.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -75,9 +75,12 @@ function wasmTrace(cfg) {
   const [w, h, x0, x1, y0, y1] = cfg.grid;
   const grid = cfg.runs.map((_, r) => Array.from(lab.grid(r, w, h, x0, x1, y0, y1, false)));
   const train = lab.trainData(), test = lab.testData();
+  const first = train.x.slice(0, Math.min(train.rows, 50) * 2);  // every layer's output for the first rows
+  const layers = cfg.runs.map((_, r) => [false, true].flatMap((trainBatch) => lab.layerOutputs(r, first, trainBatch)
+    .flatMap((l) => [l.values, l.mean ?? [], l.var ?? []].flatMap((v) => Array.from(v)))));
   const data = [...train.x, ...test.x], labels = [...train.y, ...test.y];
   lab.delete();
-  return { losses, params, grid, data, labels };
+  return { losses, params, grid, layers, data, labels };
 }
 
 for (const cfg of configs) {
@@ -88,6 +91,7 @@ for (const cfg of configs) {
     assert.deepEqual(wasm.losses, native.losses, 'losses');
     assert.deepEqual(wasm.params, native.params.map((p) => Array.from(Float32Array.from(p))), 'parameters');
     assert.deepEqual(wasm.grid, native.grid.map((p) => Array.from(Float32Array.from(p))), 'boundary probabilities');
+    assert.deepEqual(wasm.layers, native.layers.map((p) => Array.from(Float32Array.from(p))), 'every layer\'s output and statistics');
     assert.deepEqual(wasm.data, Array.from(Float32Array.from(native.data)), 'the rows');
     assert.deepEqual(wasm.labels, native.labels, 'the labels');
     // And the trace is a real one: training moved the loss.

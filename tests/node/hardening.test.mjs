@@ -28,7 +28,10 @@ function flatAfter(n, fn) {
     assert.fail('expected an error');
   }
   assert.equal(M.count_emval_handles(), handles, 'Embind handles');
-  assert.equal(M.heapUsed(), used, 'bytes malloc has handed out');
+  // The same live blocks can count a few bytes more or less, by where emmalloc placed them (a remainder too
+  // small to split stays with its block: the scratch strings of replaceRun alternate between two such places);
+  // a leak of a byte a call would add n bytes.
+  assert.ok(Math.abs(M.heapUsed() - used) <= 16, `bytes malloc has handed out: ${used} before, ${M.heapUsed()} after`);
   assert.equal(M.heapSize(), size, 'wasm memory');
 }
 
@@ -102,6 +105,7 @@ test('arrays are checked against the stated limit before anything is allocated',
   const lab = new M.Lab();
   lab.addRun(small, adam);
   refused(() => lab.logits(0, { length: 1e10 }), 'x');
+  refused(() => lab.layerOutputs(0, { length: 1e10 }, false), 'x');
   refused(() => lab.setParameter(0, '0.weight', { length: 1e9 }), 'values');
   const wide = new M.Model(JSON.stringify({ input: 1, layers: [{ type: 'linear', out: 1024 }] }));
   refused(() => wide.forward(new Float32Array(16385)), 'x', /^x: 16385 rows give 16778240 outputs, more than the limit of 16777216$/);
@@ -155,6 +159,7 @@ test('10⁴ failing calls of each kind leave handles, heap and memory flat; 10�
     'lab.getParameter(bad run, name)': () => lab.getParameter(9, 'x'),
     'lab.setParameter(bad run, values)': () => lab.setParameter(9, 'x', [1, 2]),
     'lab.logits(bad run)': () => lab.logits(7, [1, 2]),
+    'lab.layerOutputs(bad rows)': () => lab.layerOutputs(0, [1, 2, 3], true),
     'lab.runState(2^32)': () => lab.runState(2 ** 32),
     'lab.replaceRun(1.5, …)': () => lab.replaceRun(1.5, small, adam),
     'lab.grid(bad size)': () => lab.grid(0, 1, 1, 0, 1, 0, 1, false),

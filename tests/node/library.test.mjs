@@ -28,6 +28,10 @@ test('createLab trains runs in lockstep and learns', async () => {
   }
   assert.deepEqual(Object.keys(lab.stateDict(0)), ['0.weight', '0.bias', '1.weight', '1.bias', '3.weight', '3.bias']);
   assert.equal(lab.logits(1, new Float32Array([0, 0, 1, 1])).length, 4);
+  const layers = lab.layerOutputs(1, [0, 0, 1, 1]);
+  assert.deepEqual(layers.map((l) => l.type), ['linear', 'groupnorm', 'gelu', 'linear']);
+  assert.deepEqual(Array.from(layers[3].values), Array.from(lab.logits(1, [0, 0, 1, 1])));
+  assert.equal(layers[1].groups, 4);
   lab.delete();
 });
 

@@ -90,6 +90,29 @@ export interface NormlabLab extends EmbindObject {
   logits(index: number, x: ArrayLike<number>): Float32Array;
   diagnostics(index: number): Diagnostics;
   batchNormTrace(index: number, layer: number, feature: number): BatchNormTrace;
+  // Every top-level layer's output for rows of x, side-effect free (changes no weight, statistic or generator).
+  layerOutputs(index: number, x: ArrayLike<number>, trainBatch: boolean): LayerOutput[];
+}
+
+// One top-level layer of a run (a residual block is one layer: its output x + f(x)) on the rows of x handed to
+// lab.layerOutputs, each layer applied to the previous one's output (no folding). Dropout is the identity.
+// trainBatch false: eval mode (BatchNorm normalizes with its running statistics); true: BatchNorm normalizes
+// with the last training batch's mean and biased variance (the running ones before any training step), as the
+// train-mode boundary does. Other layers compute the same in both modes.
+export interface LayerOutput {
+  index: number;       // the layer's place in the model (its state_dict prefix)
+  type: string;        // 'linear', 'batchnorm', 'relu', 'residual', …
+  features: number;    // the output's width
+  values: Float32Array; // (rows × features), row-major
+  // Normalization layers only: what normalized these rows. var is biased (RMSNorm: mean 0, var = mean(x²)).
+  //   batchnorm: one per feature (features values); layernorm, rmsnorm: one per row; groupnorm: one per row and
+  //   group (rows × groups, row-major: row n, group g at n·groups + g, a group being features/groups adjacent
+  //   features). x̂ = (x − mean) / √(var + eps), output = γ·x̂ + β.
+  mean?: Float32Array;
+  var?: Float32Array;
+  eps?: number;
+  groups?: number;     // layernorm, rmsnorm, groupnorm: statistics per row (1, 1, its groups)
+  running?: boolean;   // batchnorm: whether these are the running statistics (eval, or no training step yet)
 }
 
 export interface BatchNormTrace {

@@ -25,6 +25,7 @@ std::string g_message, g_field;  // the error being thrown; below, the scratch f
 std::string g_text, g_text2;     // taken (std::exchange) by the call that reads them, so they keep no memory
 InspectResult g_inspect;
 BatchNormTrace g_trace;
+std::vector<LayerOutput> g_layers;
 std::vector<float> g_x, g_out;
 std::vector<double> g_y;
 EM_JS(void, js_throw_error, (const char* message, const char* field),
@@ -159,6 +160,23 @@ val logits(Lab& lab, double i, val x) {
   NL_TRY(lab.logits(int_in(i, "run"), g_x.data(), g_x.size(), &g_out));
   return js(g_out);
 }
+// Every top-level layer's own output for rows of x, side-effect free (Model::layer_outputs): [{index, type,
+// features, values}], a normalization's also with mean, var, eps and groups (per row) or running (BatchNorm).
+val layer_outputs(Lab& lab, double i, val x, bool train_batch) {
+  NL_TRY(numbers_in(std::move(x), "x", &g_x));
+  NL_TRY(lab.layer_outputs(int_in(i, "run"), g_x.data(), g_x.size(), infer_mode(train_batch), &g_layers));
+  val list = val::array();
+  for (const LayerOutput& l : g_layers) {
+    const InferStats& s = l.stats;
+    val o = object("index", list["length"], "type", layer_kind_name(l.kind), "features", l.features, "values",
+                   l.values);
+    if (l.normalizes)
+      set_fields(o, "mean", s.mean, "var", s.var, "eps", s.eps, s.per_row ? "groups" : "running",
+                 s.per_row ? val(s.per_row) : val(s.running));
+    list.call<void>("push", o);
+  }
+  return g_layers.clear(), list;  // the values live on in JS only
+}
 // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` on the last training batch.
 val batchnorm_trace(Lab& lab, double index, double layer, double feature) {
   const int run = int_in(index, "run"), l = int_in(layer, "layer"), f = int_in(feature, "feature");
@@ -210,25 +228,15 @@ EMSCRIPTEN_BINDINGS(normlab) {
     class_<Model>("Model")
         .constructor(&create_model, allow_raw_pointers())
         .constructor(+[](val json) { return create_model(std::move(json), 0); }, allow_raw_pointers())
-        .function("forward", +[](Model& m, val x) {
-          NL_TRY(numbers_in(std::move(x), "x", &g_x));
-          NL_TRY(m.forward(g_x.data(), g_x.size(), &g_out));
-          return js(g_out);
-        })
+        .function("forward", +[](Model& m, val x) { NL_TRY(numbers_in(std::move(x), "x", &g_x)); NL_TRY(m.forward(g_x.data(), g_x.size(), &g_out)); return js(g_out); })
         // Class probabilities, side-effect free: eval mode, or BatchNorm with the last training batch's statistics.
-        .function("predictProba", +[](Model& m, val x, bool train_batch) {
-          NL_TRY(numbers_in(std::move(x), "x", &g_x));
-          NL_TRY(m.predict_proba(g_x.data(), g_x.size(), infer_mode(train_batch), &g_out));
-          return js(g_out);
-        })
+        .function("predictProba", +[](Model& m, val x, bool train_batch) { NL_TRY(numbers_in(std::move(x), "x", &g_x)); NL_TRY(m.predict_proba(g_x.data(), g_x.size(), infer_mode(train_batch), &g_out)); return js(g_out); })
         .function("trainStep", +[](Model& m, val x, val y, Optimizer& o) { return step_on(m, std::move(x), std::move(y), &o); })
         .function("computeGradients", +[](Model& m, val x, val y) { return step_on(m, std::move(x), std::move(y), nullptr); })
         .function("getParameter", +[](Model& m, val name) { return tensor_values(m.tensors(), tensor_id(m.tensors(), std::move(name)), false); })
         .function("getGradient", +[](Model& m, val name) { return tensor_values(m.tensors(), tensor_id(m.tensors(), std::move(name)), true); })
         .function("setParameter", +[](Model& m, val name, val v) { tensor_assign(std::move(name), std::move(v), [&]() -> TensorTable& { return m.tensors(); }); })
-        .function("parameterShape", +[](Model& m, val name) {
-          return val::array(m.tensors().entries()[tensor_id(m.tensors(), std::move(name))].shape);
-        })
+        .function("parameterShape", +[](Model& m, val name) { return val::array(m.tensors().entries()[tensor_id(m.tensors(), std::move(name))].shape); })
         .function("setTraining", &Model::set_training)
         .function("manualSeed", +[](Model& m, double seed) { m.generator().manual_seed(uint64_t(seed)); })
         GET(parameterNames, val::array(h.tensors().names())) GET(training, h.training()) GET(input, h.input())
@@ -252,10 +260,7 @@ EMSCRIPTEN_BINDINGS(normlab) {
     using H = Lab;
     class_<Lab>("Lab")
         .constructor<>()
-        .function("setData", +[](Lab& lab, val json) {
-          NL_TRY(text_in(std::move(json), "data", &g_text));
-          NL_TRY(lab.set_data(taken(&g_text)));  // changes nothing when it fails
-        })
+        .function("setData", +[](Lab& lab, val json) { NL_TRY(text_in(std::move(json), "data", &g_text)); NL_TRY(lab.set_data(taken(&g_text))); })  // all or nothing
         .function("setBatchSize", +[](Lab& lab, double batch) { NL_TRY(lab.set_batch_size(int_in(batch, "batch_size"))); })
         .function("setInitMode", +[](Lab& lab, val mode) {
           NL_TRY(text_in(std::move(mode), "init", &g_text, "\"shared\" or \"sequential\""));
@@ -263,12 +268,9 @@ EMSCRIPTEN_BINDINGS(normlab) {
         })
         .function("addRun", &add_run).function("replaceRun", &replace_run)
         .function("removeRun", +[](Lab& lab, double index) { NL_TRY(lab.remove_run(int_in(index, "run"))); })
-        .function("reset", +[](Lab& lab, double seed) {
-          NL_TRY(check_seed(seed));
-          NL_TRY(lab.reset(uint32_t(seed)));
-        })
+        .function("reset", +[](Lab& lab, double seed) { NL_TRY(check_seed(seed)); NL_TRY(lab.reset(uint32_t(seed))); })
         .function("step", +[](Lab& lab, double count) { return lab.step(int_in(count, "count")); })  // stops at an epoch's end
-        .function("runState", &run_state).function("evaluate", &evaluate).function("grid", &grid)
+        .function("runState", &run_state).function("evaluate", &evaluate).function("grid", &grid).function("layerOutputs", &layer_outputs)
         .function("logits", &logits).function("batchNormTrace", &batchnorm_trace).function("diagnostics", &diagnostics)
         .function("parameterNames", +[](Lab& lab, double i) { return val::array(tensors(lab, i).names()); })
         .function("getParameter", +[](Lab& lab, double i, val name) {
@@ -287,10 +289,7 @@ EMSCRIPTEN_BINDINGS(normlab) {
         GET(epoch, double(h.epoch())) GET(stepInEpoch, h.step_in_epoch()) GET(stepsPerEpoch, h.steps_per_epoch());
   }
   function("inspectNorm", &inspect_norm_js);
-  function("randn", +[](double seed, double n) {  // torch.manual_seed(seed); torch.randn(n)
-    NL_TRY(torch_randn(seed, int_in(n, "n"), &g_out));
-    return js(g_out);
-  });
+  function("randn", +[](double seed, double n) { NL_TRY(torch_randn(seed, int_in(n, "n"), &g_out)); return js(g_out); });  // torch.manual_seed(seed); torch.randn(n)
   function("limits", &limits_json);  // every limit the engine checks (core/limits_table.h), as JSON
   // Memory, for the tests that keep it flat: the wasm memory size, and the bytes malloc has handed out.
   function("heapSize", +[] { return val::module_property("HEAPU8")["length"].as<double>(); });
