@@ -3,25 +3,11 @@
 // normalization layer, histograms of its input and its output over the batch the run last trained on. Both
 // come from the engine's layerOutputs (each layer's own output, BatchNorm with running statistics or, in
 // train mode, the last batch's — as the decision boundary uses them).
-
-// TEMP until the engine branch lands (normlab.d.ts, state/histogram.ts).
-interface LayerOutput { index: number; type: string; features: number; values: Float32Array }
-interface Histogram { lo: number; hi: number; counts: number[] }
-function histogram(values: ArrayLike<number>, bins: number): Histogram {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) lo = Math.min(lo, values[i]), hi = Math.max(hi, values[i]);
-  const counts = new Array(bins).fill(0);
-  if (!(hi >= lo)) return { lo: 0, hi: 0, counts };
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (Number.isFinite(v)) counts[hi > lo ? Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins)) : 0]++;
-  }
-  return { lo, hi, counts };
-}
+import type { LayerOutput } from './normlab';
+import { histogram, HISTOGRAM_BINS, type Histogram } from '../state/histogram';
 
 export const PICTURE_SIDE = 20;  // grid points per side of a unit's picture
 export const MAX_UNITS = 16;     // units drawn per layer unless all are asked for
-export const HIST_BINS = 30;
 
 export interface InsideWatch {
   run: number;
@@ -106,7 +92,7 @@ export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, 
     outs.forEach((l, i) => {
       if (!NORMS.has(l.type)) return;
       const input = i === 0 ? x : outs[i - 1].values;
-      histograms.push({ layer: l.index, type: l.type, input: histogram(input, HIST_BINS), output: histogram(l.values, HIST_BINS) });
+      histograms.push({ layer: l.index, type: l.type, input: histogram(input, HISTOGRAM_BINS), output: histogram(l.values, HISTOGRAM_BINS) });
     });
   }
   return { run: w.run, step: lab.stepCount(), trainBatch, side, columns, histograms, batchRows: batch.length };

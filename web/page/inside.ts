@@ -28,10 +28,11 @@ export class InsidePanel {
   // The runs to choose from (the running configuration's); the choice stays while its run does.
   setRuns(runs: RunConfig[]) {
     const select = this.scope.byId<HTMLSelectElement>('inside-run');
-    const previous = Number(select.value || 0);
+    const previous = select.options.length ? Number(select.value) : -1;
+    const normed = Math.max(0, runs.findIndex((r) => r.norm !== 'none')); // at first: the first run with a norm
     this.runs = runs;
     select.replaceChildren(...runs.map((r, i) => el('option', '', { value: String(i), textContent: r.name })));
-    select.value = String(previous < runs.length ? previous : runs.findIndex((r) => r.norm !== 'none') >= 0 ? runs.findIndex((r) => r.norm !== 'none') : 0);
+    select.value = String(previous >= 0 && previous < runs.length ? previous : normed);
     this.update(true);
   }
 

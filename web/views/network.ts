@@ -22,9 +22,9 @@ export function columnNames(columns: { type: string }[], s: Strings): ColumnName
     if (c.type === 'linear' || c.type === 'residual') layer++;
     if (i === last) return { title: s.insideOutput, unit: (k) => s.insideOutputUnit(k) };
     const next = columns[i + 1]?.type;
-    const name = typeName(c.type);
+    const name = typeName(c.type), at = layer;
     const where = NORM_TYPES.has(next) ? s.insideBefore(typeName(next)) : s.insideAfter(name);
-    return { title: `${name} ${layer}`, unit: (k) => s.insideUnit(layer, k + 1, where) };
+    return { title: `${name} ${at}`, unit: (k) => s.insideUnit(at, k + 1, where) };
   });
 }
 
@@ -137,10 +137,10 @@ export class NetworkView {
       for (const [which, hist] of [['input', h.input], ['output', h.output]] as const) {
         const canvas = el('canvas', 'hist');
         canvas.setAttribute('role', 'img');
-        const label = s.insideHistogram(layer, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)), hist.lo, hist.hi);
+        const label = s.insideHistogram(layer, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)), hist.min, hist.max);
         canvas.setAttribute('aria-label', label);
         canvas.dataset.counts = hist.counts.join(',');
-        drawHistogram(canvas, hist.counts, hist.lo, hist.hi, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)));
+        drawHistogram(canvas, hist.counts, hist.min, hist.max, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)));
         fig.append(canvas);
       }
       return fig;
