@@ -205,7 +205,8 @@ test('Performance panel measures the lesson experiment in the worker; long tasks
   // Playing as Play does against training alone (ratios are reported, not asserted: timing is the bench's).
   const play = Object.entries(perf).filter(([k]) => k.startsWith('playing '));
   assert.deepEqual(play.map(([k]) => k), ['playing “The lesson’s experiment” vs training alone',
-    'playing “Deep sigmoid net: only BatchNorm trains” vs training alone'], 'the presets by their names');
+    'playing “Deep sigmoid net: only BatchNorm trains” vs training alone',
+    'playing “The lesson’s experiment” vs training alone, with Inside the network in sight'], 'the presets by their names');
   for (const [, v] of play) assert.match(v, /^\d+\.\d\d× · training \d+% · \d+²$/);
   assert.equal(await statusOf(page), 'epoch 0 · step 0', 'the lab itself was not trained by the measurement');
   // While playing at full speed: long main-thread tasks and frames per second (reported, not asserted).

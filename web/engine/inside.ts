@@ -4,7 +4,7 @@
 // come from the engine's layerOutputs (each layer's own output, BatchNorm with running statistics or, in
 // train mode, the last batch's — as the decision boundary uses them).
 import type { LayerOutput } from './normlab';
-import { histogram, HISTOGRAM_BINS, type Histogram } from '../state/histogram';
+import { histogram, HISTOGRAM_BINS, type Histogram } from '../state/histogram.js';
 
 export const PICTURE_SIDE = 20;  // grid points per side of a unit's picture
 export const MAX_UNITS = 16;     // units drawn per layer unless all are asked for

@@ -65,10 +65,13 @@ export interface PlayResult {
 }
 
 // Plays `steps` steps of `c` as the worker does, and trains them again in one go, on a lab of its own.
-export function simulatePlay(make: () => PlayLab, c: LabConfig, steps: number, now = () => performance.now()): PlayResult {
+// `alsoDraw`: more the worker computes with each boundary (Inside the network, when it is in sight).
+export function simulatePlay(make: () => PlayLab, c: LabConfig, steps: number, now = () => performance.now(),
+  alsoDraw?: (lab: PlayLab) => void): PlayResult {
   const lab = setUpLab(make(), c);
   try {
     while (lab.stepCount() < Math.min(20, steps)) lab.step(1); // warm up (the JIT, the caches), then measure
+    alsoDraw?.(lab);
     lab.reset(c.training.seed);
     let t0 = now();
     while (lab.stepCount() < steps) lab.step(steps - lab.stepCount());
@@ -89,6 +92,7 @@ export function simulatePlay(make: () => PlayLab, c: LabConfig, steps: number, n
         const b0 = now();
         grid = pacer.liveGrid();
         for (let r = 0; r < lab.runCount(); r++) lab.grid(r, grid, grid, -2, 3, -1.5, 2, false);
+        alsoDraw?.(lab);
         lastDrawn = now();
         pacer.drew(grid * grid, lastDrawn - b0);
       }

@@ -69,7 +69,7 @@ export interface BenchmarkResult {
   stepsPerSecond: number;    // lockstep steps (both runs) per second during it
   usPerRunStep: number;      // µs per training step of one run
   gridMs: number;            // a 200 × 200 eval-mode boundary of the BatchNorm run
-  play: { preset: string; ratio: number; share: number; liveGrid: number }[]; // playing vs pure training (pacing.ts)
+  play: { preset: string; inside: boolean; ratio: number; share: number; liveGrid: number }[]; // playing vs pure training (pacing.ts); inside: with Inside the network in sight
 }
 
 export interface Points {

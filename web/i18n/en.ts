@@ -115,6 +115,7 @@ export const en = {
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',
   // Inside the network
+  perfWithInside: ', with Inside the network in sight',
   insideTitle: 'Inside the network',
   insideWhat: 'Every unit of the run, as a picture of its value over the input plane (blue below zero, orange above; one colour scale per layer, written above it): before and after each normalization. Below, each normalization layer’s input and output on the batch the run last trained on. Hover or focus a unit for its numbers.',
   insideRun: 'Run',

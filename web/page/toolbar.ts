@@ -171,7 +171,7 @@ export class Toolbar {
       [s.perfSteps, `${Math.round(r.stepsPerSecond).toLocaleString()}`],
       [s.perfStep, `${r.usPerRunStep.toFixed(0)} µs`],
       [s.perfGrid, `${r.gridMs.toFixed(1)} ms`],
-      ...r.play.map((p): [string, string] => [s.perfPlay(this.host.presetName(p.preset)), `${p.ratio.toFixed(2)}× · ${s.perfShare} ${(100 * p.share).toFixed(0)}% · ${p.liveGrid}²`]),
+      ...r.play.map((p): [string, string] => [s.perfPlay(this.host.presetName(p.preset)) + (p.inside ? s.perfWithInside : ''), `${p.ratio.toFixed(2)}× · ${s.perfShare} ${(100 * p.share).toFixed(0)}% · ${p.liveGrid}²`]),
     ] : [];
     if (this.firstPaintMs !== null) rows.push([s.perfFirstPaint, `${this.firstPaintMs.toFixed(0)} ms`]);
     if (this.liveShare !== null) rows.push([s.perfLiveShare, `${(100 * this.liveShare).toFixed(0)}%`]);
