@@ -100,19 +100,19 @@ export interface NormlabLab extends EmbindObject {
 // with the last training batch's mean and biased variance (the running ones before any training step), as the
 // train-mode boundary does. Other layers compute the same in both modes.
 export interface LayerOutput {
-  index: number;       // the layer's place in the model (its state_dict prefix)
-  type: string;        // 'linear', 'batchnorm', 'relu', 'residual', …
-  features: number;    // the output's width
+  index: number;        // the layer's place in the model (its state_dict prefix)
+  type: string;         // 'linear', 'batchnorm', 'relu', 'residual', …
+  features: number;     // the output's width
   values: Float32Array; // (rows × features), row-major
   // Normalization layers only: what normalized these rows. var is biased (RMSNorm: mean 0, var = mean(x²)).
   //   batchnorm: one per feature (features values); layernorm, rmsnorm: one per row; groupnorm: one per row and
   //   group (rows × groups, row-major: row n, group g at n·groups + g, a group being features/groups adjacent
-  //   features). x̂ = (x − mean) / √(var + eps), output = γ·x̂ + β.
+  //   features). x̂ = (x − mean) / √(var + eps), output = γ·x̂ + β (RMSNorm: no β).
   mean?: Float32Array;
   var?: Float32Array;
   eps?: number;
-  groups?: number;     // layernorm, rmsnorm, groupnorm: statistics per row (1, 1, its groups)
-  running?: boolean;   // batchnorm: whether these are the running statistics (eval, or no training step yet)
+  groups?: number;      // layernorm, rmsnorm, groupnorm: statistics per row (1, 1, its groups)
+  running?: boolean;    // batchnorm: whether these are the running statistics (eval, or no training step yet)
 }
 
 export interface BatchNormTrace {
