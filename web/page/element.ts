@@ -2,7 +2,7 @@
 //   <script type="module" src="normlab-element.js"></script>
 //   <norm-lab preset="deep-sigmoid" show="toolbar,boundary,loss" lang="ja" autoplay></norm-lab>
 // Attributes: preset (a preset id), config (the link format, e.g. "data=spiral&width=32&run=BN~batchnorm~before~8~0"),
-// show (panels: header, toolbar, controls, boundary, loss, accuracy, code, performance, lessons; default
+// show (panels: header, toolbar, controls, boundary, caption, loss, accuracy, network, code, performance, lessons; default
 // toolbar, boundary, loss), lang (en | ja), autoplay. Each element renders in its own shadow root with its own
 // workers, so several on one page train independently. Methods play(), pause(), step(), reset(), load(config);
 // a 'normlab-state' event ({step, epoch, loss}) after every frame. The script may come from any origin that
