@@ -32,7 +32,7 @@ export function benchmark(M: NormlabModule): BenchmarkResult {
     const gridMs = performance.now() - g0;
     const play = PLAY_PRESETS.map((preset) => ({ preset, inside: false, ...simulatePlay(() => new M.Lab() as unknown as PlayLab, findPreset(preset)!.config, PLAY_STEPS) }));
     // The lesson again with Inside the network in sight (its BatchNorm run's units and histograms drawn too).
-    const seeInside = (lab: PlayLab) => inside(lab as unknown as InsideLab, { run: 1, all: false }, [-2, 3, -1.5, 2], false);
+    const seeInside = (lab: PlayLab) => inside(lab as unknown as InsideLab, { run: 1, all: false, point: [0.5, 0.25] }, [-2, 3, -1.5, 2], false);
     play.push({ preset: 'lesson', inside: true, ...simulatePlay(() => new M.Lab() as unknown as PlayLab, findPreset('lesson')!.config, PLAY_STEPS, undefined, seeInside) });
     return { experimentSeconds: seconds, stepsPerSecond: steps / seconds, usPerRunStep: (seconds * 1e6) / (steps * c.runs.length), gridMs, play };
   } finally {

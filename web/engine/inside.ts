@@ -12,6 +12,32 @@ export const MAX_UNITS = 16;     // units drawn per layer unless all are asked f
 export interface InsideWatch {
   run: number;
   all: boolean;   // every unit, not only the first MAX_UNITS
+  point: [number, number] | null; // the traced point (data coordinates, as the boundaries show them)
+}
+
+export const TRACE_UNITS = 8; // units a traced layer lists unless all are asked for
+
+// The traced point at one layer: its output; for a normalization layer also what normalized it.
+export interface TraceRow {
+  layer: number;
+  type: string;
+  units: number;
+  output: number[];                  // the first units (all with InsideWatch.all)
+  norm?: {
+    input: number[];                 // x, the layer's input (same units)
+    mean: number[]; var: number[];   // per unit (BatchNorm: each feature's; per-row norms: the row's, repeated)
+    xhat: number[];                  // (x − μ) / √(σ² + ε)
+    eps: number;
+    running: boolean;                // BatchNorm: the running statistics (eval); else the last batch's
+    own: boolean;                    // the point's own statistics (LayerNorm, RMSNorm, GroupNorm)
+  };
+}
+
+export interface Trace {
+  point: [number, number];
+  rows: TraceRow[];
+  softmax: number[];                 // of the last layer's output (the logits)
+  batchStep: number;                 // the step whose batch gave BatchNorm's statistics in train mode
 }
 
 export interface UnitColumn {
@@ -38,6 +64,7 @@ export interface InsideFrame {
   columns: UnitColumn[];
   histograms: NormHistogram[];
   batchRows: number;    // the size of the batch the histograms are of (0 before the first step)
+  trace: Trace | null;
 }
 
 export interface InsideLab {
@@ -95,7 +122,30 @@ export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, 
       histograms.push({ layer: l.index, type: l.type, input: histogram(input, HISTOGRAM_BINS), output: histogram(l.values, HISTOGRAM_BINS) });
     });
   }
-  return { run: w.run, step: lab.stepCount(), trainBatch, side, columns, histograms, batchRows: batch.length };
+  const trace = w.point ? tracePoint(lab, w, trainBatch) : null;
+  return { run: w.run, step: lab.stepCount(), trainBatch, side, columns, histograms, batchRows: batch.length, trace };
+}
+
+// One point through every layer: its values, and at each normalization the μ and σ² that normalized it.
+export function tracePoint(lab: InsideLab, w: InsideWatch, trainBatch: boolean): Trace {
+  const point = w.point!;
+  const x = Float32Array.from(point);
+  const outs = lab.layerOutputs(w.run, x, trainBatch);
+  const rows = outs.filter((l) => l.type !== 'dropout').map((l): TraceRow => {
+    const n = w.all ? l.features : Math.min(l.features, TRACE_UNITS);
+    const output = Array.from(l.values.subarray(0, n));
+    if (!NORMS.has(l.type) || !l.mean || !l.var) return { layer: l.index, type: l.type, units: l.features, output };
+    const before = outs[outs.indexOf(l) - 1]?.values ?? x;
+    const per = l.groups ?? 0, size = per ? l.features / per : 1; // per-row statistics: one per group of `size` units
+    const at = (stats: Float32Array, u: number) => (per ? stats[Math.floor(u / size)] : stats[u]);
+    const input = Array.from(before.subarray(0, n)), eps = l.eps ?? 0;
+    const mean = input.map((_, u) => at(l.mean!, u)), variance = input.map((_, u) => at(l.var!, u));
+    const xhat = input.map((v, u) => (v - mean[u]) / Math.sqrt(variance[u] + eps));
+    return { layer: l.index, type: l.type, units: l.features, output, norm: { input, mean, var: variance, xhat, eps, running: !!l.running, own: per > 0 } };
+  });
+  const logits = outs[outs.length - 1].values, top = Math.max(...logits);
+  const e = Array.from(logits, (v) => Math.exp(v - top)), sum = e.reduce((a, b) => a + b, 0);
+  return { point, rows, softmax: e.map((v) => v / sum), batchStep: lab.stepCount() };
 }
 
 // What a frame transfers (the pictures' buffers are moved, not copied).

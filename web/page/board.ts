@@ -48,7 +48,7 @@ export class Board {
   configured(c: LabConfig, data: ShownData, draft: LabConfig, fresh: boolean) {
     this.shown = data;
     this.render(c, draft, c);
-    this.inside.setRuns(c.runs);
+    this.inside.setRuns(c.runs, data.train.x);
     if (fresh) this.clear(c.runs);
   }
 

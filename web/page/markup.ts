@@ -167,6 +167,9 @@ export const LAB_HTML = `
     <p id="inside-info" class="inside-info" aria-live="polite"></p>
     <h3 data-i18n="insideHistTitle">Distributions on the last batch</h3>
     <div id="inside-histograms" class="inside-histograms"></div>
+    <h3 id="trace-heading" data-i18n="traceTitle">Traced point</h3>
+    <div class="trace-pick"><p class="why" data-i18n="traceHow"></p><div class="field"><label for="trace-index" data-i18n="tracePick">Training point</label><input type="number" id="trace-index" min="1" step="1"></div></div>
+    <div id="trace" class="trace" role="region" aria-labelledby="trace-heading" aria-live="polite"></div>
   </section>
 
   <div class="below">
