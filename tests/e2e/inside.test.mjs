@@ -57,3 +57,27 @@ test('in Japanese, and for the run chosen', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('trace a point: a click on a boundary fills a row per layer, with the statistics that normalized it', async () => {
+  const { page, errors } = await openLab(env);
+  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25');
+  await page.locator('canvas[aria-label*="decision boundary of BatchNorm"]').click({ position: { x: 40, y: 60 } });
+  await page.locator('#inside').scrollIntoViewIfNeeded();
+  const panel = page.getByRole('region', { name: 'Traced point' });
+  // The BatchNorm run: Linear, BatchNorm, ReLU, Linear, BatchNorm, ReLU, Linear — one row each.
+  await page.waitForFunction(() => document.querySelectorAll('#trace tr[data-layer]').length === 7);
+  const heads = await panel.locator('th[scope="row"]').allTextContents();
+  assert.ok(heads.some((h) => h === 'μ (running statistics, eval mode)'), heads.join(' | '));
+  assert.equal(heads.at(-1), 'softmax: P(class 0), P(class 1)');
+  const softmax = (await panel.locator('tr').last().locator('td').allTextContents()).map(Number);
+  assert.ok(Math.abs(softmax[0] + softmax[1] - 1) < 1e-3, `${softmax}`);
+  // Train mode: the batch's statistics, the step named; by keyboard: a training point by its number.
+  await page.getByRole('radio', { name: /current batch/ }).check();
+  await page.waitForFunction(() => [...document.querySelectorAll('#trace th')].some((th) => th.textContent === 'μ (the batch of step 25, train mode)'));
+  await page.getByLabel('Training point').fill('1');
+  await page.getByLabel('Training point').press('Enter');
+  await page.waitForFunction(() => /^The point \(-?\d\.\d{3}, -?\d\.\d{3}\)/.test(document.querySelector('#trace .trace-point')?.textContent ?? ''));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

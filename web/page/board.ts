@@ -25,7 +25,8 @@ export class Board {
     this.charts = new Charts(scope.byId<HTMLCanvasElement>('loss-chart'), scope.byId<HTMLCanvasElement>('accuracy-chart'), s,
       { legend: scope.byId('loss-legend'), smoothingSlider: false });
     this.runs = new RunsView(scope.byId('runs'), callbacks, s);
-    this.inside = new InsidePanel(scope, watchInside, s);
+    this.inside = new InsidePanel(scope, watchInside, s, (point) => { for (const b of this.runs.boundaries) b.setMarker(point); });
+    callbacks.trace = (x, y) => this.inside.trace(x, y);
   }
 
   // The cards of `c`'s runs, drawing surfaces while `draft` is your own points; the data shown stays.
@@ -35,6 +36,7 @@ export class Board {
     this.runs.render(c.runs);
     const d = this.shown;
     if (d) for (const b of this.runs.boundaries) b.setData(d.train, d.test, d.extent);
+    for (const b of this.runs.boundaries) b.setMarker(this.inside.point);
     this.showPending(draft, applied);
   }
 

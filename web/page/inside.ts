@@ -13,12 +13,13 @@ export class InsidePanel {
   private view: NetworkView;
   private visible = false;
   private runs: RunConfig[] = [];
-  private point: [number, number] | null = null; // the traced point
+  point: [number, number] | null = null; // the traced point (ringed on the boundaries)
   private trainPoints: Float32Array | null = null; // the training data, to pick a point by its number
   private s: Strings;
   watch: InsideWatch | null = null; // what the worker computes (resent to a restarted worker)
 
-  constructor(private scope: Scope, private send: (watch: InsideWatch | null) => void, s: Strings) {
+  constructor(private scope: Scope, private send: (watch: InsideWatch | null) => void, s: Strings,
+    private marked: (point: [number, number] | null) => void) {
     this.s = s;
     this.view = new NetworkView(scope.byId('network'), scope.byId('inside-histograms'), scope.byId('inside-info'), s);
     showTrace(scope.byId('trace'), null, s);
@@ -39,6 +40,7 @@ export class InsidePanel {
   // Follows the point (x, y) through the watched run.
   trace(x: number, y: number) {
     this.point = [x, y];
+    this.marked(this.point);
     this.update(true);
   }
 

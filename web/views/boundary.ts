@@ -18,18 +18,25 @@ export class BoundaryView {
   paints = 0; // how many times the canvas has been repainted (the e2e test reads it)
   paintedBoundary = false; // a repaint has shown class probabilities (not only the points)
 
-  // click: a click at data coordinates (x, y), with Shift or not; the canvas is a drawing surface while given.
-  constructor(canvas: HTMLCanvasElement, click?: (x: number, y: number, shift: boolean) => void) {
+  private marker: [number, number] | null = null; // the traced point (Inside the network), ringed
+
+  // click: a click at data coordinates (x, y), with Shift or not (drawing your own points, or tracing a point).
+  constructor(canvas: HTMLCanvasElement, click?: (x: number, y: number, shift: boolean) => void, drawing = false) {
     this.canvas = canvas;
     new ResizeObserver(() => { this.dirty = true; }).observe(canvas);
     if (click) {
-      canvas.classList.add('drawing');
+      canvas.classList.add(drawing ? 'drawing' : 'traceable');
       canvas.addEventListener('click', (e) => {
         const r = canvas.getBoundingClientRect();
         const [x0, x1, y0, y1] = this.extent;
         click(x0 + ((e.clientX - r.left) / r.width) * (x1 - x0), y1 - ((e.clientY - r.top) / r.height) * (y1 - y0), e.shiftKey);
       });
     }
+  }
+
+  setMarker(point: [number, number] | null) {
+    this.marker = point;
+    this.dirty = true;
   }
 
   // Shows `points` (all filled) instead of the training and test points until the next setData; null: back.
@@ -150,6 +157,16 @@ export class BoundaryView {
       ctx.drawImage(this.grid, 0, 0, W, H);
     }
     ctx.drawImage(this.pointsLayer, 0, 0);
+    if (this.marker) {
+      const [x0, x1, y0, y1] = this.extent;
+      const px = ((this.marker[0] - x0) / (x1 - x0)) * W, py = ((y1 - this.marker[1]) / (y1 - y0)) * H;
+      ctx.lineWidth = 2 * dpr;
+      ctx.strokeStyle = isDark() ? '#ffffff' : '#1f2328';
+      ctx.beginPath();
+      ctx.arc(px, py, 7 * dpr, 0, 2 * Math.PI);
+      ctx.moveTo(px - 11 * dpr, py); ctx.lineTo(px - 4 * dpr, py); ctx.moveTo(px + 4 * dpr, py); ctx.lineTo(px + 11 * dpr, py);
+      ctx.stroke();
+    }
     this.paints++;
     if (this.probs) this.paintedBoundary = true;
     this.canvas.dataset.paints = String(this.paints);

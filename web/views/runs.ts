@@ -14,6 +14,7 @@ export interface RunCallbacks {
   change(index: number, patch: Partial<RunConfig>): void;
   remove(index: number): void;
   point?(x: number, y: number, remove: boolean): void; // a click on a boundary while you draw your own points
+  trace?(x: number, y: number): void;                  // a click on a boundary otherwise: trace that point
 }
 
 type Editor = 'name' | 'norm' | 'placement' | 'groups' | 'dropout';
@@ -145,7 +146,7 @@ export class RunsView {
     return {
       root, title, more, moreMenu, errors, labels, groupsField, remove, png, stats, badge,
       controls: { name, norm, placement, groups, dropout },
-      boundary: new BoundaryView(canvas, this.drawing ? (x, y, shift) => this.callbacks.point?.(x, y, shift) : undefined),
+      boundary: new BoundaryView(canvas, (x, y, shift) => (this.drawing ? this.callbacks.point?.(x, y, shift) : this.callbacks.trace?.(x, y)), this.drawing),
     };
   }
 
