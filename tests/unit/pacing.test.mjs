@@ -51,3 +51,15 @@ test('the live grid follows the measured cost, between its bounds', () => {
   m.drew(96 * 96, 90);   // the deep sigmoid preset at 96 × 96, as measured in a browser
   assert.ok(m.liveGrid() > LIVE_GRID_MIN && m.liveGrid() < LIVE_GRID_MAX, String(m.liveGrid()));
 });
+
+test('paused, the boundary is the lesson\'s 200 × 200 unless that would take longer than the budget', async () => {
+  const { Pacer, STILL_GRID_MAX, STILL_GRID_MIN, STILL_BUDGET_MS } = await import('../../build-unit/engine/pacing.js');
+  const p = new Pacer();
+  assert.equal(p.stillGrid(), STILL_GRID_MAX, 'nothing measured yet');
+  p.drew(96 * 96, 96 * 96 * 0.001); // the lesson: ~1 µs a point → 200² in 40 ms
+  assert.equal(p.stillGrid(), STILL_GRID_MAX);
+  p.forgetCost();
+  p.drew(96 * 96, 96 * 96 * 0.073); // four deep runs: 73 µs a point
+  const side = p.stillGrid();
+  assert.ok(side >= STILL_GRID_MIN && side < STILL_GRID_MAX && side * side * 0.073 <= STILL_BUDGET_MS, `${side}`);
+});

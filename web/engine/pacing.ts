@@ -11,6 +11,11 @@ export const BOUNDARY_INTERVAL_MS = 200;
 export const BOUNDARY_SHARE = 0.2;
 export const LIVE_GRID_MAX = 96;
 export const LIVE_GRID_MIN = 16;
+// Paused, the boundary is drawn at STILL_GRID_MAX (the lesson's 200 × 200) unless that would take longer than
+// STILL_BUDGET_MS at the measured cost: 4 deep runs of 8 × 64 take ~3 s at 200², so they get a coarser grid.
+export const STILL_GRID_MAX = 200;
+export const STILL_GRID_MIN = 64;
+export const STILL_BUDGET_MS = 300;
 
 export class Pacer {
   private msPerPoint = 0; // one grid point through every run (all runs together), measured and smoothed
@@ -27,6 +32,18 @@ export class Pacer {
     if (!this.msPerPoint) return 48; // not measured yet: a modest first grid
     const side = Math.floor(Math.sqrt((BOUNDARY_SHARE * BOUNDARY_INTERVAL_MS) / this.msPerPoint));
     return Math.max(LIVE_GRID_MIN, Math.min(LIVE_GRID_MAX, side));
+  }
+
+  // Paused: as fine as STILL_BUDGET_MS allows at the measured cost.
+  stillGrid(): number {
+    if (!this.msPerPoint) return STILL_GRID_MAX;
+    const side = Math.floor(Math.sqrt(STILL_BUDGET_MS / this.msPerPoint));
+    return Math.max(STILL_GRID_MIN, Math.min(STILL_GRID_MAX, side));
+  }
+
+  // A new lab: its boundaries cost what they cost, whatever the last one's did.
+  forgetCost() {
+    this.msPerPoint = 0;
   }
 
   trained(ms: number) {

@@ -11,8 +11,7 @@ import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWork
 import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
 import { inside, transferables, type InsideWatch } from './inside';
 
-const STILL_GRID = 200;            // boundary resolution when paused (the lesson's 200 × 200); playing: pacing.ts
-const FIRST_GRID = 96;             // the quick first boundary after a configuration
+const FIRST_GRID = 96;             // the quick first boundary after a configuration (it measures the cost; pacing.ts)
 const DIAGNOSTICS_PER_EPOCH = 8;
 const PICTURED = DATASETS.filter((d) => d !== 'custom'); // the generated datasets, drawn as thumbnails   // layer statistics / gradient flow samples per epoch (and at every epoch end)
 
@@ -133,9 +132,10 @@ function install(next: NormlabLab, c: LabConfig, id: number, replay = 0) {
   post({ type: 'configured', id, config: c, train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, extent },
     [train.x.buffer, train.y.buffer, test.x.buffer, test.y.buffer]);
   // A quick coarse boundary first (the page paints something at once), the full-resolution one right after.
+  pacer.forgetCost();
   sendFrame(true, FIRST_GRID);
   const built = lab;
-  setTimeout(() => { if (!playing && lab === built) sendFrame(true, STILL_GRID); }, 0);
+  setTimeout(() => { if (!playing && lab === built) sendFrame(true, pacer.stillGrid()); }, 0);
 }
 
 const done = () => !!lab && !!config && lab.epoch() >= config.training.epochs;
@@ -236,11 +236,11 @@ function insideFrame() {
   return inside(lab, insideWatch, extent, trainBatchBoundary);
 }
 
-function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() : STILL_GRID) {
+function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() : pacer.stillGrid()) {
   if (!lab || !config) return;
   const b0 = performance.now();
   const b = withBoundary ? boundary(gridSize) : null;
-  if (b && playing) pacer.drew(gridSize * gridSize, performance.now() - b0);
+  if (b) pacer.drew(gridSize * gridSize, performance.now() - b0);
   const runs: RunFrame[] = [];
   for (let r = 0; r < lab.runCount(); r++) {
     const s = lab.runState(r);
