@@ -34,3 +34,14 @@ test('messages: commands, loads, and refusals that name their field', () => {
   assert.deepEqual(parseMessage({ normlab: 'jump' }), { error: { field: 'normlab', reason: 'unknown command "jump" (expected play, pause, step, reset or load)' } });
   assert.deepEqual(parseMessage({ normlab: 'load', config: 7 }), { error: { field: 'config', reason: 'expected the link format, as a string or an object, got 7' } });
 });
+
+test('hide= names settings by their link keys, and every key has its control in the markup', async () => {
+  const { keys } = await import('../../build-unit/page/embed.js');
+  const { CONTROL_PATHS } = await import('../../build-unit/state/urlstate.js');
+  const { readFileSync } = await import('node:fs');
+  assert.deepEqual([...keys(' opt, lr,,wd ')], ['opt', 'lr', 'wd']);
+  assert.deepEqual([...keys(null)], []);
+  const markup = readFileSync(new URL('../../web/page/markup.ts', import.meta.url), 'utf8');
+  assert.ok(CONTROL_PATHS.size >= 17);
+  for (const [key, path] of CONTROL_PATHS) assert.ok(markup.includes(`data-key="${path}"`), `${key} → ${path}`);
+});

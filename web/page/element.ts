@@ -2,8 +2,9 @@
 //   <script type="module" src="normlab-element.js"></script>
 //   <norm-lab preset="deep-sigmoid" show="toolbar,boundary,loss" lang="ja" autoplay></norm-lab>
 // Attributes: preset (a preset id), config (the link format, e.g. "data=spiral&width=32&run=BN~batchnorm~before~8~0"),
-// show (panels: header, toolbar, controls, boundary, caption, loss, accuracy, network, code, performance, lessons; default
-// toolbar, boundary, loss), lang (en | ja), autoplay. Each element renders in its own shadow root with its own
+// show (panels: header, toolbar, controls, run-editors, boundary, boundary-mode, caption, loss, accuracy, network, code,
+// performance, lessons; default toolbar, boundary, loss), hide (settings by their link keys: hide="opt,lr,wd"),
+// lang (en | ja), autoplay. Each element renders in its own shadow root with its own
 // workers, so several on one page train independently. Methods play(), pause(), step(), reset(), load(config);
 // a 'normlab-state' event ({step, epoch, loss}) after every frame. The script may come from any origin that
 // serves dist/ with CORS (Access-Control-Allow-Origin, as GitHub Pages sends): it finds its workers and the wasm
@@ -11,11 +12,11 @@
 // start here, the lab says so and its buttons stay disabled.
 import { mountLab } from './app';
 import type { LabController } from './api';
-import { panels } from './embed';
+import { keys, panels } from './embed';
 import { setMathOutput } from '../lessons/mathmode';
 import css from './style.css?inline';
 
-const OBSERVED = ['preset', 'config', 'show', 'lang', 'autoplay'] as const;
+const OBSERVED = ['preset', 'config', 'show', 'hide', 'lang', 'autoplay'] as const;
 
 // The lab page beside this script (dist/index.html): where Copy link points. (A computed name, so the bundler
 // does not copy the page as an asset.)
@@ -55,7 +56,7 @@ export class NormLabElement extends HTMLElement {
       standalone: false,
       hash: this.link(),
       lang: this.getAttribute('lang') === 'ja' ? 'ja' : this.getAttribute('lang') === 'en' ? 'en' : null,
-      layout: { embedded: true, show: panels(this.getAttribute('show')), origins: new Set() },
+      layout: { embedded: true, show: panels(this.getAttribute('show')), hide: keys(this.getAttribute('hide')), origins: new Set() },
       linkBase: labPage(),
       onState: (state) => this.dispatchEvent(new CustomEvent('normlab-state', { detail: state })),
     });
@@ -71,7 +72,7 @@ export class NormLabElement extends HTMLElement {
     if (!this.lab || old === value) return;
     if (name === 'lang' && (value === 'en' || value === 'ja')) this.lab.setLang(value);
     else if (name === 'preset' || name === 'config') this.lab.load(this.link());
-    else if (name === 'show') { this.disconnectedCallback(); this.connectedCallback(); }
+    else if (name === 'show' || name === 'hide') { this.disconnectedCallback(); this.connectedCallback(); }
     else if (name === 'autoplay' && value !== null) this.lab.play();
   }
 

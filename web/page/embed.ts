@@ -14,7 +14,7 @@
 // origin is not http(s) (opened from disk, or sandboxed itself), only messages this very window posts to itself
 // are obeyed: its own scripts, which could drive the lab anyway. Everything the page sends is public training
 // progress, posted to the parent whatever its origin.
-import type { Rejected } from '../state/urlstate';
+import { CONTROL_PATHS, type Rejected } from '../state/urlstate.js';
 import { echo, show } from '../state/untrusted.js';
 
 const DEFAULT_SHOW = ['toolbar', 'boundary', 'loss'];
@@ -24,6 +24,7 @@ export type Command = 'play' | 'pause' | 'step' | 'reset';
 export interface EmbedOptions {
   embedded: boolean;
   show: Set<string>;
+  hide?: Set<string>; // settings' controls by their link keys (hide=opt,lr,wd)
   origins: Set<string>;
 }
 
@@ -34,7 +35,7 @@ export function embedOptions(search: string, ownOrigin: string = location.origin
     const origin = webOrigin(o);
     if (origin) origins.add(origin);
   }
-  return { embedded: p.get('embed') === '1', show: panels(p.get('show')), origins };
+  return { embedded: p.get('embed') === '1', show: panels(p.get('show')), hide: keys(p.get('hide')), origins };
 }
 
 // The origin of an http(s) URL, or null for anything else ("null", data:, file:, blob:, not a URL).
@@ -61,6 +62,14 @@ export function applyLayout(o: EmbedOptions, scope: ParentNode, container: HTMLE
   scope.querySelectorAll<HTMLElement>('[data-panel]').forEach((el) => { el.hidden = !o.show.has(el.dataset.panel!); });
   const lab = scope.querySelector<HTMLElement>('.lab')!, output = scope.querySelector<HTMLElement>('.output')!;
   if (!o.show.has('controls')) lab.classList.add('no-settings');
+  // A run's editors (its normalization, placement and ⋯) come with the settings, or alone with run-editors.
+  if (!o.show.has('controls') && !o.show.has('run-editors')) container.classList.add('no-run-editors');
+  for (const key of o.hide ?? []) {
+    const path = CONTROL_PATHS.get(key);
+    const field = path ? scope.querySelector(`[data-key="${path}"]`)?.closest<HTMLElement>('.field') : null;
+    if (field) field.hidden = true;
+    else console.warn(`normlab: hide=${show(key)} is not a setting's key (expected one of ${[...CONTROL_PATHS.keys()].join(', ')})`);
+  }
   output.hidden = Array.from(output.children).every((c) => (c as HTMLElement).hidden);
   if (output.hidden) lab.classList.add('no-output');
   if (reportHeight) {
@@ -72,6 +81,11 @@ export function applyLayout(o: EmbedOptions, scope: ParentNode, container: HTMLE
       if (e.source === window.parent && e.source !== window && isHeightQuery(e.data)) report();
     });
   }
+}
+
+// hide= as a set of settings' keys (the attribute of <norm-lab> or the query parameter).
+export function keys(hide: string | null): Set<string> {
+  return new Set((hide ?? '').split(',').map((x) => x.trim()).filter(Boolean));
 }
 
 // show= as a set of panels (the attribute of <norm-lab> or the query parameter).

@@ -121,7 +121,7 @@ export const LAB_HTML = `
             <button type="button" id="btn-add-run" data-i18n="addRun">Add run</button>
             <p class="point-legend" aria-hidden="true"><span class="dot filled"></span> <span data-i18n="legendTrain"></span> <span class="dot ring"></span> <span data-i18n="legendTest"></span></p>
           </div>
-          <fieldset class="boundary-mode">
+          <fieldset class="boundary-mode" data-panel="boundary-mode">
             <legend data-i18n="boundaryMode">BatchNorm boundary uses</legend>
             <label><input type="radio" name="boundary-mode" value="eval" checked> <span data-i18n="evalMode"></span></label>
             <label><input type="radio" name="boundary-mode" value="train"> <span data-i18n="trainMode"></span></label>

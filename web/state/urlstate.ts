@@ -44,6 +44,9 @@ const ENUMS: EnumField[] = [
   { key: 'arch', path: ['model', 'architecture'], values: ARCHITECTURES },
 ];
 
+// Every setting's control by its link key (lr → training.lr): what hide= names.
+export const CONTROL_PATHS = new Map<string, string>([...SETTINGS.map((f): [string, string] => [f.key, f.path.join('.')]), ...ENUMS.map((f): [string, string] => [f.key, f.path.join('.')])]);
+
 const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', 'pts', ...SETTINGS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
 
 const group = (c: LabConfig, g: keyof LabConfig) => c[g] as unknown as Record<string, unknown>;
