@@ -45,6 +45,11 @@ test('the histograms of each normalization layer\'s input and output change whil
   await page.getByRole('button', { name: 'Play' }).click();
   await page.waitForFunction((b) => document.querySelector('canvas.hist[aria-label^="histogram of layer 1, after BatchNorm"]')?.dataset.counts !== b, before);
   await page.getByRole('button', { name: 'Pause' }).click();
+  // Their history over the steps: a band per histogram.
+  assert.equal(await page.getByRole('img', { name: /^history of layer \d, (before|after) BatchNorm/ }).count(), 4);
+  // Without normalization: each hidden Linear's output, what a norm would see.
+  await page.getByRole('combobox', { name: 'Run', exact: true }).selectOption('0');
+  await page.getByRole('img', { name: /^histogram of layer 2, before the activation/ }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -51,9 +51,17 @@ export interface UnitColumn {
 
 export interface NormHistogram {
   layer: number;
-  type: string;
-  input: Histogram;     // every unit's values on the batch, pooled
+  type: string;         // a normalization; 'linear' for a run without any (its hidden layers before the activation)
+  input: Histogram | null; // every unit's values on the batch, pooled (null for a linear layer: output only)
   output: Histogram;
+  quantiles: { input: number[] | null; output: number[] }; // QUANTILES of the same values, for the history
+}
+
+export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+export function quantiles(values: ArrayLike<number>): number[] {
+  const v = Float32Array.from(values).filter(Number.isFinite).sort();
+  return QUANTILES.map((q) => (v.length ? v[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN));
 }
 
 export interface InsideFrame {
@@ -119,8 +127,12 @@ export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, 
     outs.forEach((l, i) => {
       if (!NORMS.has(l.type)) return;
       const input = i === 0 ? x : outs[i - 1].values;
-      histograms.push({ layer: l.index, type: l.type, input: histogram(input, HISTOGRAM_BINS), output: histogram(l.values, HISTOGRAM_BINS) });
+      histograms.push({ layer: l.index, type: l.type, input: histogram(input, HISTOGRAM_BINS), output: histogram(l.values, HISTOGRAM_BINS),
+        quantiles: { input: quantiles(input), output: quantiles(l.values) } });
     });
+    // Without normalization: what a norm would see, each hidden Linear's output (the last one is the logits).
+    if (!histograms.length) outs.slice(0, -1).filter((l) => l.type === 'linear').forEach((l) => histograms.push(
+      { layer: l.index, type: 'linear', input: null, output: histogram(l.values, HISTOGRAM_BINS), quantiles: { input: null, output: quantiles(l.values) } }));
   }
   const trace = w.point ? tracePoint(lab, w, trainBatch) : null;
   return { run: w.run, step: lab.stepCount(), trainBatch, side, columns, histograms, batchRows: batch.length, trace };

@@ -115,6 +115,9 @@ export const en = {
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',
   // Inside the network
+  insideLinearOut: (layer: number) => `Linear ${layer} (no normalization)`,
+  insideBeforeActivation: 'before the activation',
+  insideHistory: (layer: number, where: string) => `history of layer ${layer}, ${where}: its 5–95 % and 25–75 % bands and median over the steps`,
   traceTitle: 'Traced point',
   traceHow: 'Click on a decision boundary (not while drawing your own points) to follow that point through every layer of the run, or pick a training point by its number:',
   tracePick: 'Training point',

@@ -118,6 +118,9 @@ export const ja: Strings = {
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',
   // Inside the network
+  insideLinearOut: (layer: number) => `線形層 ${layer}（正規化なし）`,
+  insideBeforeActivation: '活性化の前',
+  insideHistory: (layer: number, where: string) => `第 ${layer} 層の推移、${where}：ステップごとの 5〜95 % と 25〜75 % の帯と中央値`,
   traceTitle: 'たどる点',
   traceHow: '決定境界の図をクリックすると（自分で点を描いているときを除く）、その点がモデルの各層を通る様子をたどれます。学習データの点を番号で選ぶこともできます：',
   tracePick: '学習データの点',

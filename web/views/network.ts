@@ -122,9 +122,31 @@ export class NetworkView {
     this.info.textContent = this.s.insideUnitInfo(name, lo, hi, mean);
   }
 
+  // The history of each histogram's quantiles over steps (this watched run's), for the drift bands.
+  private history = new Map<string, { step: number; q: number[] }[]>();
+  private historyRun = -1;
+  private lastStep = -1;
+
+  private record(f: InsideFrame) {
+    if (f.run !== this.historyRun || f.step < this.lastStep) this.history.clear();
+    this.historyRun = f.run;
+    this.lastStep = f.step;
+    if (!f.batchRows) return;
+    for (const h of f.histograms) {
+      for (const [which, q] of [['input', h.quantiles.input], ['output', h.quantiles.output]] as const) {
+        if (!q) continue;
+        const key = `${h.layer}:${which}`, series = this.history.get(key) ?? [];
+        if (series.at(-1)?.step !== f.step) series.push({ step: f.step, q });
+        if (series.length > 400) this.history.set(key, series.filter((_, k) => k % 2 === 0)); // bounded: every other sample
+        else this.history.set(key, series);
+      }
+    }
+  }
+
   private showHistograms(hs: NormHistogram[]) {
-    const s = this.s;
-    if (!hs.length) {
+    const s = this.s, f = this.frame!;
+    this.record(f);
+    if (!hs.length || !f.batchRows) {
       this.histograms.replaceChildren(el('p', 'why', { textContent: s.insideNoBatch }));
       return;
     }
@@ -133,15 +155,23 @@ export class NetworkView {
     this.histograms.replaceChildren(...hs.map((h) => {
       layer++;
       const fig = el('figure', 'hist-pair');
-      fig.append(el('figcaption', '', { textContent: `${names(h.type)} ${layer}` }));
+      const norm = h.type !== 'linear';
+      fig.append(el('figcaption', '', { textContent: norm ? `${names(h.type)} ${layer}` : s.insideLinearOut(layer) }));
       for (const [which, hist] of [['input', h.input], ['output', h.output]] as const) {
+        if (!hist) continue;
+        const where = !norm ? s.insideBeforeActivation : which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type));
+        const box = el('div', 'hist-box');
         const canvas = el('canvas', 'hist');
         canvas.setAttribute('role', 'img');
-        const label = s.insideHistogram(layer, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)), hist.min, hist.max);
-        canvas.setAttribute('aria-label', label);
+        canvas.setAttribute('aria-label', s.insideHistogram(layer, where, hist.min, hist.max));
         canvas.dataset.counts = hist.counts.join(',');
-        drawHistogram(canvas, hist.counts, hist.min, hist.max, which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type)));
-        fig.append(canvas);
+        drawHistogram(canvas, hist.counts, hist.min, hist.max, where);
+        const band = el('canvas', 'band');
+        band.setAttribute('role', 'img');
+        band.setAttribute('aria-label', s.insideHistory(layer, where));
+        drawBands(band, this.history.get(`${h.layer}:${which}`) ?? []);
+        box.append(canvas, band);
+        fig.append(box);
       }
       return fig;
     }));
@@ -152,6 +182,40 @@ const f32Any = (v: Float32Array, offset: number, n: number) => {
   for (let k = 0; k < n; k++) if (v[offset + k] !== 0) return true;
   return false;
 };
+
+// The quantiles over steps: 5–95 % pale, 25–75 % darker, the median as a line (a drifting distribution moves).
+function drawBands(canvas: HTMLCanvasElement, series: { step: number; q: number[] }[]) {
+  const W = 190, H = 64;
+  const ctx = hiDpiContext(canvas, W, H);
+  if (series.length < 2) return;
+  let lo = Infinity, hi = -Infinity;
+  for (const p of series) lo = Math.min(lo, p.q[0]), hi = Math.max(hi, p.q[4]);
+  if (!(hi > lo)) hi = lo + 1;
+  const s0 = series[0].step, s1 = series[series.length - 1].step || 1;
+  const x = (step: number) => 2 + ((step - s0) / Math.max(1, s1 - s0)) * (W - 4);
+  const y = (v: number) => 4 + (1 - (v - lo) / (hi - lo)) * (H - 16);
+  const band = (a: number, b: number, fill: string) => {
+    ctx.beginPath();
+    series.forEach((p, k) => (k ? ctx.lineTo(x(p.step), y(p.q[a])) : ctx.moveTo(x(p.step), y(p.q[a]))));
+    for (let k = series.length - 1; k >= 0; k--) ctx.lineTo(x(series[k].step), y(series[k].q[b]));
+    ctx.closePath();
+    ctx.fillStyle = fill;
+    ctx.fill();
+  };
+  const dark = isDark();
+  band(0, 4, dark ? 'rgba(122,166,214,0.22)' : 'rgba(59,110,165,0.16)');
+  band(1, 3, dark ? 'rgba(122,166,214,0.45)' : 'rgba(59,110,165,0.36)');
+  ctx.beginPath();
+  series.forEach((p, k) => (k ? ctx.lineTo(x(p.step), y(p.q[2])) : ctx.moveTo(x(p.step), y(p.q[2]))));
+  ctx.strokeStyle = dark ? '#cfe0f3' : '#24486f';
+  ctx.lineWidth = 1.2;
+  ctx.stroke();
+  ctx.fillStyle = textColor();
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.fillText(`${lo.toPrecision(2)} … ${hi.toPrecision(2)}`, 2, H - 2);
+  const steps = `${s0}–${s1}`;
+  ctx.fillText(steps, W - ctx.measureText(steps).width - 2, H - 2);
+}
 
 function drawHistogram(canvas: HTMLCanvasElement, counts: number[], lo: number, hi: number, title: string) {
   const W = 190, H = 92;
