@@ -115,7 +115,7 @@ export const LAB_HTML = `
       <h2 id="runs-heading" class="visually-hidden" data-i18n="boundaries">Decision boundaries</h2>
       <div id="runs" class="runs"></div>
       <div class="runs-notes">
-        <p id="preset-caption" class="caption" data-panel="caption" hidden></p>
+        <div class="caption-panel" data-panel="caption"><p id="preset-caption" class="caption" hidden></p></div>
         <div class="runs-side">
           <div class="runs-actions">
             <button type="button" id="btn-add-run" data-i18n="addRun">Add run</button>
