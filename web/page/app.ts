@@ -81,7 +81,7 @@ export function mountLab(o: MountOptions): LabController {
       const t = d.data;
       d.data.own = remove ? removeNearest(t.own, x, y, t) : addPoint(t.own, x, y, settings.ownClass(), t);
     }),
-  }, (watch) => { if (connection?.ready) send({ type: 'inside', watch }); });
+  }, (watch) => { if (connection.ready) send({ type: 'inside', watch }); }); // (called after mount: connection exists; 'ready' resends)
   const { charts, runs: runsView } = board;
   const settings = new SettingsForm(scope, runsView, {
     edit, choosePreset, strings, notify: showNotice,
