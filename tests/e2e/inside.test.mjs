@@ -38,13 +38,18 @@ test('the BatchNorm run\'s units, before and after BatchNorm, as labelled pictur
 test('the histograms of each normalization layer\'s input and output change while playing', async () => {
   const { page, errors } = await openInside('#epochs=400');
   await page.getByRole('button', { name: 'Step', exact: true }).click();
-  const hist = page.getByRole('img', { name: /^histogram of layer 1, after BatchNorm/ });
+  const hist = page.getByRole('img', { name: /^histogram of layer 1, after BatchNorm, on the last batch/ });
   await hist.waitFor();
-  assert.equal(await page.getByRole('img', { name: /^histogram of layer/ }).count(), 4, 'input and output of two BatchNorm layers');
+  assert.equal(await page.getByRole('img', { name: /^histogram of layer \d, (before|after) BatchNorm, on the last batch/ }).count(), 4,
+    'input and output of two BatchNorm layers');
   const before = await hist.getAttribute('data-counts');
   await page.getByRole('button', { name: 'Play' }).click();
-  await page.waitForFunction((b) => document.querySelector('canvas.hist[aria-label^="histogram of layer 1, after BatchNorm"]')?.dataset.counts !== b, before);
+  await page.waitForFunction((b) => document.querySelector('canvas.hist[aria-label^="histogram of layer 1, after BatchNorm, on the last batch"]')?.dataset.counts !== b, before);
   await page.getByRole('button', { name: 'Pause' }).click();
+  // Eval mode (the boundaries' default): where the running statistics put the same batch, beside the batch's own.
+  assert.equal(await page.getByRole('img', { name: /^histogram of layer \d, after BatchNorm, with its running statistics/ }).count(), 2);
+  await page.getByRole('radio', { name: /current batch/ }).check();
+  await page.waitForFunction(() => !document.querySelector('canvas.hist.running'));
   // Their history over the steps: a band per histogram.
   assert.equal(await page.getByRole('img', { name: /^history of layer \d, (before|after) BatchNorm/ }).count(), 4);
   // Without normalization: each hidden Linear's output, what a norm would see.

@@ -54,6 +54,9 @@ export interface NormHistogram {
   type: string;         // a normalization; 'linear' for a run without any (its hidden layers before the activation)
   input: Histogram | null; // every unit's values on the batch, pooled (null for a linear layer: output only)
   output: Histogram;
+  // BatchNorm while the boundaries show eval mode: the same batch normalized with the running statistics instead —
+  // where the running statistics put the batch (null otherwise).
+  running: Histogram | null;
   quantiles: { input: number[] | null; output: number[] }; // QUANTILES of the same values, for the history
 }
 
@@ -124,15 +127,19 @@ export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, 
     const data = lab.trainData().x, x = new Float32Array(2 * batch.length);
     batch.forEach((row, i) => { x[2 * i] = data[2 * row]; x[2 * i + 1] = data[2 * row + 1]; });
     const outs = lab.layerOutputs(w.run, x, true);
+    const evalOuts = !trainBatch && outs.some((l) => l.type === 'batchnorm') ? lab.layerOutputs(w.run, x, false) : null;
     outs.forEach((l, i) => {
       if (!NORMS.has(l.type)) return;
       const input = i === 0 ? x : outs[i - 1].values;
+      // Through the running statistics the batch's own layer input differs too (earlier BatchNorms): this layer's
+      // output in eval mode is what eval mode would make of this batch.
+      const running = evalOuts && l.type === 'batchnorm' ? histogram(evalOuts[i].values, HISTOGRAM_BINS) : null;
       histograms.push({ layer: l.index, type: l.type, input: histogram(input, HISTOGRAM_BINS), output: histogram(l.values, HISTOGRAM_BINS),
-        quantiles: { input: quantiles(input), output: quantiles(l.values) } });
+        running, quantiles: { input: quantiles(input), output: quantiles(l.values) } });
     });
     // Without normalization: what a norm would see, each hidden Linear's output (the last one is the logits).
     if (!histograms.length) outs.slice(0, -1).filter((l) => l.type === 'linear').forEach((l) => histograms.push(
-      { layer: l.index, type: 'linear', input: null, output: histogram(l.values, HISTOGRAM_BINS), quantiles: { input: null, output: quantiles(l.values) } }));
+      { layer: l.index, type: 'linear', input: null, output: histogram(l.values, HISTOGRAM_BINS), running: null, quantiles: { input: null, output: quantiles(l.values) } }));
   }
   const trace = w.point ? tracePoint(lab, w, trainBatch) : null;
   return { run: w.run, step: lab.stepCount(), trainBatch, side, columns, histograms, batchRows: batch.length, trace };

@@ -115,6 +115,7 @@ export const en = {
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',
   // Inside the network
+  insideRunning: (norm: string) => `after ${norm}, with its running statistics (eval)`,
   insideLinearOut: (layer: number) => `Linear ${layer} (no normalization)`,
   insideBeforeActivation: 'before the activation',
   insideHistory: (layer: number, where: string) => `history of layer ${layer}, ${where}: its 5–95 % and 25–75 % bands and median over the steps`,

@@ -118,6 +118,7 @@ export const ja: Strings = {
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',
   // Inside the network
+  insideRunning: (norm: string) => `${norm} の後、移動平均の統計で（評価モード）`,
   insideLinearOut: (layer: number) => `線形層 ${layer}（正規化なし）`,
   insideBeforeActivation: '活性化の前',
   insideHistory: (layer: number, where: string) => `第 ${layer} 層の推移、${where}：ステップごとの 5〜95 % と 25〜75 % の帯と中央値`,

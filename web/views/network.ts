@@ -173,6 +173,17 @@ export class NetworkView {
         box.append(canvas, band);
         fig.append(box);
       }
+      if (h.running) {
+        const where = s.insideRunning(names(h.type));
+        const canvas = el('canvas', 'hist running');
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', s.insideHistogram(layer, where, h.running.min, h.running.max));
+        canvas.dataset.counts = h.running.counts.join(',');
+        drawHistogram(canvas, h.running.counts, h.running.min, h.running.max, where, true);
+        const box = el('div', 'hist-box');
+        box.append(canvas);
+        fig.append(box);
+      }
       return fig;
     }));
   }
@@ -217,14 +228,14 @@ function drawBands(canvas: HTMLCanvasElement, series: { step: number; q: number[
   ctx.fillText(steps, W - ctx.measureText(steps).width - 2, H - 2);
 }
 
-function drawHistogram(canvas: HTMLCanvasElement, counts: number[], lo: number, hi: number, title: string) {
+function drawHistogram(canvas: HTMLCanvasElement, counts: number[], lo: number, hi: number, title: string, running = false) {
   const W = 190, H = 92;
   const ctx = hiDpiContext(canvas, W, H);
   const max = Math.max(1, ...counts), top = 16, bottom = H - 14, bw = W / counts.length;
   ctx.fillStyle = textColor();
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillText(title, 2, 11);
-  ctx.fillStyle = isDark() ? 'rgba(122,166,214,0.85)' : 'rgba(59,110,165,0.8)';
+  ctx.fillStyle = running ? (isDark() ? 'rgba(230,170,90,0.85)' : 'rgba(170,105,20,0.8)') : isDark() ? 'rgba(122,166,214,0.85)' : 'rgba(59,110,165,0.8)';
   counts.forEach((c, i) => {
     const h = ((bottom - top) * c) / max;
     ctx.fillRect(i * bw + 0.5, bottom - h, Math.max(1, bw - 1), h);
