@@ -104,3 +104,9 @@ export async function runMenu(page, runName) {
   if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
   return page.locator('article.run', { has: more });
 }
+
+// Presses Step or Epoch (by name, in English) and waits until the status reads `status` ("epoch 1 · step 25").
+export async function press(page, button, status) {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.waitForFunction((s) => document.getElementById('status').textContent === s, status);
+}

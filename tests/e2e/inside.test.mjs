@@ -3,7 +3,7 @@
 // the names in Japanese.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openLab } from './harness.mjs';
+import { launch, openLab, press } from './harness.mjs';
 
 const env = await launch();
 test.after(() => env.close());
@@ -18,8 +18,7 @@ test('the BatchNorm run\'s units, before and after BatchNorm, as labelled pictur
   const { page, errors } = await openInside();
   assert.equal(await page.getByRole('combobox', { name: 'Run', exact: true }).inputValue(), '1', 'the first run with a normalization');
   await page.getByRole('img', { name: 'layer 1 unit 5, before BatchNorm', exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
-  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25');
+  await press(page, 'Epoch', 'epoch 1 · step 25');
   // Input (2) + Linear, BatchNorm, ReLU of two hidden layers (16 of 64 units shown each) + the output (2).
   await page.waitForFunction(() => document.querySelectorAll('#network canvas.unit').length === 2 + 6 * 16 + 2);
   for (const name of ['layer 1 unit 5, after BatchNorm', 'layer 2 unit 16, before BatchNorm', 'layer 2 unit 1, after ReLU', 'Input x2'])
@@ -71,8 +70,7 @@ test('in Japanese, and for the run chosen', async () => {
 
 test('trace a point: a click on a boundary fills a row per layer, with the statistics that normalized it', async () => {
   const { page, errors } = await openLab(env);
-  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
-  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25');
+  await press(page, 'Epoch', 'epoch 1 · step 25');
   await page.locator('canvas[aria-label*="decision boundary of BatchNorm"]').click({ position: { x: 40, y: 60 } });
   await page.locator('#inside').scrollIntoViewIfNeeded();
   const panel = page.getByRole('region', { name: 'Traced point' });

@@ -4,7 +4,7 @@
 // a bad file refused with its line and column, the points in the link).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openLab, runMenu } from './harness.mjs';
+import { launch, openLab, press } from './harness.mjs';
 
 const env = await launch();
 test.after(() => env.close());
@@ -35,11 +35,9 @@ test('the Preset menu names the lesson\'s experiment on a first visit; the cards
   assert.equal(await page.getByRole('combobox', { name: 'Preset' }).inputValue(), 'lesson');
   assert.match(await page.locator('#preset-caption').textContent(), /The lesson’s own experiment/);
   const card = page.locator('article.run').nth(1).locator('.run-stats');
-  await page.getByRole('button', { name: 'Step', exact: true }).click();
-  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  await press(page, 'Step', 'epoch 0 · step 1');
   assert.match(await card.textContent(), /^loss — · last step \d\.\d{4}/, 'no epoch has ended: no epoch mean yet');
-  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
-  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25');
+  await press(page, 'Epoch', 'epoch 1 · step 25');
   const [, epochLoss, lastStep] = (await card.textContent()).match(/^loss (\d\.\d{4}) · last step (\d\.\d{4})/);
   assert.notEqual(epochLoss, lastStep, 'the epoch mean, not the last step');
   const csvMean = await page.evaluate(() => document.querySelector('canvas#loss-chart').dataset.points);
@@ -50,8 +48,7 @@ test('the Preset menu names the lesson\'s experiment on a first visit; the cards
 
 test('smoothing: 0 draws the raw loss, 0.9 smooths it; the x axis ends at the last step', async () => {
   const { page, errors } = await openLab(env);
-  await page.getByRole('button', { name: 'Epoch', exact: true }).click();
-  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 1 · step 25');
+  await press(page, 'Epoch', 'epoch 1 · step 25');
   const last = () => page.locator('#loss-chart').evaluate((c) => ({ last: JSON.parse(c.dataset.last ?? '[]'), xMax: Number(c.dataset.xMax) }));
   const slider = page.getByRole('slider', { name: 'Smoothing' });
   await slider.fill('0');
@@ -65,8 +62,7 @@ test('smoothing: 0 draws the raw loss, 0.9 smooths it; the x axis ends at the la
 
 test('switching language redraws everything at once: cards, legend, performance line, speed', async () => {
   const { page, errors } = await openLab(env);
-  await page.getByRole('button', { name: 'Step', exact: true }).click();
-  await page.waitForFunction(() => document.getElementById('status').textContent === 'epoch 0 · step 1');
+  await press(page, 'Step', 'epoch 0 · step 1');
   await page.waitForSelector('#perf-results dt');
   // Everything is read in the same task as the click: nothing waits for the next frame.
   const after = await page.evaluate(() => {

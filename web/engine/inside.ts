@@ -5,6 +5,7 @@
 // train mode, the last batch's — as the decision boundary uses them).
 import type { LayerOutput } from './normlab';
 import { histogram, HISTOGRAM_BINS, type Histogram } from '../state/histogram.js';
+import { NORM_TYPES } from '../state/config.js';
 
 export const PICTURE_SIDE = 20;  // grid points per side of a unit's picture
 export const MAX_UNITS = 16;     // units drawn per layer unless all are asked for
@@ -85,7 +86,6 @@ export interface InsideLab {
   stepCount(): number;
 }
 
-const NORMS = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
 
 // The grid's points over `extent`, row 0 at the top (as the decision boundary's).
 export function gridPoints(side: number, [x0, x1, y0, y1]: [number, number, number, number]): Float32Array {
@@ -129,7 +129,7 @@ export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, 
     const outs = lab.layerOutputs(w.run, x, true);
     const evalOuts = !trainBatch && outs.some((l) => l.type === 'batchnorm') ? lab.layerOutputs(w.run, x, false) : null;
     outs.forEach((l, i) => {
-      if (!NORMS.has(l.type)) return;
+      if (!NORM_TYPES.has(l.type)) return;
       const input = i === 0 ? x : outs[i - 1].values;
       // Through the running statistics the batch's own layer input differs too (earlier BatchNorms): this layer's
       // output in eval mode is what eval mode would make of this batch.
@@ -153,7 +153,7 @@ export function tracePoint(lab: InsideLab, w: InsideWatch, trainBatch: boolean):
   const rows = outs.filter((l) => l.type !== 'dropout').map((l): TraceRow => {
     const n = w.all ? l.features : Math.min(l.features, TRACE_UNITS);
     const output = Array.from(l.values.subarray(0, n));
-    if (!NORMS.has(l.type) || !l.mean || !l.var) return { layer: l.index, type: l.type, units: l.features, output };
+    if (!NORM_TYPES.has(l.type) || !l.mean || !l.var) return { layer: l.index, type: l.type, units: l.features, output };
     const before = outs[outs.indexOf(l) - 1]?.values ?? x;
     const per = l.groups ?? 0, size = per ? l.features / per : 1; // per-row statistics: one per group of `size` units
     const at = (stats: Float32Array, u: number) => (per ? stats[Math.floor(u / size)] : stats[u]);

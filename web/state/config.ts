@@ -114,7 +114,8 @@ export function linearWeightNames(spec: string): Set<string> {
   return new Set(specLayers(spec).filter((l) => l.type === 'linear').map((l) => `${l.name}.weight`));
 }
 
-const NORM_TYPES = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
+// The layer types that normalize (the engine's names).
+export const NORM_TYPES: ReadonlySet<string> = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
 
 // Every normalization layer by its state_dict prefix.
 export function normLayerNames(spec: string): { name: string; type: string }[] {

@@ -7,8 +7,12 @@ import type { InsideFrame, NormHistogram, UnitColumn } from '../engine/inside';
 import type { Strings } from '../i18n';
 import { CLASS_RGB, isDark, textColor } from './palette';
 import { el, hiDpiContext } from './dom';
+import { NORM_TYPES } from '../state/config';
+import type { Histogram } from '../state/histogram';
 
-const NORM_TYPES = new Set(['batchnorm', 'layernorm', 'rmsnorm', 'groupnorm']);
+// A layer type's name in the page's language ('batchnorm' → "BatchNorm", 'linear' → "Linear").
+const typeName = (s: Strings, t: string) => String((s as unknown as Record<string, unknown>)[t] ?? t);
+
 
 // A column's name ("BatchNorm 1") and each unit's accessible name ("layer 1 unit 5, after BatchNorm").
 interface ColumnNames { title: string; unit: (k: number) => string }
@@ -16,14 +20,13 @@ interface ColumnNames { title: string; unit: (k: number) => string }
 export function columnNames(columns: { type: string }[], s: Strings): ColumnNames[] {
   let layer = 0;
   const last = columns.length - 1;
-  const typeName = (t: string) => String((s as unknown as Record<string, unknown>)[t] ?? t);
   return columns.map((c, i) => {
     if (c.type === 'input') return { title: s.insideInput, unit: (k) => `${s.insideInput} x${k + 1}` };
     if (c.type === 'linear' || c.type === 'residual') layer++;
     if (i === last) return { title: s.insideOutput, unit: (k) => s.insideOutputUnit(k) };
     const next = columns[i + 1]?.type;
-    const name = typeName(c.type), at = layer;
-    const where = NORM_TYPES.has(next) ? s.insideBefore(typeName(next)) : s.insideAfter(name);
+    const name = typeName(s, c.type), at = layer;
+    const where = NORM_TYPES.has(next) ? s.insideBefore(typeName(s, next)) : s.insideAfter(name);
     return { title: `${name} ${at}`, unit: (k) => s.insideUnit(at, k + 1, where) };
   });
 }
@@ -150,7 +153,7 @@ export class NetworkView {
       this.histograms.replaceChildren(el('p', 'why', { textContent: s.insideNoBatch }));
       return;
     }
-    const names = (t: string) => String((s as unknown as Record<string, unknown>)[t] ?? t);
+    const names = (t: string) => typeName(s, t);
     let layer = 0;
     this.histograms.replaceChildren(...hs.map((h) => {
       layer++;
@@ -161,11 +164,7 @@ export class NetworkView {
         if (!hist) continue;
         const where = !norm ? s.insideBeforeActivation : which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type));
         const box = el('div', 'hist-box');
-        const canvas = el('canvas', 'hist');
-        canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', s.insideHistogram(layer, where, hist.min, hist.max));
-        canvas.dataset.counts = hist.counts.join(',');
-        drawHistogram(canvas, hist.counts, hist.min, hist.max, where);
+        const canvas = histogramCanvas(s, layer, where, hist, false);
         const band = el('canvas', 'band');
         band.setAttribute('role', 'img');
         band.setAttribute('aria-label', s.insideHistory(layer, where));
@@ -174,19 +173,23 @@ export class NetworkView {
         fig.append(box);
       }
       if (h.running) {
-        const where = s.insideRunning(names(h.type));
-        const canvas = el('canvas', 'hist running');
-        canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', s.insideHistogram(layer, where, h.running.min, h.running.max));
-        canvas.dataset.counts = h.running.counts.join(',');
-        drawHistogram(canvas, h.running.counts, h.running.min, h.running.max, where, true);
         const box = el('div', 'hist-box');
-        box.append(canvas);
+        box.append(histogramCanvas(s, layer, s.insideRunning(names(h.type)), h.running, true));
         fig.append(box);
       }
       return fig;
     }));
   }
+}
+
+// A histogram as a labelled picture (its counts in data-counts); `running`: BatchNorm's eval-mode view, in amber.
+function histogramCanvas(s: Strings, layer: number, where: string, h: Histogram, running: boolean): HTMLCanvasElement {
+  const canvas = el('canvas', running ? 'hist running' : 'hist');
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', s.insideHistogram(layer, where, h.min, h.max));
+  canvas.dataset.counts = h.counts.join(',');
+  drawHistogram(canvas, h.counts, h.min, h.max, where, running);
+  return canvas;
 }
 
 const f32Any = (v: Float32Array, offset: number, n: number) => {
