@@ -7,9 +7,10 @@ export async function playRatios(M, { steps = 400, repeats = 3 } = {}) {
   execFileSync('npx', ['tsc', '-p', new URL('../tests/unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
   const { simulatePlay } = await import('../build-unit/engine/pacing.js');
   const { findPreset } = await import('../build-unit/state/presets.js');
-  const { inside } = await import('../build-unit/engine/inside.js');
-  // The lesson once more with Inside the network in sight: its BatchNorm run's units and histograms drawn too.
-  const seeInside = (lab) => inside(lab, { run: 1, all: false, point: [0.5, 0.25] }, [-2, 3, -1.5, 2], false);
+  const { inside, BENCH_WATCH } = await import('../build-unit/engine/inside.js');
+  // The lesson once more with Inside the network in sight: its BatchNorm run's units, histograms, a traced point
+  // and hidden space drawn too.
+  const seeInside = (lab) => inside(lab, BENCH_WATCH, [-2, 3, -1.5, 2], false);
   return [['lesson'], ['deep-sigmoid'], ['lesson', seeInside]].map(([preset, alsoDraw]) => {
     const runs = Array.from({ length: repeats }, () => simulatePlay(() => new M.Lab(), findPreset(preset).config, steps, undefined, alsoDraw));
     const median = runs.sort((a, b) => a.ratio - b.ratio)[Math.floor(repeats / 2)];

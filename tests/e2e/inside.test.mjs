@@ -3,6 +3,7 @@
 // the names in Japanese.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { launch, openLab, press } from './harness.mjs';
 
 const env = await launch();
@@ -84,9 +85,93 @@ test('trace a point: a click on a boundary fills a row per layer, with the stati
   // Train mode: the batch's statistics, the step named; by keyboard: a training point by its number.
   await page.getByRole('radio', { name: /current batch/ }).check();
   await page.waitForFunction(() => [...document.querySelectorAll('#trace th')].some((th) => th.textContent === 'μ (the batch of step 25, train mode)'));
-  await page.getByLabel('Training point').fill('1');
-  await page.getByLabel('Training point').press('Enter');
+  await page.getByRole('spinbutton', { name: 'Training point' }).fill('1');
+  await page.getByRole('spinbutton', { name: 'Training point' }).press('Enter');
   await page.waitForFunction(() => /^The point \(-?\d\.\d{3}, -?\d\.\d{3}\)/.test(document.querySelector('#trace .trace-point')?.textContent ?? ''));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('links between narrow layers: one per weight, omitted between wide ones', async () => {
+  const { page, errors } = await openInside('#width=8');
+  await press(page, 'Step', 'epoch 0 · step 1');
+  const links = page.getByRole('img', { name: /^weights of Linear 1, 2 → 8 units/ });
+  await links.waitFor();
+  // 2 → 8, 8 → 8 and 8 → 2: every weight one line (all are finite and the layer's largest is not 0).
+  await page.waitForFunction(() => document.querySelector('#network canvas.links')?.dataset.links === String(2 * 8 + 8 * 8 + 8 * 2));
+  assert.match(await links.getAttribute('aria-label'), /weights of Linear 2, 8 → 8 units.*weights of Linear 3, 8 → 2 units/);
+  // The lesson's 64 units: too many to read, no links.
+  await page.evaluate(() => { location.hash = '#preset=lesson'; });
+  await page.waitForFunction(() => document.querySelectorAll('#network canvas.unit').length === 2 + 6 * 16 + 2);
+  await page.waitForFunction(() => document.querySelector('#network canvas.links')?.hidden === true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('one unit\'s histogram over the pooled one: the whole batch, for the unit chosen', async () => {
+  const { page, errors } = await openInside();
+  await press(page, 'Step', 'epoch 0 · step 1');
+  const hist = page.getByRole('img', { name: /^histogram of layer 1, before BatchNorm, on the last batch.*the line is unit 1 alone$/ });
+  await hist.waitFor();
+  const sum = (s) => s.split(',').map(Number).reduce((a, b) => a + b, 0);
+  // The unit's values lie in the pooled range: all 64 rows of the batch are counted.
+  assert.equal(sum(await hist.getAttribute('data-unit-counts')), 64);
+  const first = await hist.getAttribute('data-unit-counts');
+  await page.getByRole('combobox', { name: 'Line: unit' }).selectOption({ label: '5' });
+  const fifth = page.getByRole('img', { name: /^histogram of layer 1, before BatchNorm, on the last batch.*the line is unit 5 alone$/ });
+  await fifth.waitFor();
+  assert.equal(sum(await fifth.getAttribute('data-unit-counts')), 64);
+  assert.notEqual(await fifth.getAttribute('data-unit-counts'), first, 'another unit, another distribution');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('hidden space: the points and the grid in two units\' coordinates, before and after BatchNorm', async () => {
+  const { page, errors } = await openInside();
+  await page.getByRole('radio', { name: /current batch/ }).check();
+  await press(page, 'Epoch', 'epoch 1 · step 25');
+  const after = page.getByRole('img', { name: /^hidden space after BatchNorm 1: unit 1 across, unit 2 up/ });
+  await after.waitFor();
+  assert.equal(await page.getByRole('img', { name: /^hidden space before BatchNorm 1: unit 1 across, unit 2 up/ }).count(), 1);
+  await page.waitForFunction(() => document.querySelector('canvas.hidden-canvas')?.dataset.drawn === '300');
+  // In train mode BatchNorm standardizes with the batch's statistics: the training points land near mean 0, sd 1
+  // (γ and β have moved a little from 1 and 0 in one epoch; the points are not the batch).
+  const [mx, my] = (await after.getAttribute('data-mean')).split(',').map(Number);
+  const [sx, sy] = (await after.getAttribute('data-sd')).split(',').map(Number);
+  assert.ok(Math.abs(mx) < 0.4 && Math.abs(my) < 0.4, `mean ${mx}, ${my}`);
+  assert.ok(sx > 0.5 && sx < 1.6 && sy > 0.5 && sy < 1.6, `sd ${sx}, ${sy}`);
+  // Another layer and unit, by keyboard-operable menus.
+  await page.getByRole('combobox', { name: 'Layer', exact: true }).selectOption({ label: 'ReLU 2' });
+  await page.getByRole('combobox', { name: 'Up: unit' }).selectOption({ label: '7' });
+  await page.getByRole('img', { name: /^hidden space after ReLU 2: unit 1 across, unit 7 up/ }).waitFor();
+  await page.getByRole('img', { name: /^hidden space before ReLU 2: unit 1 across, unit 7 up/ }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Save PNG of Inside the network: the network, hidden space and histograms in one picture', async () => {
+  const { page, errors } = await openInside();
+  await press(page, 'Step', 'epoch 0 · step 1');
+  await page.getByRole('img', { name: /^hidden space after BatchNorm 1/ }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save PNG: Inside the network' }).click()]);
+  assert.equal(download.suggestedFilename(), 'normlab_inside.png');
+  const bytes = await readFile(await download.path());
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+  const network = await page.locator('#network').evaluate((n) => [n.scrollWidth, n.scrollHeight]);
+  assert.ok(w >= 2 * network[0] && h > 2 * network[1], `${w} × ${h} for a network of ${network}`);
+  // Not blank: the picture decodes to many colours (the units, the points, the bars).
+  const colours = await page.evaluate(async (b64) => {
+    const img = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }));
+    const c = document.createElement('canvas');
+    c.width = img.width, c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data, seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  }, bytes.toString('base64'));
+  assert.ok(colours > 100, `${colours} colours`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -27,7 +27,9 @@ Fields per case:
                    in train_batch), layernorm / rmsnorm one per row, groupnorm one per row and group (row-major)
     histograms     [{layer, input, output}]: torch.histc(v, bins) counts over the training batch's rows (the
                    first `batch` rows of the query) of the layer's input (the previous layer's output, or the
-                   query) and output; web/state/histogram.ts must count the same
+                   query) and output; web/state/histogram.ts must count the same. unit: {index, input,
+                   output}, the unit index = features // 2 alone, torch.histc(v, bins, min, max) over the pooled
+                   values' range (histogramOver)
   conditioning     max over every output and statistic of |float32 − float64| / (1e-4 + 1e-3·|float64|): the same
                    pass in float64 from the same float32 weights; kept below 0.05 (the replay tolerance is 1)
 RMSNorm: torch 1.13 has no nn.RMSNorm; make_golden.RMSNorm is its formula, x · rsqrt(mean(x²) + eps) · weight
@@ -120,7 +122,12 @@ def histograms(seen):
         if type(m) not in NORMS:
             continue
         counts = [torch.histc(v[:BATCH].float().flatten(), bins=BINS).to(torch.int64).tolist() for v in (x, y)]
-        result.append({"layer": index, "input": counts[0], "output": counts[1]})
+        # One unit alone over the pooled histogram's range (the page draws it over the pooled bars).
+        unit = x.shape[1] // 2
+        units = [torch.histc(v[:BATCH, unit].float(), bins=BINS, min=v[:BATCH].float().min().item(),
+                             max=v[:BATCH].float().max().item()).to(torch.int64).tolist() for v in (x, y)]
+        result.append({"layer": index, "input": counts[0], "output": counts[1],
+                       "unit": {"index": unit, "input": units[0], "output": units[1]}})
     return result
 
 

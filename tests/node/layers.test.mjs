@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { loadNormlab, readJson, tracesDir } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
-const { binOf, histogram } = await import('../../build-unit/state/histogram.js');
+const { binOf, histogram, histogramOver } = await import('../../build-unit/state/histogram.js');
 const M = await loadNormlab();
 const golden = await readJson(new URL('layers.json', tracesDir));
 const ATOL = 1e-4, RTOL = 1e-3;
@@ -107,6 +107,10 @@ for (const c of golden.cases) {
           measured.bins += off;
           measured.moved += moved;
           assert.ok(off <= 2 * moved, `${what}: ${off} counts off, ${moved} values in another bin`);
+          // One unit alone over the pooled range: torch.histc(v[:, u], bins, min, max) on PyTorch's values.
+          const features = theirs.length / c.batch, u = h.unit.index;
+          const unit = Float32Array.from({ length: c.batch }, (_, r) => theirs[r * features + u]);
+          assert.deepEqual(histogramOver(unit, ref).counts, h.unit[side], `${what}, unit ${u} alone`);
         }
       }
     }

@@ -6,7 +6,7 @@ import type { BenchmarkResult } from './protocol';
 import { type LabConfig, defaultConfig, setUpLab } from '../state/config';
 import { findPreset } from '../state/presets';
 import { simulatePlay, type PlayLab } from './pacing';
-import { inside, type InsideLab } from './inside';
+import { BENCH_WATCH, inside, type InsideLab } from './inside';
 
 // Playing, as the worker plays, against training alone: the lesson and the costliest preset to draw.
 export const PLAY_PRESETS = ['lesson', 'deep-sigmoid'];
@@ -31,8 +31,9 @@ export function benchmark(M: NormlabModule): BenchmarkResult {
     bench.grid(1, 200, 200, -2, 3, -1.5, 2, false);
     const gridMs = performance.now() - g0;
     const play = PLAY_PRESETS.map((preset) => ({ preset, inside: false, ...simulatePlay(() => new M.Lab() as unknown as PlayLab, findPreset(preset)!.config, PLAY_STEPS) }));
-    // The lesson again with Inside the network in sight (its BatchNorm run's units and histograms drawn too).
-    const seeInside = (lab: PlayLab) => inside(lab as unknown as InsideLab, { run: 1, all: false, point: [0.5, 0.25] }, [-2, 3, -1.5, 2], false);
+    // The lesson again with Inside the network in sight (its BatchNorm run's units, histograms, traced point and
+    // hidden space drawn too).
+    const seeInside = (lab: PlayLab) => inside(lab as unknown as InsideLab, BENCH_WATCH, [-2, 3, -1.5, 2], false);
     play.push({ preset: 'lesson', inside: true, ...simulatePlay(() => new M.Lab() as unknown as PlayLab, findPreset('lesson')!.config, PLAY_STEPS, undefined, seeInside) });
     return { experimentSeconds: seconds, stepsPerSecond: steps / seconds, usPerRunStep: (seconds * 1e6) / (steps * c.runs.length), gridMs, play };
   } finally {

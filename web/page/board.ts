@@ -50,7 +50,7 @@ export class Board {
   configured(c: LabConfig, data: ShownData, draft: LabConfig, fresh: boolean) {
     this.shown = data;
     this.render(c, draft, c);
-    this.inside.setRuns(c.runs, data.train.x);
+    this.inside.setRuns(c.runs, data.train.x, c.model.width);
     if (fresh) this.clear(c.runs);
   }
 

@@ -157,15 +157,34 @@ export const LAB_HTML = `
       <div class="inside-tools">
         <div class="field"><label for="inside-run" data-i18n="insideRun">Run</label><select id="inside-run"></select></div>
         <label class="check"><input type="checkbox" id="inside-all"> <span data-i18n="insideAll">Show all units</span></label>
+        <button type="button" id="inside-png" data-i18n="savePng">Save PNG</button>
       </div>
     </div>
     <p class="why" data-i18n="insideWhat"></p>
-    <div class="network-scroll" role="region" tabindex="0" aria-labelledby="inside-network-label">
-      <span id="inside-network-label" class="visually-hidden" data-i18n="insideNetwork">The units of the network</span>
-      <div id="network" class="network"></div>
+    <div class="inside-grid">
+      <div class="inside-net">
+        <div class="network-scroll" role="region" tabindex="0" aria-labelledby="inside-network-label">
+          <span id="inside-network-label" class="visually-hidden" data-i18n="insideNetwork">The units of the network</span>
+          <div id="network" class="network"></div>
+        </div>
+        <p id="inside-info" class="inside-info" aria-live="polite"></p>
+      </div>
+      <div class="inside-hidden" role="group" aria-labelledby="hidden-heading">
+        <h3 id="hidden-heading" data-i18n="hiddenTitle">Hidden space</h3>
+        <div class="hidden-tools">
+          <div class="field"><label for="hidden-layer" data-i18n="hiddenLayer">Layer</label><select id="hidden-layer"></select></div>
+          <div class="field"><label for="hidden-x" data-i18n="hiddenX">Across: unit</label><select id="hidden-x"></select></div>
+          <div class="field"><label for="hidden-y" data-i18n="hiddenY">Up: unit</label><select id="hidden-y"></select></div>
+        </div>
+        <div id="hidden-space" class="hidden-space"></div>
+        <p class="why" data-i18n="hiddenWhat"></p>
+      </div>
     </div>
-    <p id="inside-info" class="inside-info" aria-live="polite"></p>
-    <h3 data-i18n="insideHistTitle">Distributions on the last batch</h3>
+    <div class="hist-head">
+      <h3 data-i18n="insideHistTitle">Distributions on the last batch</h3>
+      <div class="field"><label for="hist-unit" data-i18n="histUnit">Line: one unit</label><select id="hist-unit"></select></div>
+    </div>
+    <p class="why" data-i18n="histHow"></p>
     <div id="inside-histograms" class="inside-histograms"></div>
     <h3 id="trace-heading" data-i18n="traceTitle">Traced point</h3>
     <div class="trace-pick"><p class="why" data-i18n="traceHow"></p><div class="field"><label for="trace-index" data-i18n="tracePick">Training point</label><input type="number" id="trace-index" min="1" step="1"></div></div>

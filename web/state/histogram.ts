@@ -4,7 +4,8 @@
 //   value v goes to bin ⌊fl(fl(fl(v − min) / fl(max − min)) · bins)⌋, fl = rounding to float32;
 //   the last bin also takes max; all values equal: the range is [v − 1, v + 1]; no values: [−1, 1].
 // Values that are not finite (a diverged run) are left out and counted in `skipped` (torch.histc refuses them).
-// binOf(h, v) is the bin a value falls in (a traced point among the batch's values).
+// binOf(h, v) is the bin a value falls in (a traced point among the batch's values). histogramOver bins values over
+// a given range, as torch.histc(values, bins, min, max) does (values outside it are not counted).
 
 export const HISTOGRAM_BINS = 30;
 
@@ -34,6 +35,16 @@ export function histogram(values: ArrayLike<number>, bins: number = HISTOGRAM_BI
   for (let i = 0; i < values.length; i++) {
     const k = binOf(h, values[i]);
     if (k >= 0) h.counts[k]++;
+  }
+  return h;
+}
+
+export function histogramOver(values: ArrayLike<number>, range: { min: number; max: number }, bins: number = HISTOGRAM_BINS): Histogram {
+  const h = { min: range.min, max: range.max, counts: new Array<number>(bins).fill(0), skipped: 0 };
+  for (let i = 0; i < values.length; i++) {
+    const k = binOf(h, values[i]);
+    if (k >= 0) h.counts[k]++;
+    else if (!Number.isFinite(values[i])) h.skipped++;
   }
   return h;
 }

@@ -2,10 +2,12 @@
 // → activation …) — each unit a small picture of its value over the input plane (blue below zero, orange
 // above, white at zero; one scale per layer, so a norm's rescaling shows), as TensorFlow Playground draws
 // neurons; and, for each normalization layer, histograms of its input and output on the last batch.
-// Hover or focus enlarges a unit and shows its numbers.
-import type { InsideFrame, NormHistogram, UnitColumn } from '../engine/inside';
+// Hover or focus enlarges a unit and shows its numbers. Between narrow layers the weights are drawn as links
+// (thickness |w|, colour its sign), as TensorFlow Playground draws them; over each pooled histogram, the chosen
+// unit's own as a line.
+import type { InsideFrame, LinkSet, NormHistogram, UnitColumn } from '../engine/inside';
 import type { Strings } from '../i18n';
-import { CLASS_RGB, isDark, textColor } from './palette';
+import { CLASS_RGB, isDark, rgb, textColor } from './palette';
 import { el, hiDpiContext } from './dom';
 import { NORM_TYPES } from '../state/config';
 import type { Histogram } from '../state/histogram';
@@ -58,6 +60,7 @@ function stats(values: Float32Array, offset: number, n: number): [number, number
 export class NetworkView {
   private key = '';
   private canvases: HTMLCanvasElement[][] = [];
+  private links: HTMLCanvasElement | null = null;
   private frame: InsideFrame | null = null;
   private s: Strings;
 
@@ -67,10 +70,57 @@ export class NetworkView {
 
   show(f: InsideFrame) {
     this.frame = f;
-    const key = `${f.run}|${f.side}|${f.columns.map((c) => `${c.type}:${c.shown}`).join(',')}`;
+    const key = `${f.run}|${f.side}|${f.columns.map((c) => `${c.type}:${c.shown}`).join(',')}|${f.links.map((l) => l.from).join(',')}`;
     if (key !== this.key) this.build(f, key);
     f.columns.forEach((c, i) => this.paintColumn(c, i, f.side));
+    this.drawLinks(f.links);
     this.showHistograms(f.histograms);
+  }
+
+  // The links canvas under the columns: from each unit of a Linear's input column to each of its units.
+  private drawLinks(sets: LinkSet[]) {
+    const canvas = this.links;
+    if (!canvas) return;
+    canvas.hidden = !sets.length;
+    if (!sets.length) return;
+    const W = this.network.scrollWidth, H = this.network.scrollHeight;
+    const ctx = hiDpiContext(canvas, W, H), dark = isDark();
+    let drawn = 0;
+    for (const set of sets) {
+      const from = this.canvases[set.from], to = this.canvases[set.from + 1];
+      if (!from || !to || from.length < set.in || to.length < set.out) continue;
+      let max = 0;
+      for (const w of set.weights) if (Number.isFinite(w)) max = Math.max(max, Math.abs(w));
+      if (!(max > 0)) continue;
+      for (let j = 0; j < set.out; j++) {
+        for (let i = 0; i < set.in; i++) {
+          const w = set.weights[j * set.in + i], t = Math.abs(w) / max;
+          if (!Number.isFinite(w)) continue;
+          const a = this.offset(from[i]), b = this.offset(to[j]);
+          ctx.strokeStyle = rgb(CLASS_RGB[w < 0 ? 0 : 1], (dark ? 0.3 : 0.22) + 0.6 * t);
+          ctx.lineWidth = 0.3 + 3.2 * t;
+          ctx.beginPath();
+          ctx.moveTo(a.x + a.w, a.y + a.h / 2);
+          ctx.lineTo(b.x, b.y + b.h / 2);
+          ctx.stroke();
+          drawn++;
+        }
+      }
+    }
+    canvas.dataset.links = String(drawn);
+    canvas.setAttribute('aria-label', sets.map((l) => this.s.insideLinks(this.linearNumber(l.layer), l.in, l.out)).join('; '));
+  }
+
+  // A unit's box within the network (offsets, which a hovered unit's transform does not change).
+  private offset(e: HTMLElement): { x: number; y: number; w: number; h: number } {
+    let x = 0, y = 0;
+    for (let n: HTMLElement | null = e; n && n !== this.network; n = n.offsetParent as HTMLElement | null) x += n.offsetLeft, y += n.offsetTop;
+    return { x, y, w: e.offsetWidth, h: e.offsetHeight };
+  }
+
+  // A Linear's number among the model's Linear layers (1 for the first), as the columns are titled.
+  private linearNumber(layer: number): number {
+    return this.frame!.columns.filter((c) => c.type === 'linear' && c.layer <= layer).length;
   }
 
   applyStrings(s: Strings) {
@@ -83,8 +133,11 @@ export class NetworkView {
     this.key = key;
     const names = columnNames(f.columns, this.s);
     this.canvases = [];
-    this.network.replaceChildren(...f.columns.map((c, i) => {
-      const col = el('div', `unit-column type-${c.type}`);
+    const linked = new Set(f.links.map((l) => l.from + 1));
+    this.links = el('canvas', 'links');
+    this.links.setAttribute('role', 'img');
+    this.network.replaceChildren(this.links, ...f.columns.map((c, i) => {
+      const col = el('div', `unit-column type-${c.type}${linked.has(i) ? ' linked' : ''}`);
       const head = el('div', 'unit-head');
       head.append(el('span', 'unit-title', { textContent: names[i].title }), el('span', 'unit-scale'));
       col.append(head);
@@ -160,21 +213,22 @@ export class NetworkView {
       const fig = el('figure', 'hist-pair');
       const norm = h.type !== 'linear';
       fig.append(el('figcaption', '', { textContent: norm ? `${names(h.type)} ${layer}` : s.insideLinearOut(layer) }));
-      for (const [which, hist] of [['input', h.input], ['output', h.output]] as const) {
+      for (const [which, hist, unit] of [['input', h.input, h.unit.input], ['output', h.output, h.unit.output]] as const) {
         if (!hist) continue;
         const where = !norm ? s.insideBeforeActivation : which === 'input' ? s.insideBefore(names(h.type)) : s.insideAfterNorm(names(h.type));
         const box = el('div', 'hist-box');
-        const canvas = histogramCanvas(s, layer, where, hist, false);
+        const canvas = histogramCanvas(s, layer, where, hist, false, unit ? { index: h.unit.index, counts: unit.counts } : null);
         const band = el('canvas', 'band');
         band.setAttribute('role', 'img');
         band.setAttribute('aria-label', s.insideHistory(layer, where));
         drawBands(band, this.history.get(`${h.layer}:${which}`) ?? []);
-        box.append(canvas, band);
+        box.append(el('span', 'hist-title', { textContent: where }), canvas, band);
         fig.append(box);
       }
       if (h.running) {
         const box = el('div', 'hist-box');
-        box.append(histogramCanvas(s, layer, s.insideRunning(names(h.type)), h.running, true));
+        const where = s.insideRunning(names(h.type));
+        box.append(el('span', 'hist-title', { textContent: where }), histogramCanvas(s, layer, where, h.running, true, null));
         fig.append(box);
       }
       return fig;
@@ -182,13 +236,16 @@ export class NetworkView {
   }
 }
 
-// A histogram as a labelled picture (its counts in data-counts); `running`: BatchNorm's eval-mode view, in amber.
-function histogramCanvas(s: Strings, layer: number, where: string, h: Histogram, running: boolean): HTMLCanvasElement {
+// A histogram as a labelled picture (its counts in data-counts); `running`: BatchNorm's eval-mode view, in amber;
+// `unit`: one unit's counts over the same bins, drawn as a line (in data-unit-counts).
+function histogramCanvas(s: Strings, layer: number, where: string, h: Histogram, running: boolean,
+  unit: { index: number; counts: number[] } | null): HTMLCanvasElement {
   const canvas = el('canvas', running ? 'hist running' : 'hist');
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', s.insideHistogram(layer, where, h.min, h.max));
+  canvas.setAttribute('aria-label', s.insideHistogram(layer, where, h.min, h.max) + (unit ? s.histUnitLine(unit.index + 1) : ''));
   canvas.dataset.counts = h.counts.join(',');
-  drawHistogram(canvas, h.counts, h.min, h.max, where, running);
+  if (unit) canvas.dataset.unitCounts = unit.counts.join(',');
+  drawHistogram(canvas, h.counts, h.min, h.max, running, unit?.counts ?? null);
   return canvas;
 }
 
@@ -231,18 +288,29 @@ function drawBands(canvas: HTMLCanvasElement, series: { step: number; q: number[
   ctx.fillText(steps, W - ctx.measureText(steps).width - 2, H - 2);
 }
 
-function drawHistogram(canvas: HTMLCanvasElement, counts: number[], lo: number, hi: number, title: string, running = false) {
-  const W = 190, H = 92;
+function drawHistogram(canvas: HTMLCanvasElement, counts: number[], lo: number, hi: number, running: boolean, unit: number[] | null) {
+  const W = 190, H = 80;
   const ctx = hiDpiContext(canvas, W, H);
-  const max = Math.max(1, ...counts), top = 16, bottom = H - 14, bw = W / counts.length;
-  ctx.fillStyle = textColor();
+  const max = Math.max(1, ...counts), top = 4, bottom = H - 14, bw = W / counts.length;
   ctx.font = '11px system-ui, sans-serif';
-  ctx.fillText(title, 2, 11);
   ctx.fillStyle = running ? (isDark() ? 'rgba(230,170,90,0.85)' : 'rgba(170,105,20,0.8)') : isDark() ? 'rgba(122,166,214,0.85)' : 'rgba(59,110,165,0.8)';
   counts.forEach((c, i) => {
     const h = ((bottom - top) * c) / max;
     ctx.fillRect(i * bw + 0.5, bottom - h, Math.max(1, bw - 1), h);
   });
+  if (unit) { // the unit's own shape: a step line at its own height
+    const top1 = Math.max(1, ...unit);
+    ctx.beginPath();
+    unit.forEach((c, i) => {
+      const y = bottom - ((bottom - top) * c) / top1;
+      if (i) ctx.lineTo(i * bw, y);
+      else ctx.moveTo(0, y);
+      ctx.lineTo((i + 1) * bw, y);
+    });
+    ctx.strokeStyle = textColor();
+    ctx.lineWidth = 1.4;
+    ctx.stroke();
+  }
   ctx.fillStyle = textColor();
   ctx.fillText(lo.toPrecision(2), 2, H - 2);
   const hiText = hi.toPrecision(2);
