@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { ELEMENT, PAGES } from './site.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const DIST = join(root, 'dist');
-export const PACKAGE_ELEMENT = join(root, 'element'); // package.json's exports['./element'] points into it
+const DIST = join(root, 'dist');
+const PACKAGE_ELEMENT = join(root, 'element'); // package.json's exports['./element'] points into it
 
 // The relative URLs a built script loads: static and dynamic imports, Vite's preload lists and
 // new URL(…, import.meta.url) (the workers, the wasm module).
@@ -21,7 +21,7 @@ const REFERENCES = [/\bfrom\s*["'`]([^"'`]+)["'`]/g, /\bimport\s*\(\s*["'`]([^"'
 
 // Every file `entry` (a path under `dir`) needs, itself included: paths under `dir`, in the order found. Links to
 // the pages (`skip`) are not followed.
-export function closure(dir, entry, skip = PAGES) {
+function closure(dir, entry, skip = PAGES) {
   const found = [entry];
   for (let i = 0; i < found.length; i++) {
     const file = found[i];

@@ -8,7 +8,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { buildPackage } from '../../scripts/build-package.mjs';
 import { launch } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const work = await mkdtemp(join(tmpdir(), 'normlab-package-'));
+const work = realpathSync(await mkdtemp(join(tmpdir(), 'normlab-package-'))); // as import.meta.resolve gives it
 const project = join(work, 'project');
 const installed = join(project, 'node_modules', 'normlab');
 test.after(() => rm(work, { recursive: true, force: true }));
