@@ -1,5 +1,5 @@
 // Types of normlab's library entry (lib/index.mjs). The Embind module's own types: web/engine/normlab.d.ts.
-import type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput } from '../web/engine/normlab';
+import type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput } from '../web/engine/normlab.js';
 
 export type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput };
 

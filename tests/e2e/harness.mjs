@@ -12,8 +12,9 @@ import { serve } from '../../scripts/serve.mjs';
 export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 export const BASE = '/some/path/';
 
-export async function launch({ locale = 'en-US', headers = {} } = {}) {
-  const { server, url } = await serve({ root: DIST, base: BASE, headers });
+// `root`: the folder served at BASE (default dist/).
+export async function launch({ locale = 'en-US', headers = {}, root = DIST } = {}) {
+  const { server, url } = await serve({ root, base: BASE, headers });
   const profile = await mkdtemp(join(tmpdir(), 'normlab-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

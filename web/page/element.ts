@@ -12,6 +12,7 @@
 // start here, the lab says so and its buttons stay disabled.
 import { mountLab } from './app';
 import type { LabController } from './api';
+import type { NormLabAttribute, NormLabElement as Published, NormLabState } from '../../lib/element';
 import { keys, panels } from './embed';
 import { setMathOutput } from '../lessons/mathmode';
 import css from './style.css?inline';
@@ -35,8 +36,8 @@ function styles(): CSSStyleSheet {
   return sheet;
 }
 
-export class NormLabElement extends HTMLElement {
-  static observedAttributes = [...OBSERVED];
+export class NormLabElement extends HTMLElement implements Published { // lib/element.d.ts: the package's types
+  static observedAttributes: NormLabAttribute[] = [...OBSERVED];
   private lab: LabController | null = null;
   private container: HTMLElement | null = null;
 
@@ -58,7 +59,7 @@ export class NormLabElement extends HTMLElement {
       lang: this.getAttribute('lang') === 'ja' ? 'ja' : this.getAttribute('lang') === 'en' ? 'en' : null,
       layout: { embedded: true, show: panels(this.getAttribute('show')), hide: keys(this.getAttribute('hide')), origins: new Set() },
       linkBase: labPage(),
-      onState: (state) => this.dispatchEvent(new CustomEvent('normlab-state', { detail: state })),
+      onState: (state) => this.dispatchEvent(new CustomEvent<NormLabState>('normlab-state', { detail: state })),
     });
     if (this.hasAttribute('autoplay')) this.whenReady(() => this.lab?.play());
   }
