@@ -8,6 +8,7 @@ import { loadNormlab } from './normlab.mjs';
 
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
 const { PRESETS } = await import('../../build-unit/state/presets.js');
+const { measuredAnswer, questionFor } = await import('../../build-unit/state/questions.js');
 const configModule = await import('../../build-unit/state/config.js');
 const { setUpLab } = configModule;
 const M = await loadNormlab();
@@ -71,6 +72,13 @@ for (const preset of PRESETS) {
       const names = preset.config.runs.map((r) => r.name);
       const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%`).join('; ');
       for (const claim of preset.claims) assert.ok(check(claim, runs), `seed ${seed}: ${JSON.stringify(claim)} fails — ${measured}`);
+      // Predict, then see: the answer derived from the claims is the run that measures first.
+      const q = questionFor(preset);
+      if (q) {
+        const values = runs.map((r) => (q.kind === 'trainLoss' ? r.loss : r.error ? (q.kind === 'testLoss' ? Infinity : -Infinity)
+          : q.kind === 'testLoss' ? r.testLoss : r.testAccuracy));
+        assert.equal(measuredAnswer(q, values), q.answer, `seed ${seed}: ${JSON.stringify(q)} — ${measured}`);
+      }
     }
   });
 }

@@ -149,6 +149,17 @@ export const en = {
   insideHistogram: (layer: number, where: string, lo: number, hi: number) => `histogram of layer ${layer}, ${where}, on the last batch: from ${lo.toPrecision(3)} to ${hi.toPrecision(3)}`,
   insideHistTitle: 'Distributions on the last batch',
   insideNetwork: 'The units of the network',
+  // Predict, then see
+  predictStart: 'Ask it as a question first',
+  predictQuestion: (kind: 'trainLoss' | 'testLoss' | 'testAccuracy', worst: boolean) => `Predict first: which run ends with the ${
+    kind === 'testAccuracy' ? (worst ? 'lowest test accuracy' : 'highest test accuracy') : `${worst ? 'highest' : 'lowest'} ${kind === 'trainLoss' ? 'training' : 'test'} loss`}?`,
+  predictHint: 'Pick your answer, then press Play: the answer and the reason appear when the training ends.',
+  predictAnswer: (name: string, value: string) => `The answer: ${name} (${value} in the last epoch).`,
+  predictRight: 'Right.',
+  predictWrong: (name: string, value: string) => `Not this time: ${name} ends at ${value}.`,
+  predictNoPick: 'No answer picked.',
+  predictOdd: (name: string) => `(This run measured ${name} first: the preset's claims, tested with seeds 0–2, do not hold here.)`,
+  predictStopped: 'stopped',
   insideLinks: (layer: number, inputs: number, outputs: number) => `weights of Linear ${layer}, ${inputs} → ${outputs} units: thickness |w|, orange positive, blue negative`,
   insidePngLabel: 'Save PNG: Inside the network',
   histUnit: 'Line: unit',

@@ -152,6 +152,17 @@ export const ja: Strings = {
   insideHistogram: (layer: number, where: string, lo: number, hi: number) => `第 ${layer} 層のヒストグラム、${where}、直近のバッチ：${lo.toPrecision(3)} から ${hi.toPrecision(3)}`,
   insideHistTitle: '直近のバッチでの分布',
   insideNetwork: 'ネットワークのユニット',
+  // 予想してから見る
+  predictStart: '先に問題として予想する',
+  predictQuestion: (kind: 'trainLoss' | 'testLoss' | 'testAccuracy', worst: boolean) => `まず予想：${
+    kind === 'testAccuracy' ? `テスト正解率が最も${worst ? '低く' : '高く'}` : `${kind === 'trainLoss' ? '学習' : 'テスト'}損失が最も${worst ? '高く' : '低く'}`}終わるのはどのモデル？`,
+  predictHint: '答えを選んでから「再生」を押してください。学習が終わると答えと理由が表示されます。',
+  predictAnswer: (name: string, value: string) => `答え：${name}（最後のエポックで ${value}）。`,
+  predictRight: '正解です。',
+  predictWrong: (name: string, value: string) => `残念：${name} は ${value} で終わりました。`,
+  predictNoPick: '答えが選ばれていません。',
+  predictOdd: (name: string) => `（今回の実行では ${name} が最も上位でした。シード 0〜2 で確かめたプリセットの主張がここでは成り立っていません。）`,
+  predictStopped: '停止',
   insideLinks: (layer: number, inputs: number, outputs: number) => `線形層 ${layer} の重み、${inputs} → ${outputs} ユニット：太さが |w|、オレンジが正、青が負`,
   insidePngLabel: 'PNG で保存：ネットワークの中',
   histUnit: '線：ユニット',

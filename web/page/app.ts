@@ -3,9 +3,8 @@
 // mountLab runs it in a document (the page, main.ts) or in a shadow root (<norm-lab>, element.ts); each mount
 // has its own workers and state, so several can run on one page.
 // This file holds the lab's state (the applied and the draft configuration, playing, the preset, the link)
-// and what a restarted worker must catch up to (connection.ts keeps the worker alive); the settings form
-// (settings.ts), the toolbar (toolbar.ts) and the language switch (language.ts) show it and report what the
-// user does.
+// and what a restarted worker must catch up to (connection.ts keeps the worker alive); the settings form,
+// the toolbar, the language switch and the preset's question (predict.ts) show it and report what users do.
 import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
 import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
 import { addPoint, ownPointsDraft, removeNearest } from '../state/drawing';
@@ -27,6 +26,7 @@ import { mountMarkup } from './markup';
 import { SettingsForm } from './settings';
 import { Toolbar } from './toolbar';
 import { LanguageSwitch } from './language';
+import { PredictPanel } from './predict';
 import { trainerWorker } from '@workers';
 
 export function mountLab(o: MountOptions): LabController {
@@ -62,6 +62,7 @@ export function mountLab(o: MountOptions): LabController {
       settings.applyStrings(s, lang, preset);
       toolbar.applyStrings(s);
       board.applyStrings(s);
+      predict.applyStrings();
       lessons.ready?.applyStrings(lang);
       if (everConfigured) showCode(scope.byId('code-table'), applied, lang);
       updateButtons();
@@ -113,6 +114,7 @@ export function mountLab(o: MountOptions): LabController {
     },
   }, o.standalone ? document : host, listeners.signal);
 
+  const predict = new PredictPanel(scope, strings, () => { reset(); writeLink(); });
   const renderRuns = (c: LabConfig) => board.render(c, draft, applied);
   const connection = new WorkerConnection(trainerWorker, {
     receive,
@@ -136,9 +138,10 @@ export function mountLab(o: MountOptions): LabController {
 
   // A preset sets every control and resets the runs; its caption says what to look at. Changing any control
   // afterwards leaves the preset (its caption no longer describes what is running).
-  function setPreset(id: string | null) {
+  function setPreset(id: string | null, ask = false) {
     preset = findPreset(id) ? id : null;
     settings.showPreset(preset, language.lang);
+    predict.show(preset, ask);
   }
 
   function choosePreset(id: string) {
@@ -227,6 +230,7 @@ export function mountLab(o: MountOptions): LabController {
         epochHistory.push(...msg.epochs);
         if (msg.step === 0) epochHistory = [];
         board.frame(msg, applied);
+        predict.frame(msg.epochs, msg.done, msg.step);
         lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
         if (msg.boundary) toolbar.showTrainingShare(msg.trainingShare);
         updateStatus();
@@ -275,6 +279,7 @@ export function mountLab(o: MountOptions): LabController {
     playing = false;
     done = false;
     board.clear(applied.runs, true);
+    predict.reset();
     send({ type: 'reset' });
     updateButtons();
   }
@@ -285,9 +290,7 @@ export function mountLab(o: MountOptions): LabController {
     host.dataset.playing = String(playing);
   }
 
-  function updateStatus() {
-    toolbar.showStatus(status.epoch, status.step, done);
-  }
+  function updateStatus() { toolbar.showStatus(status.epoch, status.step, done); }
 
   function showNotice(text: string) {
     scope.byId('notice-text').textContent = text;
@@ -303,7 +306,7 @@ export function mountLab(o: MountOptions): LabController {
 
   // The running configuration, the language, the preset and the open lesson in the link format.
   function link(): string {
-    return encodeHash(applied, language.lang, preset, section);
+    return encodeHash(applied, language.lang, preset, section, predict.asking);
   }
 
   // The URL hash always holds the running configuration and the language (replaceState: no history flood).
@@ -320,7 +323,7 @@ export function mountLab(o: MountOptions): LabController {
     reportRejected([...rejected, ...d.rejected]);
     if (d.lang && d.lang !== language.lang) language.set(d.lang);
     if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
-    setPreset(d.preset ?? matchPreset(d.config));
+    setPreset(d.preset ?? matchPreset(d.config), d.predict);
     applyDraft(d.config);
   }
 
@@ -361,7 +364,7 @@ export function mountLab(o: MountOptions): LabController {
 
   if (o.layout) applyLayout(o.layout, o.root, o.container, o.standalone);
   settings.bind(draft);
-  setPreset(preset);
+  setPreset(preset, fromLink.predict);
   // A pasted or edited link: apply it like a new visit, without reloading.
   if (o.standalone) window.addEventListener('hashchange', () => {
     if (location.hash !== link()) loadLink(location.hash);

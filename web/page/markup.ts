@@ -115,7 +115,16 @@ export const LAB_HTML = `
       <h2 id="runs-heading" class="visually-hidden" data-i18n="boundaries">Decision boundaries</h2>
       <div id="runs" class="runs"></div>
       <div class="runs-notes">
-        <div class="caption-panel" data-panel="caption"><p id="preset-caption" class="caption" hidden></p></div>
+        <div class="caption-panel" data-panel="caption">
+          <fieldset id="predict" class="predict" hidden>
+            <legend id="predict-question"></legend>
+            <div id="predict-choices" class="predict-choices"></div>
+            <p id="predict-hint" class="why"></p>
+            <p id="predict-verdict" class="predict-verdict" role="status" hidden></p>
+          </fieldset>
+          <p id="preset-caption" class="caption" hidden></p>
+          <button type="button" id="predict-start" class="link-button" hidden></button>
+        </div>
         <div class="runs-side">
           <div class="runs-actions">
             <button type="button" id="btn-add-run" data-i18n="addRun">Add run</button>

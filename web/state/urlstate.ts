@@ -10,6 +10,7 @@
 // then the link has no pts=, pointsInLink says so, and the link opens on the dataset it would otherwise have).
 import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, cloneConfig, defaultConfig, withOwnPoints, type LabConfig, type OwnPoints, type RunConfig } from './config.js';
 import { findPreset } from './presets.js';
+import { questionFor } from './questions.js';
 import { MAX_NAME, OWN_LIMITS, RUN_LIMITS, SETTINGS, inRange, rangeText } from './limits.js';
 import { decodePoints, encodePoints, pointsInLink } from './ownpoints.js';
 import { echo, parseDecimal } from './untrusted.js';
@@ -32,6 +33,7 @@ export interface Decoded {
   lang: Lang | null;
   preset: string | null; // the preset the settings came from (its caption is shown)
   section: Section | null; // the open lesson section
+  predict: boolean;        // the preset played as a question (predict=1; its caption waits for the answer)
   rejected: Rejected[];
   version: number | null;
 }
@@ -47,12 +49,12 @@ const ENUMS: EnumField[] = [
 // Every setting's control by its link key (lr → training.lr): what hide= names.
 export const CONTROL_PATHS = new Map<string, string>([...SETTINGS.map((f): [string, string] => [f.key, f.path.join('.')]), ...ENUMS.map((f): [string, string] => [f.key, f.path.join('.')])]);
 
-const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', 'pts', ...SETTINGS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
+const KNOWN = new Set(['v', 'run', 'lang', 'preset', 'section', 'pts', 'predict', ...SETTINGS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
 
 const group = (c: LabConfig, g: keyof LabConfig) => c[g] as unknown as Record<string, unknown>;
 
 // The link of `c`. Points of your own that cannot travel (pointsInLink false) are left out: ask pointsInLink.
-export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = null, section: Section | null = null): string {
+export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = null, section: Section | null = null, predict = false): string {
   const p = new URLSearchParams();
   p.set('v', String(URL_VERSION));
   if (preset) p.set('preset', preset);
@@ -62,6 +64,7 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
   for (const r of c.runs) p.append('run', [escapeName(r.name), r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
   if (section) p.set('section', section);
+  if (predict && preset) p.set('predict', '1');
   return `#${p.toString()}`;
 }
 
@@ -126,13 +129,14 @@ export function decodeHash(hash: string, own: OwnPoints | null = null): Decoded 
   let version: number | null = null;
   let preset: string | null = null;
   let section: Section | null = null;
+  let predict = false;
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (!text) return { config, lang, preset, section, rejected, version };
+  if (!text) return { config, lang, preset, section, predict, rejected, version };
   let p: URLSearchParams;
   try {
     p = new URLSearchParams(text);
   } catch {
-    return { config, lang, preset, section, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
+    return { config, lang, preset, section, predict, rejected: [{ field: 'link', reason: 'not a readable list of settings' }], version };
   }
   const count = new Map<string, number>();
   for (const key of p.keys()) count.set(key, (count.get(key) ?? 0) + 1);
@@ -186,7 +190,13 @@ export function decodeHash(hash: string, own: OwnPoints | null = null): Decoded 
   const l = p.get('lang');
   if (l === 'en' || l === 'ja') lang = l;
   else if (l !== null) rejected.push({ field: 'lang', reason: `unknown language "${echo(l)}"` });
-  return { config, lang, preset, section, rejected, version };
+  const q = p.get('predict');
+  if (q === '1') {
+    if (!preset) rejected.push({ field: 'predict', reason: 'needs an unchanged preset (preset=…) to ask its question' });
+    else if (!questionFor(findPreset(preset)!)) rejected.push({ field: 'predict', reason: `the preset "${preset}" has no question` });
+    else predict = true;
+  } else if (q !== null && q !== '0') rejected.push({ field: 'predict', reason: `expected 1 or 0, got "${echo(q)}"` });
+  return { config, lang, preset, section, predict, rejected, version };
 }
 
 // The rejected fields as one line for a notice: the first MAX_LISTED, then how many more.
