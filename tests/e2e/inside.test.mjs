@@ -175,3 +175,27 @@ test('Save PNG of Inside the network: the network, hidden space and histograms i
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('in <norm-lab show="…,network">: the units, hidden space and histograms in its shadow root', async () => {
+  const page = await env.context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.route(env.url + 'inside-host.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><title>host</title><h1>Inside, in a tutorial</h1>
+      <script type="module" src="./normlab-element.js"></script>
+      <norm-lab id="lab" preset="lesson" show="toolbar,boundary,network"></norm-lab>`,
+  }));
+  await page.goto(env.url + 'inside-host.html');
+  const lab = page.locator('#lab');
+  await lab.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
+  await lab.getByRole('button', { name: 'Step', exact: true }).click();
+  await lab.getByRole('img', { name: 'layer 1 unit 5, after BatchNorm', exact: true }).waitFor();
+  await lab.getByRole('img', { name: /^hidden space after BatchNorm 1: unit 1 across, unit 2 up/ }).waitFor();
+  await lab.getByRole('img', { name: /^histogram of layer 1, after BatchNorm, on the last batch/ }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Save PNG: Inside the network' }).click()]);
+  assert.ok((await readFile(await download.path())).length > 20_000, 'a picture with something in it');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
