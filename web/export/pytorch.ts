@@ -32,6 +32,7 @@ export interface ExportPayload {
   epoch: number;
   data: { x: number[]; y: number[]; testRows: number }; // all points in generation order; the last testRows test
   checkX: number[]; // a few training rows (× 2)
+  imported: boolean; // the runs started from a model file's weights (Import model), not from the seed's
   runs: ExportedRun[];
 }
 
