@@ -1,7 +1,7 @@
 // Export PyTorch with points of your own: the script (web/export/pytorch.ts) embeds the points in the lab's
 // order, calls no generator, and — run with python3-torch — gives the page's eval-mode logits (--check) and
 // trains on. The payload is built from the wasm lab as the worker builds it (web/export/payload.ts). The page's
-// own export is tested end to end in tests/e2e/export.test.mjs.
+// own export is tested end to end in tests/e2e/export.test.mjs, --from-scratch in export-scratch.test.mjs.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -43,7 +43,7 @@ test('points of your own export to PyTorch: embedded, no generator, the page\'s 
   assert.match(check, /^data: the same points as the page$/m, check);
   assert.match(check, /ok: PyTorch gives the page's logits/, check);
   const train = execFileSync(PYTHON, [file, '--epochs', '1'], { encoding: 'utf8' });
-  assert.match(train, /^epoch 1: mean train loss No norm \d+\.\d{4}, BatchNorm \d+\.\d{4}, LayerNorm \d+\.\d{4}$/m, train);
+  assert.match(train, /^epoch 1 \(step 2\) +mean train loss +test loss +train acc +test acc\n {2}No norm +\d+\.\d{4} .*\n {2}BatchNorm +\d+\.\d{4} .*\n {2}LayerNorm +\d+\.\d{4} /m, train);
 });
 
 test('the PyTorch code panel says how many points of your own, in Japanese too', async () => {
