@@ -1,5 +1,6 @@
 // "Export PyTorch" downloads a script that rebuilds the lab in PyTorch with the page's current weights: run
-// with python3-torch, its models give the page's eval-mode logits (1e-4), and its training runs.
+// with python3-torch, its models give the page's eval-mode logits (1e-4), and its training runs; with
+// --from-scratch it retrains to the page's epoch losses, unless the runs started from Import model (it says so).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -7,17 +8,23 @@ import { mkdtemp } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openLab, shareButton } from './harness.mjs';
+import { launch, openLab, press, shareButton } from './harness.mjs';
 
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 const env = await launch();
 test.after(() => env.close());
 
-async function exportAndRun(page) {
-  const [download] = await Promise.all([page.waitForEvent('download'), (await shareButton(page, '#btn-export')).click()]);
-  assert.equal(download.suggestedFilename(), 'normlab_lab.py');
-  const file = join(await mkdtemp(join(tmpdir(), 'normlab-export-')), 'normlab_lab.py');
+// Downloads what a Share menu button saves (by its name, or its id) into a fresh directory; returns the path.
+async function save(page, button) {
+  const [download] = await Promise.all([page.waitForEvent('download'), (await shareButton(page, button)).click()]);
+  const file = join(await mkdtemp(join(tmpdir(), 'normlab-export-')), download.suggestedFilename());
   await download.saveAs(file);
+  return file;
+}
+
+async function exportAndRun(page) {
+  const file = await save(page, '#btn-export');
+  assert.match(file, /\/normlab_lab\.py$/);
   const check = execFileSync(PYTHON, [file, '--check'], { encoding: 'utf8' });
   const train = execFileSync(PYTHON, [file, '--epochs', '2'], { encoding: 'utf8' });
   return { check, train, script: readFileSync(file, 'utf8') };
@@ -35,9 +42,10 @@ test('the lesson lab after an epoch: PyTorch reproduces the page\'s logits and t
   assert.match(check, /^No norm: max/m);
   assert.match(check, /^BatchNorm: max/m);
   assert.match(check, /ok: PyTorch gives the page's logits/);
-  const epochs = train.trim().split('\n');
-  assert.equal(epochs.length, 2);
-  for (const line of epochs) assert.match(line, /^epoch \d: mean train loss No norm 0\.\d{4}, BatchNorm 0\.\d{4}$/);
+  const lines = train.trimEnd().split('\n');
+  assert.match(lines[0], /^normlab: continuing from the page's weights after 25 steps \(epoch 1\) with a fresh optimizer/);
+  assert.equal(lines.filter((l) => /^epoch \d \(step \d+\) +mean train loss +test loss +train acc +test acc$/.test(l)).length, 2);
+  assert.equal(lines.filter((l) => /^ {2}(No norm|BatchNorm) +0\.\d{4} +0\.\d{4} +\d+\.\d % +\d+\.\d %$/.test(l)).length, 4, train);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -49,7 +57,7 @@ test('spiral data (embedded points), RMSNorm, GroupNorm, tanh, SGD + momentum; e
   const { check, train, script } = await exportAndRun(page);
   assert.match(script, /# 誤差逆伝播：すべてのパラメータについて損失の勾配を求めます。\n\s+loss\.backward\(\)/, 'explained in Japanese');
   assert.match(check, /ok: PyTorch gives the page's logits/, check);
-  assert.match(train, /^epoch 2: mean train loss RMS \d\.\d{4}, GN \d\.\d{4}$/m);
+  assert.match(train, /^epoch 2 \(step \d+\) .*\n {2}RMS +\d+\.\d{4} .*\n {2}GN +\d+\.\d{4} /m, train);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -87,7 +95,32 @@ test('residual blocks (pre-norm and post-norm) export as Residual modules and ma
   assert.match(check, /^Pre-norm \(LN\): max/m, check);
   assert.match(check, /^Post-norm \(LN\): max/m, check);
   assert.match(check, /ok: PyTorch gives the page's logits/, check);
-  assert.match(train, /^epoch 2: mean train loss No norm \d\.\d{4}, Pre-norm \(LN\) \d\.\d{4}, Post-norm \(LN\) \d\.\d{4}$/m, train);
+  assert.match(train, /^epoch 2 \(step \d+\) .*\n {2}No norm +\d+\.\d{4} .*\n {2}Pre-norm \(LN\) +\d+\.\d{4} .*\n {2}Post-norm \(LN\) +\d+\.\d{4} /m, train);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('--from-scratch retrains to the page\'s epoch (its losses CSV); after Import model it says it cannot, after Reset it can', async () => {
+  const { page, errors } = await openLab(env);
+  await press(page, 'Epoch', 'epoch 1 · step 25');
+  // epoch, step, then per run: train loss, test loss, train accuracy, test accuracy
+  const row = readFileSync(await save(page, 'Export losses (CSV)'), 'utf8').trim().split('\n')[1].split(',').map(Number);
+  const script = await save(page, '#btn-export');
+  const out = JSON.parse(execFileSync(PYTHON, [script, '--from-scratch', '--epochs', '1', '--json'], { encoding: 'utf8' }));
+  assert.equal(out.says, "normlab --from-scratch: retraining from seed 0's initial weights on the page's batches: these are the page's per-epoch curves");
+  assert.deepEqual(out.runs, ['No norm', 'BatchNorm']);
+  out.runs.forEach((name, r) => {
+    const [shown, torch] = [row[2 + 4 * r], out.epochs[0].train_loss[r]];
+    assert.ok(Math.abs(shown - torch) <= 1e-4 * Math.abs(torch), `${name}: the page's epoch-1 train loss ${shown}, PyTorch's ${torch}`);
+  });
+  // The same settings and these weights from a model file: the runs no longer start from the seed.
+  await page.getByLabel('Import model').setInputFiles(await save(page, 'Export model'));
+  await page.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
+  let said = execFileSync(PYTHON, [await save(page, '#btn-export'), '--from-scratch', '--epochs', '0'], { encoding: 'utf8' });
+  assert.equal(said.trim(), "normlab --from-scratch: retraining from seed 0's initial weights on the page's batches - NOT the page's curves: its runs started from weights imported from a model file");
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  said = execFileSync(PYTHON, [await save(page, '#btn-export'), '--from-scratch', '--epochs', '0'], { encoding: 'utf8' });
+  assert.match(said, /: these are the page's per-epoch curves$/m, 'Reset starts the runs from the seed again');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -287,7 +287,7 @@ test('PyTorch code panel: the running configuration line by line, explained in t
   assert.ok(table.some(([code]) => code === 'WEIGHTS = {…}'), 'the weights are left out');
   const bn = table.find(([code]) => code.trim().startsWith('nn.BatchNorm1d(64'));
   assert.match(bn[1], /Normalizes each feature over the batch/);
-  assert.match(table.find(([code]) => code.trim() === '"BatchNorm": nn.Sequential(')[1], /“BatchNorm”/);
+  assert.match(table.find(([code]) => code.trim() === 'models["BatchNorm"] = nn.Sequential(')[1], /“BatchNorm”/);
   assert.ok(table.some(([code]) => code.includes('torch.optim.Adam(models[name].parameters(), lr=0.01')));
   assert.ok(table.some(([code, note]) => code.trim() === 'loss.backward()' && /Backpropagation/.test(note)));
   await page.locator('article.run').nth(1).getByRole('combobox', { name: 'Normalization' }).selectOption('layernorm');

@@ -1,7 +1,7 @@
 // Export PyTorch with points of your own: the script (web/export/pytorch.ts) embeds the points in the lab's
 // order, calls no generator, and — run with python3-torch — gives the page's eval-mode logits (--check) and
-// trains on. The payload is built from the wasm lab as the worker builds it (web/engine/worker.ts
-// exportPayload). The page's own export is tested end to end in tests/e2e/export.test.mjs.
+// trains on. The payload is built from the wasm lab as the worker builds it (web/export/payload.ts). The page's
+// own export is tested end to end in tests/e2e/export.test.mjs, --from-scratch in export-scratch.test.mjs.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,23 +14,8 @@ const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.url).pathname]); // web/*.ts → build-unit/
 const { defaultConfig, setUpLab, withOwnPoints } = await import('../../build-unit/state/config.js');
 const { pytorchScript } = await import('../../build-unit/export/pytorch.js');
+const { exportPayload } = await import('../../build-unit/export/payload.js'); // as the worker builds it
 const M = await loadNormlab();
-
-// As the worker's exportPayload: the data in the lab's order, each run's spec and weights, logits on 16 rows.
-function exportPayload(lab, config) {
-  const train = lab.trainData(), test = lab.testData();
-  const checkX = Array.from(train.x.subarray(0, 2 * Math.min(16, train.rows)));
-  return {
-    config, steps: lab.stepCount(), epoch: lab.epoch(),
-    data: { x: [...train.x, ...test.x], y: [...train.y, ...test.y], testRows: test.rows },
-    checkX,
-    runs: config.runs.map((run, r) => ({
-      name: run.name, model: JSON.parse(lab.modelSpec(r)),
-      state: lab.parameterNames(r).map((name) => [name, Array.from(lab.getParameter(r, name))]),
-      logits: Array.from(lab.logits(r, checkX)),
-    })),
-  };
-}
 
 test('points of your own export to PyTorch: embedded, no generator, the page\'s logits, and it trains', () => {
   const x = [], y = [];
@@ -46,7 +31,7 @@ test('points of your own export to PyTorch: embedded, no generator, the page\'s 
   config.runs = [{ ...config.runs[0], name: 'No norm' }, { ...config.runs[1], name: 'BatchNorm' }, { name: 'LayerNorm', norm: 'layernorm', placement: 'before', groups: 8, dropout: 0 }];
   const lab = setUpLab(new M.Lab(), config);
   do lab.step(1 << 20); while (!lab.epochEnded());
-  const script = pytorchScript(exportPayload(lab, config), 'en');
+  const script = pytorchScript(exportPayload(lab, config, false), 'en');
   lab.delete();
   assert.match(script, /^# ---- data: your own 121 points, in the lab's order \(shuffled with seed 4\); the last 24 are the test set$/m);
   assert.match(script, /# Your own points, exactly as you drew or uploaded them.*\nX, y = X_EMBEDDED, Y_EMBEDDED\n/);
@@ -58,7 +43,7 @@ test('points of your own export to PyTorch: embedded, no generator, the page\'s 
   assert.match(check, /^data: the same points as the page$/m, check);
   assert.match(check, /ok: PyTorch gives the page's logits/, check);
   const train = execFileSync(PYTHON, [file, '--epochs', '1'], { encoding: 'utf8' });
-  assert.match(train, /^epoch 1: mean train loss No norm \d+\.\d{4}, BatchNorm \d+\.\d{4}, LayerNorm \d+\.\d{4}$/m, train);
+  assert.match(train, /^epoch 1 \(step 2\) +mean train loss +test loss +train acc +test acc\n {2}No norm +\d+\.\d{4} .*\n {2}BatchNorm +\d+\.\d{4} .*\n {2}LayerNorm +\d+\.\d{4} /m, train);
 });
 
 test('the PyTorch code panel says how many points of your own, in Japanese too', async () => {

@@ -6,7 +6,8 @@ import { benchmark } from './benchmark';
 import type { NormlabLab, NormlabModule } from './normlab';
 import { DATASETS, type LabConfig, linearWeightNames, normLayerNames } from '../state/config';
 import { buildLab as buildCheckedLab } from '../state/checks';
-import type { ExportPayload } from '../export/pytorch';
+import { exportPayload } from '../export/payload';
+import { epochPoint } from './epochpoint';
 import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
 import { inside, transferables, type InsideWatch } from './inside';
@@ -45,6 +46,9 @@ let insideWatch: InsideWatch | null = null; // the run Inside the network shows 
 let linearWeights: Set<string>[] = []; // per run: the state_dict names of its linear layers' weights (residual blocks included)
 let normLayers: { name: string; type: string }[][] = []; // per run: its normalization layers (residual blocks included)
 let nonFinite: boolean[] = []; // per run: its last boundary was not finite (it is flagged, not drawn)
+// The runs started from a model file's weights (Import model), not from the seed's: an exported script's
+// --from-scratch then cannot give the page's curves, and says so. Reset and any new configuration clear it.
+let imported = false;
 const NON_FINITE = 'diverged: its outputs are not finite, so no boundary is drawn';
 
 
@@ -99,7 +103,7 @@ function importModel(c: LabConfig, states: Record<string, number[]>[], id: numbe
     post({ type: 'import-error', id, message: `model file: ${messageOf(e)}` });
     return;
   }
-  install(next, c, id);
+  install(next, c, id, 0, true);
 }
 
 function configure(c: LabConfig, id: number, replay = 0) {
@@ -113,11 +117,12 @@ function configure(c: LabConfig, id: number, replay = 0) {
 
 // A lab for `c`, posted to the page. `replay`: a restarted worker trains to the step its predecessor had
 // reached before it says anything (training is deterministic: the same steps give the same numbers), so the
-// page keeps its curves and the runs continue from where they were.
-function install(next: NormlabLab, c: LabConfig, id: number, replay = 0) {
+// page keeps its curves and the runs continue from where they were. `fromFile`: the weights are a model file's.
+function install(next: NormlabLab, c: LabConfig, id: number, replay = 0, fromFile = false) {
   lab?.delete();
   lab = next;
   config = c;
+  imported = fromFile;
   linearWeights = c.runs.map((_, r) => linearWeightNames(next.modelSpec(r)));
   normLayers = c.runs.map((_, r) => normLayerNames(next.modelSpec(r)));
   const train = lab.trainData(), test = lab.testData();
@@ -158,18 +163,7 @@ function stepOnce() {
   const every = Math.max(1, Math.floor(lab.stepsPerEpoch() / DIAGNOSTICS_PER_EPOCH));
   if (lab.stepInEpoch() % every === 0 || lab.epochEnded()) pendingDiagnostics.push(diagnostics());
   if (lab.epochEnded()) {
-    const summary = lab.epochSummary();
-    const n = lab.runCount();
-    const point: EpochPoint = { epoch: summary.epoch, step: lab.stepCount(), trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [] };
-    for (let r = 0; r < n; r++) {
-      const stopped = lab.runState(r).stopped;
-      const train = stopped ? null : lab.evaluate(r, false, false);
-      const test = stopped || lab.testData().rows === 0 ? null : lab.evaluate(r, true, false);
-      point.trainLoss.push(stopped ? NaN : summary.meanLoss[r]);
-      point.testLoss.push(test ? test.loss : NaN);
-      point.trainAccuracy.push(train ? train.accuracy : NaN);
-      point.testAccuracy.push(test ? test.accuracy : NaN);
-    }
+    const point = epochPoint(lab);
     lastEval = { trainAccuracy: point.trainAccuracy, testAccuracy: point.testAccuracy };
     pendingEpochs.push(point);
   }
@@ -297,27 +291,6 @@ function schedule() {
   else setTimeout(tick, Math.max(4, ((1 - credit) * 1000) / stepsPerSecond));
 }
 
-// What "Export PyTorch" needs: the data in generation order, each run's spec and state_dict, and the
-// page's own eval-mode logits on a few training rows for the script's --check.
-function exportPayload(): ExportPayload | null {
-  if (!lab || !config) return null;
-  const train = lab.trainData(), test = lab.testData();
-  const checkX = Array.from(train.x.subarray(0, 2 * Math.min(16, train.rows)));
-  return {
-    config,
-    steps: lab.stepCount(),
-    epoch: lab.epoch(),
-    data: { x: [...Array.from(train.x), ...Array.from(test.x)], y: [...Array.from(train.y), ...Array.from(test.y)], testRows: test.rows },
-    checkX,
-    runs: config.runs.map((run, r) => ({
-      name: run.name,
-      model: JSON.parse(lab!.modelSpec(r)),
-      state: lab!.parameterNames(r).map((name) => [name, Array.from(lab!.getParameter(r, name))] as [string, number[]]),
-      logits: Array.from(lab!.logits(r, checkX)),
-    })),
-  };
-}
-
 function handle(msg: ToWorker) {
   seq = msg.seq;
   switch (msg.type) {
@@ -360,6 +333,7 @@ function handle(msg: ToWorker) {
       if (!lab || !config) break;
       playing = false;
       lab.reset(config.training.seed);
+      imported = false;
       clearPending();
       sendFrame(true);
       break;
@@ -373,8 +347,7 @@ function handle(msg: ToWorker) {
       sendFrame(false);
       break;
     case 'export': {
-      const payload = exportPayload();
-      if (payload) post({ type: 'export', format: msg.format, payload });
+      if (lab && config) post({ type: 'export', format: msg.format, payload: exportPayload(lab, config, imported) });
       break;
     }
     case 'import':

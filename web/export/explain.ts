@@ -12,6 +12,9 @@ type Lang = 'en' | 'ja';
 type Texts = Record<string, { en: string; ja: string }>;
 
 export const NOTES = {
+  modes: { en: 'Two ways to run this script: by default it loads the weights the page had and trains on from them with a fresh optimizer; with --from-scratch it retrains from the seed’s initial weights on the same batches and prints the page’s per-epoch curves again.', ja: 'このスクリプトの実行方法は 2 通りです。引数なしでは、ページの重みを読み込み、新しい最適化手法でそこから学習を続けます。--from-scratch を付けると、シードから決まる初期値に戻って同じミニバッチで学習し直し、ページと同じエポックごとの曲線を出力します。' },
+  fromSeed: { en: 'The page’s runs started from the seed’s initial weights, so --from-scratch reproduces its curves.', ja: 'ページの各モデルはシードから決まる初期値から学習を始めているので、--from-scratch でその曲線を再現できます。' },
+  imported: { en: 'The page’s runs started from weights imported from a model file (Import model), not from the seed: --from-scratch cannot reproduce its curves, and says so.', ja: 'ページの各モデルは、シードから決まる初期値ではなく、モデルファイルから読み込んだ重み（「モデルを読み込む」）から学習を始めています。そのため --from-scratch ではページの曲線を再現できず、実行時にもその旨を表示します。' },
   imports: { en: 'PyTorch, its layers, and the helpers that batch the data.', ja: 'PyTorch 本体と層のモジュール、データをミニバッチに分けるための道具を読み込みます。' },
   moons: { en: 'The same points normlab draws: scikit-learn’s generator with this seed gives them exactly.', ja: 'normlab と同じ点です。scikit-learn の生成関数にこのシードを渡すと、まったく同じデータが得られます。' },
   embedded: { en: 'This dataset is normlab’s own; the exported script embeds its exact points.', ja: 'このデータセットは normlab 独自のものです。書き出したスクリプトには点の座標がそのまま入っています。' },
@@ -19,7 +22,7 @@ export const NOTES = {
   transform: { en: 'The lab’s input scale and shift: inputs far from zero.', ja: '入力の倍率とずらし幅です。入力を原点から遠ざけます。' },
   tensors: { en: 'float32 inputs and integer class labels, as PyTorch expects.', ja: 'PyTorch の流儀どおり、入力は float32、ラベルは整数のクラス番号にします。' },
   split: { en: 'The first points train; the last ones are held out for testing.', ja: '先頭の点で学習し、末尾の点はテスト用に取っておきます。' },
-  seed: { en: 'Fixes the initial weights: the same seed gives the same weights in every run, as in the lab.', ja: '重みの初期値を固定します。ラボと同じく、同じシードならどのモデルも同じ初期値から始まります。' },
+  seed: { en: 'Fixes the initial weights: the generator is seeded again before each model, as in the lab, so every run’s linear layers start from the same weights (normalization and dropout layers draw none).', ja: '重みの初期値を固定します。ラボと同じく、モデルを作るたびに乱数生成器のシードを設定し直すので、どのモデルの全結合層も同じ初期重みから始まります（正規化層とドロップアウト層は乱数を使いません）。' },
   sequential: { en: 'A model is a list of layers applied in order; this one is the run', ja: 'モデルは順に適用される層の並びです。このモデルは次の実行に対応します：' },
   linear: { en: 'Fully connected: y = xWᵀ + b; W and b start uniform in ±1/√(inputs).', ja: '全結合層：y = xWᵀ + b。W と b は ±1/√(入力数) の一様分布で初期化されます。' },
   batchnorm: { en: 'Normalizes each feature over the batch, (x − μ_B)/√(σ²_B + ε)·γ + β; keeps running averages (momentum 0.1) for eval mode.', ja: '各特徴量をミニバッチ全体で正規化します：(x − μ_B)/√(σ²_B + ε)·γ + β。評価モード用に移動平均（momentum 0.1）も更新します。' },
@@ -36,6 +39,7 @@ export const NOTES = {
   close: { en: 'End of the model.', ja: 'モデルの定義はここまでです。' },
   criterion: { en: 'Mean cross-entropy over the batch (softmax inside).', ja: 'ミニバッチ平均の交差エントロピー（softmax は内部で計算されます）。' },
   optimizer: { en: 'One optimizer per model, each over its own parameters.', ja: 'モデルごとに、そのパラメータを更新する最適化手法を用意します。' },
+  dtype: { en: 'float32, as the page computes; --float64 trains in float64 instead, to show how far float32 rounding alone moves the numbers.', ja: 'ページと同じ float32 で計算します。--float64 を付けると float64 で学習し、float32 の丸め誤差だけで値がどれだけ動くかを確かめられます。' },
   loader: { en: 'Shuffles the training set every epoch and serves it in batches.', ja: '毎エポック学習データをシャッフルし、ミニバッチに分けて渡します。' },
   epochs: { en: 'Repeat for every epoch…', ja: 'エポックの数だけ繰り返します…' },
   batches: { en: '…and every batch: all models step on the same batch.', ja: '…ミニバッチごとに、すべてのモデルが同じバッチで 1 ステップ進みます。' },
@@ -52,11 +56,19 @@ export const NOTES = {
   modelsDict: { en: 'One model per run of the lab, by name.', ja: 'ラボのモデル（実行）ごとに 1 つずつ、名前をキーにして作ります。' },
   weights: { en: 'The weights the page had when you exported, per model (the panel leaves them out).', ja: '書き出した時点のページの重みです（この表示では省略）。' },
   load: { en: 'Loads them into the models: training continues where the page stopped.', ja: 'それをモデルに読み込みます。ページで止めたところから学習を続けられます。' },
+  evaluate: { en: 'Eval-mode loss and accuracy on a whole set, as the page computes them at the end of every epoch.', ja: '評価モードでのデータセット全体の損失と正解率です。ページも毎エポックの終わりに同じ計算をしています。' },
+  stopped: { en: 'The runs that stopped, and why: as on the page, a run stops when its loss or a gradient is not finite, or when PyTorch refuses its batch; the others go on.', ja: '学習が止まったモデルとその理由を記録します。ページと同じく、損失や勾配が有限でなくなったモデルや、PyTorch がバッチを受け付けなかったモデルは止まり、ほかのモデルは学習を続けます。' },
+  refused: { en: 'PyTorch refuses some batches — BatchNorm in training mode on a batch of one sample; the page stops such a run with the same message.', ja: 'PyTorch が受け付けないバッチもあります（学習モードの BatchNorm に 1 サンプルだけのバッチを渡した場合など）。ページもそのモデルを同じメッセージで止めます。' },
+  diverged: { en: 'A loss that is not finite: the run has diverged and stops before any update, as on the page.', ja: '損失が有限でなければ、そのモデルは発散しています。ページと同じく、パラメータを更新せずに止めます。' },
+  gradients: { en: 'Likewise when a gradient is not finite.', ja: '勾配が有限でない場合も同じく止めます。' },
+  evaluated: { en: 'Then the numbers the page plots: eval-mode accuracy on the training set, loss and accuracy on the test set.', ja: '続いて、ページがグラフに描く値を求めます。学習データでの正解率と、テストデータでの損失と正解率（いずれも評価モード）です。' },
+  fromScratch: { en: '--from-scratch: the models keep the initial weights they were built with, and training draws the batches and dropout masks in the page’s order, so it gives the page’s curves (up to rounding: see the top of the file).', ja: '--from-scratch：モデルは作ったときの初期重みのまま学習を始めます。ミニバッチとドロップアウトのマスクもページと同じ順序で乱数から作られるので、ページと同じ曲線になります（丸め誤差の影響についてはファイル冒頭を参照）。' },
+  continue: { en: 'Otherwise the page’s weights: training continues from them with a fresh optimizer (its state, such as momentum, starts again from zero).', ja: 'そうでなければページの重みを読み込み、そこから新しい最適化手法で学習を続けます（モーメンタムなどの内部状態は 0 からやり直しです）。' },
   checkData: { en: 'A few training points and the page’s own logits for them, to check the export.', ja: '確認用に、学習データの先頭数点と、それに対するページ自身の出力（ロジット）を入れておきます。' },
   check: { en: '--check: PyTorch recomputes those logits and compares them with the page’s.', ja: '--check：PyTorch でロジットを計算し直し、ページの値と比べます。' },
   eval: { en: 'Eval mode: BatchNorm uses its running averages, dropout is off — as the page’s boundary does.', ja: '評価モード：BatchNorm は移動平均を使い、ドロップアウトは無効になります（ページの決定境界と同じ）。' },
   epochMean: { en: 'The mean of the epoch’s batch losses, the number the lesson prints.', ja: 'エポック内のバッチ損失の平均です。講義で表示している値と同じものです。' },
-  run: { en: 'Without --check: train for the lab’s epochs (or --epochs N).', ja: '--check を付けなければ、ラボと同じエポック数（または --epochs N）だけ学習します。' },
+  run: { en: 'Without --check: train for the lab’s epochs (or --epochs N), printing every epoch’s numbers.', ja: '--check を付けなければ、ラボと同じエポック数（または --epochs N）だけ学習し、エポックごとの値を表示します。' },
 } satisfies Texts;
 
 export type NoteKey = keyof typeof NOTES;

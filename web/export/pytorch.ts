@@ -1,7 +1,10 @@
 // "Export PyTorch": a runnable Python script that rebuilds the lab in PyTorch — the same data, the same
-// nn.Sequential per run, optimizer, batch size and epochs — with the current weights (load_state_dict), and a
-// self-check: `python3 normlab_lab.py --check` recomputes the page's eval-mode logits on a few training points
-// from the exported weights and compares them (1e-4). `--epochs N` trains for N epochs instead of the lab's.
+// nn.Sequential per run, optimizer, batch size and epochs. By default it loads the current weights
+// (load_state_dict) and trains on from them; `--from-scratch` retrains from the seed's initial weights on the
+// page's batches and prints the page's per-epoch curves; `--check` recomputes the page's eval-mode logits on a
+// few training points from the exported weights and compares them (1e-4). `--epochs N` trains for N epochs
+// instead of the lab's, `--json` prints every step's loss and the per-epoch numbers as JSON, `--float64` trains
+// in float64 (how far float32 rounding alone moves them).
 // The script is built as annotated lines (scriptLines): the file carries the explanations as comments in the
 // page's language, and the "PyTorch code" panel shows the same lines beside them (explain.ts).
 import { modelJson, type LabConfig } from '../state/config.js';
@@ -32,11 +35,14 @@ export interface ExportPayload {
   epoch: number;
   data: { x: number[]; y: number[]; testRows: number }; // all points in generation order; the last testRows test
   checkX: number[]; // a few training rows (× 2)
+  imported: boolean; // the runs started from a model file's weights (Import model), not from the seed's
   runs: ExportedRun[];
 }
 
 const py = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v)); // float literals
-const floats = (a: ArrayLike<number>) => `[${Array.from(a, (v) => Number(Math.fround(v).toPrecision(9))).join(', ')}]`;
+// float32 values as Python literals; a diverged run's inf or NaN as float("inf"), float("nan").
+const float = (v: number) => (Number.isFinite(v) ? String(Number(Math.fround(v).toPrecision(9))) : Number.isNaN(v) ? 'float("nan")' : `${v < 0 ? '-' : ''}float("inf")`);
+const floats = (a: ArrayLike<number>) => `[${Array.from(a, float).join(', ')}]`;
 const str = (s: string) => JSON.stringify(s); // a valid Python string literal for any run name
 
 export function layerCode(l: Layer, width: number): [string, number] {
@@ -82,32 +88,73 @@ export interface ScriptLine {
   suffix?: string;
 }
 
+// Run names as the script's dictionary keys: a name that repeats gets " (2)", " (3)" … so that no run is lost.
+function uniqueNames(names: string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((n) => {
+    let name = n;
+    for (let k = 2; taken.has(name); k++) name = `${n} (${k})`;
+    taken.add(name);
+    return name;
+  });
+}
+
 // The script for a configuration. With a payload it is the runnable export (data, weights, the page's logits);
 // without one (the panel), the lines that would hold them show what they hold.
+// It runs two ways: by default it loads the page's weights and trains on from them; with --from-scratch it
+// keeps the weights it builds from the seed and trains exactly as the lab did — the same generator draws in
+// the same order (core/lab.h: each run's model right after manual_seed(seed), then per epoch the DataLoader's
+// two draws, then the dropout masks run by run), the same stopping rule — so it prints the page's epoch points
+// (web/engine/epochpoint.ts). That holds while the runs started from the seed: not after Import model.
 export function scriptLines(c: LabConfig, p: ExportPayload | null): ScriptLine[] {
   const lines: ScriptLine[] = [];
   const add = (code: string, note?: NoteKey, extra: Partial<ScriptLine> = {}) => lines.push({ code, note, ...extra });
   const block = (text: string) => text.split('\n').forEach((l) => add(l));
-  const models = p ? p.runs.map((r) => ({ name: r.name, model: r.model })) : c.runs.map((r) => ({ name: r.name, model: JSON.parse(modelJson(c, r)) as ExportedRun['model'] }));
+  const named = p ? p.runs.map((r) => ({ name: r.name, model: r.model })) : c.runs.map((r) => ({ name: r.name, model: JSON.parse(modelJson(c, r)) as ExportedRun['model'] }));
+  const keys = uniqueNames(named.map((m) => m.name));
+  const models = named.map((m, i) => ({ ...m, key: keys[i] }));
   const specs = JSON.stringify(models.map((m) => m.model));
   const d = c.data;
+  const t = c.training;
   const own = d.type === 'custom';
   const n = own ? d.own.y.length : d.points;
   const sklearn = d.type === 'moons' || d.type === 'circles';
   const testRows = p ? p.data.testRows : Math.round(n * d.testFraction);
+  const fromSeed = !p?.imported;
+  const reached = p ? `after ${p.steps} steps (epoch ${p.epoch})` : 'when this was exported';
 
-  block(`"""normlab lab exported to PyTorch: ${models.map((m) => m.name).join(' vs ')}.
+  add(`"""normlab lab exported to PyTorch: ${models.map((m) => m.name).join(' vs ')}.`, 'modes');
+  block(`
+Rebuilds the lab in PyTorch: the data, one nn.Sequential per run, the optimizer, batch size and epochs.
+It runs one of two ways:
+  python3 normlab_lab.py                 CONTINUE: loads the weights the page had ${reached}
+                                         and trains on from them with a fresh optimizer (not the page's curves)
+  python3 normlab_lab.py --from-scratch  REPRODUCE: retrains from seed ${t.seed}'s initial weights on the page's
+                                         batches, with its dropout masks and optimizer, and prints the page's
+                                         per-epoch curves (mean train loss, test loss, train and test accuracy)
+Options: --epochs N trains N epochs instead of the lab's ${t.epochs}; --json prints every step's loss and the
+per-epoch numbers as one JSON object; --float64 trains in float64 instead of float32; --check compares the
+models' logits with the page's and exits.
 
-Rebuilds the lab — data, models, optimizer, batch size, epochs — and loads the weights the page had
-${p ? `after ${p.steps} steps (epoch ${p.epoch})` : 'when this was exported'}. Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional' : ''}.
-    python3 normlab_lab.py            train for the lab's ${c.training.epochs} epochs from the exported weights
-    python3 normlab_lab.py --epochs 3 train for 3 epochs
-    python3 normlab_lab.py --check    compare the models' logits with the page's and exit
+--from-scratch gives the page's numbers to 1e-4 or better while training is well-conditioned. Where it is not —
+a deep net, batches of two, a high learning rate, the eval-mode numbers of BatchNorm under Adam (the bias just
+before a BatchNorm gets only rounding noise as gradient, which Adam turns into full-size steps) — float32
+rounding alone, which differs between any two programs, moves the numbers apart within a few steps. --float64
+shows how far: where it moves them as much, no float32 program, the page included, can give the same ones.`);
+  if (!fromSeed) block(`
+The page's runs started from weights imported from a model file (Import model), not from seed ${t.seed}'s
+initial weights: --from-scratch retrains from seed ${t.seed} and will NOT give the page's curves.`);
+  block(`
+Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional' : ''}.
 """`);
   add('import argparse');
+  add('import json');
+  add('import math');
   add('import torch', 'imports');
   add('import torch.nn as nn');
   add('from torch.utils.data import DataLoader, TensorDataset');
+  add('');
+  add(`PAGE_CURVES_FROM_SEED = ${fromSeed ? 'True' : 'False'}`, fromSeed ? 'fromSeed' : 'imported');
   add('');
   add(own ? `# ---- data: your own ${n} points, in the lab's order (shuffled with seed ${d.seed}); the last ${testRows} are the test set`
     : `# ---- data: ${d.type}, ${n} points, noise ${d.noise}, seed ${d.seed}; the last ${testRows} are the test set`);
@@ -151,55 +198,65 @@ ${p ? `after ${p.steps} steps (epoch ${p.epoch})` : 'when this was exported'}. N
         return x + super().forward(x)`);
   }
   add('');
+  add('');
   add('# ---- models: one nn.Sequential per run (state_dict names match normlab\'s parameter names)');
-  add(`torch.manual_seed(${c.training.seed})`, 'seed');
-  add('models = {', 'modelsDict');
-  for (const m of models) {
-    add(`    ${str(m.name)}: nn.Sequential(`, 'sequential', { suffix: ` “${m.name}”.` });
+  add('def build_models():');
+  add('    models = {}', 'modelsDict');
+  models.forEach((m, i) => {
+    add(`    torch.manual_seed(${t.seed})`, i === 0 ? 'seed' : undefined);
+    add(`    models[${str(m.key)}] = nn.Sequential(`, 'sequential', { suffix: ` “${m.name}”.` });
     let width = m.model.input;
     for (const l of m.model.layers) {
       const [code, next] = layerCode(l, width);
       width = next;
       add(`        ${code},`, l.type as NoteKey);
     }
-    add('    ),');
-  }
-  add('}');
+    add('    )');
+  });
+  add('    return models');
   add('');
-  add('# ---- the weights the page had (float32), loaded with load_state_dict');
+  add('');
+  add('# ---- the weights the page had (float32), for load_state_dict');
   if (p) {
     add('WEIGHTS = {', 'weights');
-    for (const r of p.runs) {
-      add(`    ${str(r.name)}: {`);
+    p.runs.forEach((r, i) => {
+      add(`    ${str(keys[i])}: {`);
       for (const [k, v] of r.state) add(`        ${str(k)}: ${floats(v)},`);
       add('    },');
-    }
+    });
     add('}');
   } else {
     add('WEIGHTS = {…}', 'weights');
   }
-  add('for name, model in models.items():', 'load');
-  add('    state = {k: torch.tensor(v).reshape(model.state_dict()[k].shape) for k, v in WEIGHTS[name].items()}');
-  add('    for k in model.state_dict():');
-  add('        if k.endswith("num_batches_tracked"):');
-  add(`            state[k] = torch.tensor(${p ? p.steps : 0})`);
-  add('    model.load_state_dict(state)');
+  add('');
+  add('');
+  add('def load_weights(models):', 'load');
+  add('    for name, model in models.items():');
+  add('        state = {k: torch.tensor(v).reshape(model.state_dict()[k].shape) for k, v in WEIGHTS[name].items()}');
+  add('        for k in model.state_dict():');
+  add('            if k.endswith("num_batches_tracked"):');
+  add(`                state[k] = torch.tensor(${p ? p.steps : 0})`);
+  add('        model.load_state_dict(state)');
+  add('');
   add('');
   add('# ---- the page\'s first training points and its eval-mode logits on them, for --check');
   add(`CHECK_X = torch.tensor(${p ? floats(p.checkX) : '[]'}).reshape(-1, 2)`, 'checkData', { shown: 'CHECK_X = torch.tensor([…]).reshape(-1, 2)' });
   if (p) {
     add('CHECK_LOGITS = {');
-    for (const r of p.runs) add(`    ${str(r.name)}: ${floats(r.logits)},`);
+    p.runs.forEach((r, i) => add(`    ${str(keys[i])}: ${floats(r.logits)},`));
     add('}');
   } else {
     add('CHECK_LOGITS = {…}');
   }
   add('');
   add('');
-  add('def check():', 'check');
-  block(`    same_data = torch.equal(X_train[: len(CHECK_X)], CHECK_X)
-    print("data: the same points as the page" if same_data else "data: DIFFERENT points from the page")
-    ok = same_data
+  add('def same_data():');
+  add('    return torch.equal(X_train[: len(CHECK_X)], CHECK_X)');
+  add('');
+  add('');
+  add('def check(models):', 'check');
+  block(`    ok = same_data()
+    print("data: the same points as the page" if ok else "data: DIFFERENT points from the page")
     for name, model in models.items():`);
   add('        model.eval()', 'eval');
   block(`        with torch.no_grad():
@@ -212,32 +269,117 @@ ${p ? `after ${p.steps} steps (epoch ${p.epoch})` : 'when this was exported'}. N
     return ok`);
   add('');
   add('');
-  add('def train(epochs):');
-  add(`    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=${c.training.batchSize}, shuffle=True)`, 'loader');
+  add('def evaluate(model, X, y):', 'evaluate');
+  block(`    model.eval()
+    with torch.no_grad():
+        logits = model(X)
+    loss = nn.functional.cross_entropy(logits, y).item()
+    accuracy = (logits.argmax(1) == y).double().mean().item() if math.isfinite(loss) else math.nan
+    return loss, accuracy`);
+  add('');
+  add('');
+  add('def show(row, names, stopped):');
+  block(`    head = f"epoch {row['epoch']} (step {row['step']})"
+    width = max([len(head)] + [len(name) + 2 for name in names])
+    print(head.ljust(width) + "  mean train loss   test loss   train acc    test acc")
+    cell = lambda v, text: text.format(v) if math.isfinite(v) else "—".rjust(len(text.format(0.0)))
+    for i, name in enumerate(names):
+        if name in stopped:
+            print(f"  {name}".ljust(width) + f"  stopped at step {stopped[name]['step']}")
+            continue
+        numbers = [cell(row["train_loss"][i], "{:17.4f}"), cell(row["test_loss"][i], "{:12.4f}"),
+                   cell(100 * row["train_accuracy"][i], "{:10.1f} %"), cell(100 * row["test_accuracy"][i], "{:10.1f} %")]
+        print(f"  {name}".ljust(width) + "".join(numbers))`);
+  add('');
+  add('');
+  add('def train(models, epochs, say, as_json, dtype):');
+  add('    x_train, x_test = X_train.to(dtype), X_test.to(dtype)', 'dtype');
+  add('    models = {name: model.to(dtype) for name, model in models.items()}');
+  add(`    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=${t.batchSize}, shuffle=True)`, 'loader');
   add(`    optimizers = {name: ${optimizerCode(c).replace('model.parameters()', 'models[name].parameters()')} for name in models}`, 'optimizer');
   add('    criterion = nn.CrossEntropyLoss()', 'criterion');
+  add('    stopped = {}', 'stopped');
+  block(`    history = []
+    losses = {name: [] for name in models}
+    step = 0
+
+    def stop(name, why, diverged):
+        stopped[name] = {"step": step, "why": why, "diverged": diverged}
+        if not as_json:
+            print(f"step {step}: {name} stopped: {why}")
+
+    if not as_json:
+        print(say)`);
   add('    for epoch in range(epochs):', 'epochs');
   add('        totals = {name: 0.0 for name in models}');
   add('        for xb, yb in loader:', 'batches');
+  add('            step += 1');
   add('            for name, model in models.items():', 'models');
+  add('                if name in stopped:');
+  add('                    continue');
   add('                model.train()', 'train');
   add('                optimizers[name].zero_grad()', 'zero');
-  add('                loss = criterion(model(xb), yb)', 'loss');
+  add('                try:');
+  add('                    loss = criterion(model(xb), yb)', 'loss');
+  add('                except ValueError as error:', 'refused');
+  add('                    stop(name, str(error), False)');
+  add('                    continue');
+  add('                if not math.isfinite(loss.item()):', 'diverged');
+  add('                    stop(name, f"diverged: the loss is {\'NaN\' if math.isnan(loss.item()) else \'infinite\'}; parameters were not updated", True)');
+  add('                    continue');
   add('                loss.backward()', 'backward');
+  add('                if not all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None):', 'gradients');
+  add('                    stop(name, "diverged: a gradient is not finite; parameters were not updated", True)');
+  add('                    continue');
   add('                optimizers[name].step()', 'step');
+  add('                losses[name].append(loss.item())');
   add('                totals[name] += loss.item()');
-  add('        line = ", ".join(f"{name} {total / len(loader):.4f}" for name, total in totals.items())', 'epochMean');
-  add('        print(f"epoch {epoch + 1}: mean train loss {line}")');
+  add('        row = {"epoch": epoch + 1, "step": step, "train_loss": [], "test_loss": [], "train_accuracy": [], "test_accuracy": []}');
+  add('        for name, model in models.items():');
+  add('            on = name not in stopped');
+  add('            row["train_loss"].append(totals[name] / len(loader) if on else math.nan)', 'epochMean');
+  add('            row["train_accuracy"].append(evaluate(model, x_train, y_train)[1] if on else math.nan)', 'evaluated');
+  add('            test_loss, test_accuracy = evaluate(model, x_test, y_test) if on and len(y_test) else (math.nan, math.nan)');
+  add('            row["test_loss"].append(test_loss)');
+  add('            row["test_accuracy"].append(test_accuracy)');
+  block(`        history.append(row)
+        if not as_json:
+            show(row, list(models), stopped)
+    if as_json:
+        finite = lambda values: [v if math.isfinite(v) else None for v in values]
+        epochs_out = [{k: finite(v) if isinstance(v, list) else v for k, v in row.items()} for row in history]
+        print(json.dumps({"says": say, "dtype": str(dtype), "runs": list(models), "stopped": stopped,
+                          "losses": [losses[name] for name in models], "epochs": epochs_out}))`);
   add('');
   add('');
   add('if __name__ == "__main__":');
-  add('    parser = argparse.ArgumentParser()');
-  add('    parser.add_argument("--check", action="store_true")');
-  add(`    parser.add_argument("--epochs", type=int, default=${c.training.epochs})`);
+  add('    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)');
+  add('    how = parser.add_mutually_exclusive_group()');
+  add(`    how.add_argument("--from-scratch", action="store_true", help="retrain from seed ${t.seed}'s initial weights: the page's curves")`);
+  add('    how.add_argument("--check", action="store_true", help="compare the models\' logits with the page\'s and exit")');
+  add(`    parser.add_argument("--epochs", type=int, default=${t.epochs}, help="epochs to train (default: the lab's ${t.epochs})")`);
+  add('    parser.add_argument("--json", action="store_true", help="print every step\'s loss and the per-epoch numbers as one JSON object")');
+  add('    parser.add_argument("--float64", action="store_true", help="train in float64: how far float32 rounding alone moves the numbers")');
   add('    args = parser.parse_args()');
+  add('    models = build_models()');
+  add('    if args.from_scratch:', 'fromScratch');
+  add(`        say = "normlab --from-scratch: retraining from seed ${t.seed}'s initial weights on the page's batches"`);
+  add('        if not PAGE_CURVES_FROM_SEED:');
+  add('            say += " - NOT the page\'s curves: its runs started from weights imported from a model file"');
+  if (sklearn) {
+    add('        elif not same_data():');
+    add('            say += " - NOT the page\'s curves: this scikit-learn made other points than the page\'s"');
+  }
+  add('        elif args.float64:');
+  add('            say += " in float64: how far float32 rounding alone moves the page\'s curves"');
+  add('        else:');
+  add('            say += ": these are the page\'s per-epoch curves"');
+  add('    else:');
+  add('        load_weights(models)', 'continue');
+  add(`        say = f"normlab: continuing from the page's weights ${reached}{' in float64' if args.float64 else ''} with a fresh optimizer (--from-scratch reproduces the page's curves)"`);
   add('    if args.check:');
-  add('        raise SystemExit(0 if check() else 1)');
-  add('    train(args.epochs)', 'run');
+  add('        raise SystemExit(0 if check(models) else 1)');
+  add('    train(models, args.epochs, say, args.json, torch.float64 if args.float64 else torch.float32)', 'run');
   return lines;
 }
 

@@ -110,7 +110,7 @@ export const en = {
   shareExport: 'Share and export',
   savePng: 'Save PNG',
   pytorchCode: 'PyTorch code',
-  codeWhat: 'The code that trains this lab in PyTorch, line by line. Export PyTorch downloads it, runnable, with the current weights.',
+  codeWhat: 'The code that trains this lab in PyTorch, line by line. Export PyTorch downloads it, runnable: it continues from the current weights, or with --from-scratch retrains from the start and prints the page’s curves again.',
   copyLink: 'Copy link',
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',

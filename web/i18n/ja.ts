@@ -113,7 +113,7 @@ export const ja: Strings = {
   shareExport: '共有と書き出し',
   savePng: 'PNG で保存',
   pytorchCode: 'PyTorch のコード',
-  codeWhat: 'このラボを PyTorch で学習させるコードを 1 行ずつ解説します。「PyTorch に書き出す」で、現在の重み付きのまま実行できる形でダウンロードできます。',
+  codeWhat: 'このラボを PyTorch で学習させるコードを 1 行ずつ解説します。「PyTorch に書き出す」で、実行できる形でダウンロードできます。そのまま実行すると現在の重みから学習を続け、--from-scratch を付けると最初から学習し直して、ページと同じ曲線を出力します。',
   copyLink: 'リンクをコピー',
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',
