@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "inspect.h"
 #include "jsonread.h"
 #include "layers/registry.h"
 
@@ -144,6 +143,7 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
 Status validate_model_spec(ModelSpec* spec) {
   if (spec->input < 1 || spec->input > kMaxWidth)
     return Status::Error("input", "must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + std::to_string(spec->input));
+  NORMLAB_TRY(range_error("init_scale", spec->init_scale, kMinInitScale, false, kMaxInitScale, false));
   int width = spec->input;
   WalkCounts counts;
   NORMLAB_TRY(walk(spec->layers, "layers", &width, &counts));
@@ -174,6 +174,7 @@ Status parse_model_spec(const std::string& text, ModelSpec* out) {
   if (total > kMaxLayerEntries) return too_many_layers(total);
   int entries = 0;
   NORMLAB_TRY(parse_layers(*layers, "layers", &spec.layers, &entries));
+  NORMLAB_TRY(f.number("init_scale", &spec.init_scale, false));
   NORMLAB_TRY(f.finish("a model"));
   NORMLAB_TRY(validate_model_spec(&spec));
   *out = std::move(spec);
@@ -223,37 +224,6 @@ Status parse_optimizer_spec(const std::string& text, OptimizerSpec* out) {
   return Status::Ok();
 }
 
-Status parse_inspect_input(const std::string& text, InspectInput* out) {
-  json root;
-  NORMLAB_TRY(parse_json(text, "inspect", &root));
-  Fields f(root, "");
-  InspectInput in;
-  const json* norm = f.get("norm");
-  if (!norm) return Status::Error("norm", "missing (batchnorm, layernorm, instancenorm, groupnorm or rmsnorm)");
-  if (!norm->is_string()) return Status::Error("norm", "must be a string, got " + show(*norm));
-  in.norm = norm->get<std::string>();
-  std::vector<double> v;
-  NORMLAB_TRY(f.numbers("shape", &v, true));
-  for (double d : v) {
-    if (d != std::floor(d) || d < 0 || d > kMaxInspectElements) return Status::Error("shape", "every dimension must be a whole number");
-    in.shape.push_back(static_cast<int>(d));
-  }
-  double groups = in.groups;
-  NORMLAB_TRY(f.integer("groups", &groups, false));
-  if (std::fabs(groups) > kMaxInspectElements) return Status::Error("groups", "must be a whole number no larger than " + fmt(kMaxInspectElements));
-  in.groups = static_cast<int>(groups);
-  NORMLAB_TRY(f.number("eps", &in.eps, false));
-  NORMLAB_TRY(f.numbers("x", &v, true));
-  in.x.assign(v.begin(), v.end());
-  NORMLAB_TRY(f.numbers("gamma", &v, false));
-  in.gamma.assign(v.begin(), v.end());
-  NORMLAB_TRY(f.numbers("beta", &v, false));
-  in.beta.assign(v.begin(), v.end());
-  NORMLAB_TRY(f.finish("the inspector"));
-  *out = std::move(in);
-  return Status::Ok();
-}
-
 namespace {
 json layers_to_json(const std::vector<LayerSpec>& layers) {
   json arr = json::array();
@@ -280,6 +250,7 @@ std::string model_spec_to_json(const ModelSpec& spec) {
   json o;
   o["input"] = spec.input;
   o["layers"] = layers_to_json(spec.layers);
+  if (spec.init_scale != 1) o["init_scale"] = spec.init_scale;
   return o.dump();
 }
 
