@@ -4,7 +4,7 @@
 // into the heap. So every entry point of the module puts the stack pointer back when an error passes through
 // it: any number of errors leaves the module exactly as it was.
 Module['onRuntimeInitialized'] = ((userInit) => function () {
-  const guard = (call) => function (...args) {
+  const guard = (call) => Object.assign(function (...args) {
     const sp = stackSave();
     try {
       return call.apply(this, args);
@@ -12,7 +12,7 @@ Module['onRuntimeInitialized'] = ((userInit) => function () {
       stackRestore(sp);
       throw e;
     }
-  };
+  }, call.overloadTable ? { overloadTable: call.overloadTable } : {});  // Embind's overloads (by argument count) dispatch through it
   const own = ['delete', 'clone', 'isDeleted', 'deleteLater', 'isAliasOf'];  // Embind's handle methods: no engine call
   for (const name of ['Model', 'Optimizer', 'Lab']) {
     const Class = Module[name];
