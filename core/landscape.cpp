@@ -30,6 +30,8 @@ Status parse_smoothness_options(const std::string& text, SmoothnessOptions* out)
   json root;
   NORMLAB_TRY(parse_json(text, "options", &root));
   Fields f(root, "");
+  for (const char* key : {"steps", "from", "to", "lr"})  // JS's NaN and ±Infinity arrive as null: not a default
+    if (f.has(key) && root[key].is_null()) return Status::Error(key, "must be a finite number, got null (NaN or Infinity in JS)");
   SmoothnessOptions o;
   double steps = o.steps;
   NORMLAB_TRY(f.integer("steps", &steps, false));
@@ -40,7 +42,7 @@ Status parse_smoothness_options(const std::string& text, SmoothnessOptions* out)
   NORMLAB_TRY(f.number("to", &o.to, false));
   if (!(o.to >= o.from)) return Status::Error("to", "must be at least from (" + fmt(o.from) + "), got " + fmt(o.to));
   if (f.has("lr")) {
-    NORMLAB_TRY(f.number("lr", &o.lr, true));
+    NORMLAB_TRY(f.number("lr", &o.lr, false));
     NORMLAB_TRY(f.range("lr", o.lr, 0, true, INFINITY, true));
   }
   NORMLAB_TRY(f.finish("the smoothness options"));

@@ -137,7 +137,7 @@ TEST(Smoothness, OptionsAreChecked) {
       {R"({"steps": 0})", "steps: must be in [1, 64], got 0"}, {R"({"steps": 65})", "steps: must be in [1, 64], got 65"},
       {R"({"steps": 2.5})", "steps: must be an integer"}, {R"({"from": 0})", "from: must be in (0, inf), got 0"},
       {R"({"to": 0.01})", "to: must be at least from (0.05), got 0.01"}, {R"({"lr": -1})", "lr: must be in (0, inf), got -1"},
-      {R"({"lr": null})", "lr: missing"}, {R"({"size": 1})", "size: unknown field"}, {"[1]", "options: "}};
+      {R"({"lr": null})", "lr: must be a finite number, got null"}, {R"({"size": 1})", "size: unknown field"}, {"[1]", "options: "}};
   for (const auto& [json, message] : bad) {
     const Status s = parse_smoothness_options(json, &o);
     EXPECT_EQ(s.message().rfind(message, 0), 0u) << json << " → " << s.message();
