@@ -40,8 +40,7 @@ struct InspectResult {
 
 Status inspect_norm(const InspectInput& in, InspectResult* out);
 // {"norm": "layernorm", "shape": [4, 10], "groups": 2, "eps": 1e-5, "x": [...], "gamma": [...], "beta": [...]}
-// (groups, eps, gamma and beta optional), read with the core's JSON helpers (jsonread.h); ranges are
-// inspect_norm's to check.
+// (groups, eps, gamma and beta optional), read by spec.cpp's parsers; ranges are inspect_norm's to check.
 Status parse_inspect_input(const std::string& json, InspectInput* out);
 Status inspect_norm(const std::string& json, InspectResult* out);  // parse_inspect_input, then inspect_norm
 // torch.manual_seed(seed); torch.randn(n), for n in [1, kMaxInspectElements].

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "inspect.h"
 #include "jsonread.h"
 #include "layers/registry.h"
 
@@ -221,6 +222,37 @@ Status parse_optimizer_spec(const std::string& text, OptimizerSpec* out) {
   }
   NORMLAB_TRY(f.finish(t + " optimizer"));
   *out = spec;
+  return Status::Ok();
+}
+
+Status parse_inspect_input(const std::string& text, InspectInput* out) {
+  json root;
+  NORMLAB_TRY(parse_json(text, "inspect", &root));
+  Fields f(root, "");
+  InspectInput in;
+  const json* norm = f.get("norm");
+  if (!norm) return Status::Error("norm", "missing (batchnorm, layernorm, instancenorm, groupnorm or rmsnorm)");
+  if (!norm->is_string()) return Status::Error("norm", "must be a string, got " + show(*norm));
+  in.norm = norm->get<std::string>();
+  std::vector<double> v;
+  NORMLAB_TRY(f.numbers("shape", &v, true));
+  for (double d : v) {
+    if (d != std::floor(d) || d < 0 || d > kMaxInspectElements) return Status::Error("shape", "every dimension must be a whole number");
+    in.shape.push_back(static_cast<int>(d));
+  }
+  double groups = in.groups;
+  NORMLAB_TRY(f.integer("groups", &groups, false));
+  if (std::fabs(groups) > kMaxInspectElements) return Status::Error("groups", "must be a whole number no larger than " + fmt(kMaxInspectElements));
+  in.groups = static_cast<int>(groups);
+  NORMLAB_TRY(f.number("eps", &in.eps, false));
+  NORMLAB_TRY(f.numbers("x", &v, true));
+  in.x.assign(v.begin(), v.end());
+  NORMLAB_TRY(f.numbers("gamma", &v, false));
+  in.gamma.assign(v.begin(), v.end());
+  NORMLAB_TRY(f.numbers("beta", &v, false));
+  in.beta.assign(v.begin(), v.end());
+  NORMLAB_TRY(f.finish("the inspector"));
+  *out = std::move(in);
   return Status::Ok();
 }
 

@@ -208,6 +208,9 @@ test('smoothness: its defaults, and errors that say why', () => {
   refused(() => lab.smoothness(0, { step: 3 }), 'step', 'unknown field');
   refused(() => lab.smoothness(0, 3), 'options', 'expected an object');
   refused(() => lab.smoothness(0, '{'), 'options', 'malformed JSON');
+  refused(() => lab.smoothness(0, [1]), 'options', '');
+  assert.throws(() => lab.smoothness(0, { steps: 1n }), TypeError);  // JSON.stringify's own error, thrown in JS
+  assert.equal(lab.smoothness(0, null).eta.length, 8);
   assert.equal(JSON.parse(M.limits()).smoothness_steps.max, 64);
   lab.delete();
 });

@@ -19,11 +19,10 @@ Status layer_in(val v) {
   return text_in(std::move(v), "layer", &g_text, "a layer index or a state_dict prefix like \"2.1\"");
 }
 
-// Options arrive as an object (or its JSON text, or undefined for the defaults): into g_text as JSON.
+// Options arrive as JSON text (post.js writes an options object as JSON) or undefined for the defaults: into g_text.
 Status options_in(val v) {
   if (v.isUndefined() || v.isNull()) g_text = "{}";
   else if (v.isString()) g_text = v.as<std::string>();
-  else if (v.typeOf().as<std::string>() == "object") g_text = val::global("JSON").call<std::string>("stringify", v);
   else return Status::Error("options", "expected an object like {steps: 8, from: 0.05, to: 0.4}");
   return Status::Ok();
 }
