@@ -9,12 +9,11 @@
 
 Usage: /usr/bin/python3 tests/golden/make_scale_golden.py [--out tests/golden/traces]  (the same bytes every run)
 """
-import argparse, os, random
+import random
 import torch
 
-from make_golden import (MAX_CONDITIONING, N_ROWS, STEPS, conditioning, f32, header, noisy_names, state_pairs, train,
-                         write)
-from torchlab import TorchLab, build_model, check_recording_dropout, scale_weights
+from make_golden import MAX_CONDITIONING, N_ROWS, STEPS, f32, header, noisy_names, state_pairs, train_checked, write
+from torchlab import TorchLab, build_model, golden_setup, scale_weights
 
 
 def mlp(widths, norm=None, act="relu", dropout=0.0):
@@ -53,9 +52,7 @@ def init_scale_case(i, spec, opt_spec):
     torch.manual_seed(init_seed)
     initial_model = build_model(spec)
     initial_state = {k: v.clone() for k, v in initial_model.state_dict().items()}
-    model, losses, logits = train(spec, opt_spec, initial_state, train_seed, x, y, batches, torch.float32)
-    model64, losses64, _ = train(spec, opt_spec, initial_state, train_seed, x, y, batches, torch.float64)
-    cond = conditioning(spec, opt_spec, model, losses, model64, losses64)
+    model, losses, logits, cond = train_checked(spec, opt_spec, initial_state, train_seed, x, y, batches)
     assert max(cond.values()) < MAX_CONDITIONING, f"init-scale case {i} is ill-conditioned: {cond}"
     name = f"case_init_scale_{i}"
     return name, {**header("train", name), "model": spec, "optimizer": opt_spec, "init_seed": init_seed,
@@ -94,16 +91,10 @@ def scale_weights_trace():
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(here, "traces"))
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    torch.set_num_threads(1)
-    check_recording_dropout()
+    out = golden_setup(__doc__)
     for i, (spec, opt) in enumerate(INIT_SCALE_CASES):
-        write(args.out, *init_scale_case(i, spec, opt))
-    write(args.out, "scale_weights", scale_weights_trace())
+        write(out, *init_scale_case(i, spec, opt))
+    write(out, "scale_weights", scale_weights_trace())
 
 
 if __name__ == "__main__":

@@ -16,11 +16,10 @@ from a wrong one.
 
 Usage: /usr/bin/python3 tests/golden/make_smoothness_golden.py [--out tests/golden/traces]  (same bytes every run)
 """
-import argparse, os
 import torch
 
 from make_golden import f32, header, write
-from torchlab import TorchLab, check_recording_dropout, smoothness
+from torchlab import TorchLab, golden_setup, smoothness
 
 # The replay's tolerances, relative. Losses and the gradient's norm: 1e-4, as for every golden loss. A difference
 # of gradients g − g_k keeps both gradients' float32 rounding (~1e-7·‖g‖) as an absolute error, which at the
@@ -73,13 +72,7 @@ def relative(a, b):
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(here, "traces"))
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    torch.set_num_threads(1)
-    check_recording_dropout()
+    out = golden_setup(__doc__)
     losses, checkpoints = run_lab(torch.float32)
     _, checkpoints64 = run_lab(torch.float64)
     conditioning = {q: max(relative(r[q], r64[q]) for c, c64 in zip(checkpoints, checkpoints64)
@@ -89,7 +82,7 @@ def main():
     trace = {**header("smoothness", "smoothness"), **CONFIG, "tolerance": TOLERANCE,
              "conditioning": {q: float(f"{v:.3g}") for q, v in conditioning.items()},
              "losses": [f32(l) for l in losses], "checkpoints": checkpoints}
-    write(args.out, "smoothness", trace, breaks={"step": 2})
+    write(out, "smoothness", trace, breaks={"step": 2})
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ What the engine adds for "why normalization helps" is here too, written the plai
   smoothness(...)        the loss landscape along the gradient (core/landscape.h), on a deep copy
 Dropout layers are RecordingDropout: the same draws as F.dropout, with the last mask kept so a measurement can
 apply it again."""
-import copy, math
+import argparse, copy, math, os
 import torch, torch.nn as nn, torch.nn.functional as F
 
 from make_golden import build, make_optimizer
@@ -46,6 +46,19 @@ def check_recording_dropout():
     torch.manual_seed(9); want = F.dropout(x, 0.3, training=True)
     torch.manual_seed(9); got = RecordingDropout(0.3)(x)
     assert torch.equal(want, got), "RecordingDropout differs from F.dropout"
+
+
+def golden_setup(doc):
+    """A golden script's start: --out (default tests/golden/traces) made, one thread (the same float sums every
+    run), RecordingDropout checked. Returns the output directory."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--out", default=os.path.join(here, "traces"))
+    out = ap.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    torch.set_num_threads(1)
+    check_recording_dropout()
+    return out
 
 
 def build_model(spec):
