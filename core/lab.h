@@ -112,8 +112,10 @@ class Lab {
   // Linear layer `layer` of run `index`: weight and bias × alpha, exactly PyTorch's
   //     with torch.no_grad(): lin.weight.mul_(alpha); lin.bias.mul_(alpha)
   // so the optimizer's state (momentum buffers, Adam's moments) stays as it is. Followed by a BatchNorm in
-  // training mode, the layer's output is then normalized to what it was (for alpha > 0, up to BatchNorm's ε):
-  // the next batch's loss is the same. Eval mode is not invariant: the running statistics are the old scale's.
+  // training mode the layer's output is normalized to what it was, up to ε: BN(αx) = (x − μ)/√(σ² + ε/α²), so
+  // for alpha > 0 the next step's loss is the same but for ε's share (alpha ≥ 1: at most the unscaled run's own
+  // ε/(2σ²); alpha ≪ 1 lets ε/α² dominate). Eval mode and train-batch views are not invariant: their statistics
+  // (running, or the last batch's) are the old scale's until training updates them.
   // An error (bad run, layer or alpha) changes nothing.
   Status scale_weights(int index, const std::string& layer, double alpha);
   // ‖W‖ and lr/‖W‖² for every linear layer of run `index` (lr: its optimizer's learning rate).
