@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "data.h"
+#include "landscape.h"
 #include "model.h"
+#include "weights.h"
 
 namespace normlab {
 
@@ -105,6 +107,22 @@ class Lab {
   // gives a NaN accuracy: the run has diverged, and no accuracy is plausible.
   void evaluate(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;
   Status evaluate_run(int index, bool test_set, InferMode mode, double* loss, double* accuracy) const;  // checks `index`
+
+  // Why normalization helps (lab_analysis.cpp). Linear layers are named by state_dict prefix (core/weights.h).
+  // Linear layer `layer` of run `index`: weight and bias × alpha, exactly PyTorch's
+  //     with torch.no_grad(): lin.weight.mul_(alpha); lin.bias.mul_(alpha)
+  // so the optimizer's state (momentum buffers, Adam's moments) stays as it is. Followed by a BatchNorm in
+  // training mode the layer's output is normalized to what it was, up to ε: BN(αx) = (x − μ)/√(σ² + ε/α²), so
+  // for alpha > 0 the next step's loss is the same but for ε's share (alpha ≥ 1: at most the unscaled run's own
+  // ε/(2σ²); alpha ≪ 1 lets ε/α² dominate). Eval mode and train-batch views are not invariant: their statistics
+  // (running, or the last batch's) are the old scale's until training updates them.
+  // An error (bad run, layer or alpha) changes nothing.
+  Status scale_weights(int index, const std::string& layer, double alpha);
+  // ‖W‖ and lr/‖W‖² for every linear layer of run `index` (lr: its optimizer's learning rate).
+  Status weight_norms(int index, std::vector<WeightNorm>* out) const;
+  // The loss landscape along the gradient (core/landscape.h) on the batch run `index` last trained on (with its
+  // dropout masks), at its current parameters. Side-effect free. The run must have taken a step and not stopped.
+  Status smoothness(int index, const SmoothnessOptions& options, Smoothness* out) const;
 
  private:
   Status check_run(const ModelSpec& model) const;

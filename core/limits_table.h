@@ -32,6 +32,8 @@ inline constexpr int kMaxInspectDim = 64, kMaxInspectElements = 4096;  // the no
 inline constexpr int kMaxJsonDepth = 256;         // arrays and objects nested in one JSON document
 inline constexpr int kMaxValues = 1 << 24;        // numbers in one array in or out of the engine (64 MB of floats)
 inline constexpr int kMaxActivations = 1 << 25;   // rows × the widths of every layer, for one training batch
+inline constexpr double kMinInitScale = 0.1, kMaxInitScale = 10;  // a model's init_scale
+inline constexpr int kMaxSmoothnessSteps = 64;    // step sizes one smoothness measurement evaluates
 
 inline constexpr Limit kLimits[] = {
     {"width", 1, kMaxWidth, true, "features of the input and of any layer"},
@@ -53,6 +55,8 @@ inline constexpr Limit kLimits[] = {
     {"json_depth", 1, kMaxJsonDepth, true, "arrays and objects nested in one JSON document"},
     {"values", 0, kMaxValues, true, "numbers in one array handed to the engine or returned by it"},
     {"activations", 1, kMaxActivations, true, "rows × the output widths of every layer, for one forward pass in training"},
+    {"init_scale", kMinInitScale, kMaxInitScale, false, "a model's factor on PyTorch's default initialization of its linear layers"},
+    {"smoothness_steps", 1, kMaxSmoothnessSteps, true, "step sizes one smoothness measurement evaluates (each a forward and backward pass)"},
 };
 
 // The shortest decimal that reads back as the same double: 0.1, not 0.10000000000000001 (messages echo values

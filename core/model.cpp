@@ -6,6 +6,7 @@
 
 #include "loss.h"
 #include "util/simd.h"
+#include "weights.h"
 
 namespace normlab {
 
@@ -40,7 +41,21 @@ Status Model::build(const ModelSpec& spec, TorchGenerator& gen) {
   table_.allocate();
   net_.bind(table_);
   net_.reset_parameters(gen);
+  if (spec_.init_scale != 1)  // after every draw: the same draws as PyTorch's default init
+    for (const std::string& name : linear_layer_names(spec_.layers)) multiply_linear(table_, name, static_cast<float>(spec_.init_scale));
   return Status::Ok();
+}
+
+std::unique_ptr<Model> Model::clone() const {
+  std::unique_ptr<Model> m(new Model());
+  m->spec_ = spec_;
+  m->table_ = table_;
+  m->net_.copy_from(net_);
+  m->net_.bind(m->table_);
+  m->training_ = training_;
+  m->own_rng_ = *rng_;
+  m->reuse_masks_ = reuse_masks_;
+  return m;
 }
 
 Status Model::check_labels(const int* y, int rows) const {
@@ -175,7 +190,7 @@ Status Model::forward(const float* x, int rows, float* logits) {
   }
   Status s = check_batch_rows(rows);
   if (!s.ok()) return s;
-  Context ctx{true, rng_};
+  Context ctx{true, rng_, reuse_masks_};
   s = net_.forward(x, rows, ctx);
   if (!s.ok()) return s;
   std::memcpy(logits, net_.output(), sizeof(float) * static_cast<size_t>(rows) * spec_.classes);
@@ -206,7 +221,7 @@ Status Model::compute_gradients(const float* x, const int* y, int rows, double* 
   Status s = check_labels(y, rows);
   if (s.ok()) s = check_batch_rows(rows);
   if (!s.ok()) return s;
-  Context ctx{training_, rng_};
+  Context ctx{training_, rng_, reuse_masks_};
   s = net_.forward(x, rows, ctx);
   if (!s.ok()) return s;
   const size_t n = static_cast<size_t>(rows) * spec_.classes;

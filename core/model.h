@@ -55,6 +55,9 @@ class Model {
   static Status create(const std::string& json, double seed, std::unique_ptr<Model>* out);
   // Initializes from `gen`'s current state, as building the nn.Sequential would consume it.
   static Status create(const ModelSpec& spec, TorchGenerator& gen, std::unique_ptr<Model>* out);
+  // A deep copy: parameters, buffers, gradients and every layer's caches (the last batch's statistics, dropout
+  // masks), drawing from a copy of this model's generator. Nothing done to the copy reaches this model.
+  std::unique_ptr<Model> clone() const;
 
   const ModelSpec& spec() const { return spec_; }
   int input() const { return spec_.input; }
@@ -70,6 +73,8 @@ class Model {
   // Dropout draws come from this generator; by default the model's own, seeded at creation.
   TorchGenerator& generator() { return *rng_; }
   void use_generator(TorchGenerator* gen) { rng_ = gen ? gen : &own_rng_; }
+  // Training forwards apply each dropout layer's last masks instead of drawing (Context::reuse_masks).
+  void reuse_dropout_masks(bool on) { reuse_masks_ = on; }
 
   // Forward in the current mode: in training mode exactly like PyTorch's (running statistics update,
   // dropout draws); in eval mode side-effect free. Writes rows × classes logits into `logits`.
@@ -125,6 +130,7 @@ class Model {
   bool training_ = true;
   TorchGenerator own_rng_;
   TorchGenerator* rng_ = &own_rng_;
+  bool reuse_masks_ = false;
   std::vector<float> dlogits_;                 // (rows × classes)
   std::vector<int> labels_;                    // (rows): labels read from JS numbers
   bool diverged_ = false;

@@ -69,6 +69,14 @@ void Sequential::reset_parameters(TorchGenerator& gen) {
   for (auto& l : layers_) l->reset_parameters(gen);
 }
 
+void Sequential::copy_from(const Sequential& other) {
+  in_ = other.in_;
+  for (const auto& l : other.layers_) layers_.push_back(l->clone());
+  outputs_.resize(layers_.size());
+  dout_.resize(layers_.size());
+  scratch_[0] = other.scratch_[0], scratch_[1] = other.scratch_[1];
+}
+
 void Sequential::reserve(int rows) {
   if (rows <= rows_capacity_) return;
   rows_capacity_ = rows;

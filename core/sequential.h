@@ -27,6 +27,9 @@ class Sequential {
   void bind(TensorTable& t);
   void reset_parameters(TorchGenerator& gen);
   void reserve(int rows);  // grows every buffer to `rows`; the only place that allocates
+  // Makes this (an empty Sequential) a copy of `other`: every layer cloned with its caches (Layer::clone), the
+  // copy to be bound to a table of its own. The activation buffers are not copied: its next forward fills them.
+  void copy_from(const Sequential& other);
 
   Status forward(const float* x, int rows, const Context& ctx);
   // dy: gradient w.r.t. the output; dx: gradient w.r.t. the input (may be null).

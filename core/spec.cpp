@@ -144,6 +144,7 @@ Status walk(std::vector<LayerSpec>& layers, const std::string& path, int* width,
 Status validate_model_spec(ModelSpec* spec) {
   if (spec->input < 1 || spec->input > kMaxWidth)
     return Status::Error("input", "must be an integer in [1, " + std::to_string(kMaxWidth) + "], got " + std::to_string(spec->input));
+  NORMLAB_TRY(range_error("init_scale", spec->init_scale, kMinInitScale, false, kMaxInitScale, false));
   int width = spec->input;
   WalkCounts counts;
   NORMLAB_TRY(walk(spec->layers, "layers", &width, &counts));
@@ -174,6 +175,7 @@ Status parse_model_spec(const std::string& text, ModelSpec* out) {
   if (total > kMaxLayerEntries) return too_many_layers(total);
   int entries = 0;
   NORMLAB_TRY(parse_layers(*layers, "layers", &spec.layers, &entries));
+  NORMLAB_TRY(f.number("init_scale", &spec.init_scale, false));
   NORMLAB_TRY(f.finish("a model"));
   NORMLAB_TRY(validate_model_spec(&spec));
   *out = std::move(spec);
@@ -280,6 +282,7 @@ std::string model_spec_to_json(const ModelSpec& spec) {
   json o;
   o["input"] = spec.input;
   o["layers"] = layers_to_json(spec.layers);
+  if (spec.init_scale != 1) o["init_scale"] = spec.init_scale;
   return o.dump();
 }
 

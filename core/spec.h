@@ -1,5 +1,6 @@
 // Specs: the validated, typed form of the JSON the page, the URL state and the tests speak.
 //   model:     {"input": 2, "layers": [{"type": "linear", "out": 64}, {"type": "batchnorm"}, ...]}
+//              optional "init_scale": 1 (every linear layer's initial weights × this, 0.1 to 10)
 //   optimizer: {"type": "adam", "lr": 0.01}
 //   data:      {"type": "moons", "points": 2000, "noise": 0.2, "seed": 0, "test_fraction": 0.2,
 //               "scale": 1, "shift": 0}
@@ -37,6 +38,10 @@ struct LayerSpec {
 struct ModelSpec {
   int input = 0;
   std::vector<LayerSpec> layers;
+  // "init_scale": every linear layer's weight and bias (nested ones included) start at PyTorch's default
+  // initialization times this factor, drawn first and scaled after (init_scale 1 is PyTorch's init, bit for bit).
+  // Normalization layers keep γ = 1, β = 0: a badly scaled initialization is the linear layers'.
+  double init_scale = 1;
   int classes = 0;  // the last linear layer's `out`
   long long activations = 0;  // per row: the output widths of every layer (what a training batch keeps)
 };

@@ -7,7 +7,7 @@ export interface LayerSpec {
   type: 'linear' | 'batchnorm' | 'layernorm' | 'rmsnorm' | 'groupnorm' | 'dropout' | 'relu' | 'tanh' | 'sigmoid' | 'gelu' | 'leaky_relu' | 'residual';
   out?: number; bias?: boolean; eps?: number; momentum?: number; groups?: number; p?: number; slope?: number; layers?: LayerSpec[];
 }
-export interface ModelSpec { input: number; layers: LayerSpec[] }
+export interface ModelSpec { input: number; layers: LayerSpec[]; init_scale?: number } // init_scale: 0.1 to 10, every linear layer's initial weights × it
 export interface OptimizerSpec { type: 'sgd' | 'adam' | 'adamw'; lr?: number; momentum?: number; dampening?: number; nesterov?: boolean; betas?: [number, number]; eps?: number; weight_decay?: number }
 export interface DataSpec {
   type?: 'moons' | 'circles' | 'spiral' | 'xor' | 'gauss' | 'points'; points?: number; noise?: number; seed?: number; test_fraction?: number;

@@ -19,6 +19,7 @@ class Activation final : public Layer {
  public:
   Activation(const LayerSpec& spec, int width) : Layer(width, width), kind_(spec.kind), slope_(spec.slope) {}
   LayerKind kind() const override { return kind_; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<Activation>(*this); }
 
   Status forward(const float* x, float* y, int rows, const Context&) override {
     infer(x, y, rows, InferMode::Eval);

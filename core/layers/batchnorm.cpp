@@ -139,6 +139,7 @@ class BatchNorm final : public Layer {
     stats_.momentum = momentum_;
   }
   LayerKind kind() const override { return LayerKind::BatchNorm; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<BatchNorm>(*this); }
 
   void declare(TensorTable& t, const std::string& prefix) override {
     affine_.declare(t, prefix, out_);

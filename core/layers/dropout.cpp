@@ -10,6 +10,7 @@ class Dropout final : public Layer {
  public:
   Dropout(const LayerSpec& spec, int width) : Layer(width, width), p_(spec.p) {}
   LayerKind kind() const override { return LayerKind::Dropout; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<Dropout>(*this); }
   void reserve(int rows) override {
     const size_t n = static_cast<size_t>(rows) * out_;
     if (mask_.size() < n) mask_.resize(n);
@@ -22,9 +23,16 @@ class Dropout final : public Layer {
       for (size_t k = 0; k < n; ++k) y[k] = x[k];
       return Status::Ok();
     }
-    // noise = bernoulli(1 − p) / (1 − p), computed in float as ATen's _dropout does; y = x · noise.
-    const float scale = 1.0f / static_cast<float>(1.0 - p_);
-    for (size_t k = 0; k < n; ++k) mask_[k] = ctx.rng->bernoulli(1.0 - p_) ? scale : 0.0f;
+    if (ctx.reuse_masks) {  // the last training forward's masks, no draws
+      if (rows != mask_rows_)
+        return Status::Error("dropout: no masks for " + std::to_string(rows) + " rows (the last training batch had " +
+                             std::to_string(mask_rows_) + ")");
+    } else {
+      // noise = bernoulli(1 − p) / (1 − p), computed in float as ATen's _dropout does; y = x · noise.
+      const float scale = 1.0f / static_cast<float>(1.0 - p_);
+      for (size_t k = 0; k < n; ++k) mask_[k] = ctx.rng->bernoulli(1.0 - p_) ? scale : 0.0f;
+      mask_rows_ = rows;
+    }
     for (size_t k = 0; k < n; ++k) y[k] = x[k] * mask_[k];
     return Status::Ok();
   }
@@ -48,6 +56,7 @@ class Dropout final : public Layer {
   double p_;
   bool active_ = false;
   std::vector<float> mask_;  // (rows × width): 0 or 1/(1 − p)
+  int mask_rows_ = 0;        // the rows of the last masks drawn
 };
 
 }  // namespace

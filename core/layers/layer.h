@@ -15,6 +15,9 @@ namespace normlab {
 struct Context {
   bool training = true;
   TorchGenerator* rng = nullptr;  // dropout draws, PyTorch's global generator
+  // Dropout applies the masks of its last training forward (the same number of rows) instead of drawing new
+  // ones: the loss of the last batch exactly as training saw it, at other parameters (core/landscape.h).
+  bool reuse_masks = false;
 };
 
 // Inference without side effects (no caches written, no running statistics updated, no random draws):
@@ -52,6 +55,9 @@ class Layer {
   Layer(int in, int out) : in_(in), out_(out) {}
   virtual ~Layer() = default;
   virtual LayerKind kind() const = 0;
+  // A copy with every cache and buffer the layer owns (a dropout mask, the last batch's statistics). Its
+  // parameter pointers still point into the original's table: bind() it to the copy's own table.
+  virtual std::unique_ptr<Layer> clone() const = 0;
   int in_features() const { return in_; }
   int out_features() const { return out_; }
 

@@ -109,6 +109,7 @@ class SegmentNorm final : public Layer {
   SegmentNorm(LayerKind kind, int groups, double eps, int width)
       : Layer(width, width), kind_(kind), groups_(groups), eps_(eps) {}
   LayerKind kind() const override { return kind_; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<SegmentNorm>(*this); }
 
   void declare(TensorTable& t, const std::string& prefix) override { affine_.declare(t, prefix, out_); }
   void bind(TensorTable& t) override { affine_.bind(t); }

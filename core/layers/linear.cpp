@@ -91,6 +91,7 @@ class Linear final : public Layer {
  public:
   Linear(const LayerSpec& spec, int in) : Layer(in, spec.out), has_bias_(spec.bias), wt_(static_cast<size_t>(in) * spec.out) {}
   LayerKind kind() const override { return LayerKind::Linear; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<Linear>(*this); }
 
   void declare(TensorTable& t, const std::string& prefix) override {
     weight_id_ = t.add(prefix + "weight", TensorRole::Parameter, {out_, in_});

@@ -10,6 +10,7 @@ class Residual final : public Layer {
  public:
   Residual(const LayerSpec& spec, int width) : Layer(width, width) { inner_.build(spec.layers, width); }
   LayerKind kind() const override { return LayerKind::Residual; }
+  std::unique_ptr<Layer> clone() const override { return std::unique_ptr<Layer>(new Residual(*this)); }
 
   void declare(TensorTable& t, const std::string& prefix) override { inner_.declare(t, prefix); }
   void bind(TensorTable& t) override { inner_.bind(t); }
@@ -44,6 +45,8 @@ class Residual final : public Layer {
   }
 
  private:
+  Residual(const Residual& other) : Layer(other) { inner_.copy_from(other.inner_); }
+
   Sequential inner_;
   std::vector<float> dinner_;
 };

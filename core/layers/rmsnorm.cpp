@@ -11,6 +11,7 @@ class RMSNorm final : public Layer {
  public:
   RMSNorm(const LayerSpec& spec, int width) : Layer(width, width), eps_(spec.eps) {}
   LayerKind kind() const override { return LayerKind::RMSNorm; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<RMSNorm>(*this); }
 
   void declare(TensorTable& t, const std::string& prefix) override { affine_.declare(t, prefix, out_, /*with_beta=*/false); }
   void bind(TensorTable& t) override { affine_.bind(t); }

@@ -254,6 +254,12 @@ def conditioning(spec, opt_spec, model32, losses32, model64, losses64):
 
 MAX_CONDITIONING = 0.05  # keep cases where float32 rounding moves results by < 5 % of the tolerance
 
+def train_checked(spec, opt_spec, initial_state, train_seed, x, y, batches):
+    """The float32 run (model, losses, eval logits) and its conditioning against the same run in float64."""
+    model, losses, logits = train(spec, opt_spec, initial_state, train_seed, x, y, batches, torch.float32)
+    model64, losses64, _ = train(spec, opt_spec, initial_state, train_seed, x, y, batches, torch.float64)
+    return model, losses, logits, conditioning(spec, opt_spec, model, losses, model64, losses64)
+
 def make_case(seed, i):
     rng = random.Random(seed * 1000 + i)
     redrawn = 0
@@ -274,9 +280,7 @@ def make_case(seed, i):
         torch.manual_seed(init_seed)
         initial_model = build(spec)
         initial_state = {k: v.clone() for k, v in initial_model.state_dict().items()}
-        model, losses, logits = train(spec, opt_spec, initial_state, train_seed, x, y, batches, torch.float32)
-        model64, losses64, _ = train(spec, opt_spec, initial_state, train_seed, x, y, batches, torch.float64)
-        cond = conditioning(spec, opt_spec, model, losses, model64, losses64)
+        model, losses, logits, cond = train_checked(spec, opt_spec, initial_state, train_seed, x, y, batches)
         if max(cond.values()) < MAX_CONDITIONING:
             break
         redrawn += 1

@@ -4,7 +4,13 @@
 // output for the first training rows (Lab::layer_outputs), the lab's rows (train, then test) and their labels.
 //   normlab_trace '{"data": {...}, "batch": 32, "seed": 7, "steps": 100, "init": "shared",
 //                   "runs": [{"model": {...}, "optimizer": {...}}], "grid": [w, h, x0, x1, y0, y1]}'
+// Optional, for why normalization helps (tests/node/analysis.test.mjs): "scale": [{"before_step": 5, "run": 0,
+// "layer": "3", "alpha": 2}] (Lab::scale_weights before that step, 0-based), and "smoothness": {"every": 4,
+// "options": {...}}: after every 4th step, each running run's Lab::smoothness and Lab::weight_norms, printed as
+// "analysis": [[step, run, lr, loss, grad_norm, eta…, losses…, grad_diffs…, loss_min, loss_max, grad_diff_max,
+// beta_smoothness, norm, effective_lr, norm, …], …] (a non-finite number as null).
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,6 +27,28 @@ static int fail(const std::string& what) {
 
 static void print_floats(const float* v, size_t n) {
   for (size_t k = 0; k < n; ++k) std::printf("%s%.9g", k ? "," : "", static_cast<double>(v[k]));
+}
+
+static std::string number(double v) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%.17g", v);
+  return std::isfinite(v) ? s : "null";
+}
+
+// One row of "analysis": run `r`'s smoothness and weight norms after step `step`.
+static Status analysis_row(Lab& lab, int step, int r, const SmoothnessOptions& options, std::string* out) {
+  Smoothness m;
+  std::vector<WeightNorm> norms;
+  Status s = lab.smoothness(r, options, &m);
+  if (!s.ok() || !(s = lab.weight_norms(r, &norms)).ok()) return s;
+  std::vector<double> row{double(step), double(r), m.lr, m.loss, m.grad_norm};
+  for (const auto* v : {&m.eta, &m.losses, &m.grad_diffs}) row.insert(row.end(), v->begin(), v->end());
+  row.insert(row.end(), {m.loss_min, m.loss_max, m.grad_diff_max, m.beta_smoothness});
+  for (const WeightNorm& w : norms) row.insert(row.end(), {w.norm, w.effective_lr});
+  *out += out->empty() ? "[" : ",[";
+  for (size_t k = 0; k < row.size(); ++k) *out += number(row[k]) + (k + 1 < row.size() ? "," : "");
+  *out += "]";
+  return Status::Ok();
 }
 
 int main(int argc, char** argv) {
@@ -43,9 +71,21 @@ int main(int argc, char** argv) {
   }
   if (!(s = lab.reset(cfg["seed"].get<uint32_t>())).ok()) return fail(s.message());
   const int steps = cfg["steps"].get<int>();
+  const json scales = cfg.value("scale", json::array());
+  const int every = cfg.contains("smoothness") ? cfg["smoothness"]["every"].get<int>() : 0;
+  SmoothnessOptions options;
+  if (every && !(s = parse_smoothness_options(cfg["smoothness"].value("options", json::object()).dump(), &options)).ok())
+    return fail(s.message());
+  std::string analysis;
   std::printf("{\"losses\": [");
   for (int step = 0; step < steps; ++step) {
+    for (const auto& sc : scales)
+      if (sc["before_step"].get<int>() == step &&
+          !(s = lab.scale_weights(sc["run"].get<int>(), sc["layer"].get<std::string>(), sc["alpha"].get<double>())).ok())
+        return fail(s.message());
     lab.step(nullptr);
+    for (int r = 0; every && (step + 1) % every == 0 && r < lab.run_count(); ++r)
+      if (!lab.run(r).stopped && !(s = analysis_row(lab, step, r, options, &analysis)).ok()) return fail(s.message());
     std::printf("%s[", step ? "," : "");
     for (int r = 0; r < lab.run_count(); ++r) std::printf("%s%.17g", r ? "," : "", lab.run(r).loss);
     std::printf("]");
@@ -96,6 +136,6 @@ int main(int argc, char** argv) {
   std::printf("], \"labels\": [");
   for (int i = 0; i < lab.train().rows; ++i) std::printf("%s%d", i ? "," : "", lab.train().y[i]);
   for (int i = 0; i < lab.test().rows; ++i) std::printf(",%d", lab.test().y[i]);
-  std::printf("]}\n");
+  std::printf("]%s%s%s}\n", every ? ", \"analysis\": [" : "", analysis.c_str(), every ? "]" : "");
   return 0;
 }

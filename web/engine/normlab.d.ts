@@ -92,6 +92,57 @@ export interface NormlabLab extends EmbindObject {
   batchNormTrace(index: number, layer: number, feature: number): BatchNormTrace;
   // Every top-level layer's output for rows of x, side-effect free (changes no weight, statistic or generator).
   layerOutputs(index: number, x: ArrayLike<number>, trainBatch: boolean): LayerOutput[];
+
+  // Why normalization helps. A linear layer is named by its state_dict prefix ('3'; '2.1' is layer 1 inside the
+  // residual block at 2) or, at the top level, by its index (3, as layerOutputs' `index`).
+  // Its weight and bias × alpha, as `with torch.no_grad(): lin.weight.mul_(alpha); lin.bias.mul_(alpha)`: the
+  // optimizer's momentum and Adam moments stay as they are. Followed by a BatchNorm, the next training step's loss
+  // is the same up to BatchNorm's ε (alpha > 0; ε/(α²σ²) grows for small alpha); eval mode and trainBatch views are
+  // not invariant (running / last-batch statistics of the old scale) until the statistics catch up. alpha must be
+  // finite and non-zero as a float32, and no scaled value may overflow; an error (field 'run', 'layer' or 'alpha')
+  // changes nothing.
+  scaleWeights(index: number, layer: number | string, alpha: number): void;
+  // Every linear layer's weight norm and effective learning rate, in order. Cheap (one pass over the weights).
+  weightNorms(index: number): WeightNorm[];
+  // The loss landscape along the gradient on the batch the run last trained on (see Smoothness). Side-effect
+  // free: training after it is bit-identical to training without it. Throws before the first step and for a
+  // stopped run. options: an object, its JSON, or nothing for the defaults.
+  smoothness(index: number, options?: SmoothnessOptions | string): Smoothness;
+}
+
+export interface WeightNorm {
+  name: string;        // the weight's state_dict name, '3.weight'
+  norm: number;        // ‖W‖, Frobenius, the weight only (not the bias)
+  // lr / ‖W‖², lr the run's learning rate: the step SGD takes along the direction of a scale-invariant weight
+  // (one followed by BatchNorm), whose gradient shrinks as 1/‖W‖. Adam normalizes its steps, so for Adam runs
+  // the angular step is nearer lr/‖W‖: this is SGD's number. Infinity for a zero weight.
+  effectiveLr: number;
+}
+
+// Santurkar et al. 2018, "How Does Batch Normalization Help Optimization?", Fig. 4 (core/landscape.h). On one
+// batch B (the last one the run trained on, with the dropout masks it trained with) at the current parameters θ,
+// in training mode (BatchNorm normalizes with B's own statistics):
+//   g = ∇L_B(θ) over every parameter;  η_k = lr·(from + (to − from)·(k − 1)/(steps − 1)), k = 1 … steps;
+//   L_k = L_B(θ − η_k g),  g_k = ∇L_B(θ − η_k g).
+// The direction is the plain gradient, whatever the optimizer (an Adam step is not lr·g).
+export interface SmoothnessOptions {
+  steps?: number;      // how many step sizes, 1 to 64; default 8 (η_k = 0.05·k·lr)
+  from?: number;       // the smallest step as a multiple of lr, > 0; default 0.05
+  to?: number;         // the largest, ≥ from; default 0.4
+  lr?: number;         // > 0: the unit of the steps instead of the run's learning rate
+}
+
+export interface Smoothness {
+  lr: number;            // the unit the step sizes are multiples of
+  loss: number;          // L_B(θ)
+  gradNorm: number;      // ‖g‖
+  eta: number[];         // η_k
+  losses: number[];      // L_k
+  gradDiffs: number[];   // ‖g − g_k‖
+  lossMin: number;       // min_k L_k   } the "loss landscape" band
+  lossMax: number;       // max_k L_k   }
+  gradDiffMax: number;   // max_k ‖g − g_k‖: "gradient predictiveness" (small: the gradient stays predictive)
+  betaSmoothness: number; // max_k ‖g − g_k‖ / (η_k ‖g‖): "effective β-smoothness"; NaN when g = 0
 }
 
 // One top-level layer of a run (a residual block is one layer: its output x + f(x)) on the rows of x handed to

@@ -1,87 +1,21 @@
-// The only file that knows Emscripten: Embind over the core's Model, Optimizer and Lab. It converts types and
-// nothing else; everything crosses as a copy. A failing Status becomes a JS Error whose `field` is the input
-// it names ("" when none). Throwing unwinds without C++ destructors, so when NL_TRY throws (from a JS
-// function that makes no Embind handle) nothing may own memory or a JS handle: every JS argument has been
-// read by a function that took it by value (releasing it), what was read lives in the scratch below (the
-// module is single-threaded), and the Status itself is gone.
+// The binding table: Embind over the core's Model, Optimizer and Lab, and the functions behind it. It converts
+// types and nothing else (the conversions and the error rules: glue.h).
 #include <emscripten.h>
-#include <emscripten/bind.h>
-#include <emscripten/val.h>
 #include <malloc.h>
 
-#include <cmath>
-#include <string>
-#include <utility>
-#include <vector>
-
+#include "glue.h"
 #include "inspect.h"
-#include "lab.h"
 
-using emscripten::val;
-using namespace normlab;
+using namespace glue;
 
-namespace {
-std::string g_message, g_field;  // the error being thrown; below, the scratch for what is read and returned
-std::string g_text, g_text2;     // taken (std::exchange) by the call that reads them, so they keep no memory
-InspectResult g_inspect;
-BatchNormTrace g_trace;
-std::vector<LayerOutput> g_layers;
-std::vector<float> g_x, g_out;
-std::vector<double> g_y;
 EM_JS(void, js_throw_error, (const char* message, const char* field),
       { throw Object.assign(new Error(UTF8ToString(message)), {field : UTF8ToString(field)}); });
-// `if (failed(expr)) raise();` keeps the error, destroys the Status (the condition's temporary), then throws.
-bool failed(const Status& s) { return s.ok() ? false : (g_message = s.message(), g_field = s.field(), true); }
-void raise() { js_throw_error(g_message.c_str(), g_field.c_str()); }
-#define NL_TRY(status_expr) \
-  if (failed(status_expr)) raise()
-Status first_error(const Status& a, const Status& b) { return a.ok() ? b : a; }
-std::string taken(std::string* s) { return std::exchange(*s, std::string()); }
-// In: a string (JSON for the core's parsers, a name), an array of numbers (its length checked against
-// kMaxValues before anything is allocated), an integer (1.5 or 2^32 + 1 are errors, never 1).
-Status text_in(val v, const char* field, std::string* out, const char* expected = "a JSON string") {
-  if (v.isString()) *out = v.as<std::string>();
-  return v.isString() ? Status::Ok() : Status::Error(field, std::string("expected ") + expected);
-}
-Status name_in(val v) { return text_in(std::move(v), "name", &g_text, "a parameter name like \"0.bias\""); }
-template <typename T>
-Status numbers_in(val v, const char* field, std::vector<T>* out) {
-  if (v.isNull() || v.isUndefined() || !v["length"].isNumber())
-    return Status::Error(field, "expected an array of numbers");
-  const double n = v["length"].as<double>();
-  if (!(n >= 0 && n <= kMaxValues && n == std::floor(n)))
-    return Status::Error(field, fmt(n) + " values is more than the limit of " + std::to_string(kMaxValues));
-  out->resize(static_cast<size_t>(n));
-  val(emscripten::typed_memory_view(out->size(), out->data())).call<void>("set", v);
-  return Status::Ok();
-}
-int int_in(double v, const char* name) {
-  NL_TRY(check_int(v, name));  // a statement of its own: the Status is gone before the throw
-  return int(v);
-}
-// Out: typed-array copies, and objects built field by field: object("loss", 0.5, "x", floats, ...).
-template <typename T>
-val typed(const char* type, const T* p, size_t n) {
-  return val::global(type).new_(emscripten::typed_memory_view(n, p));
-}
-template <typename T>
-val js(const T& v) {
-  return val(v);
-}
-val js(const std::vector<float>& v) { return typed("Float32Array", v.data(), v.size()); }
-val js(const std::vector<int>& v) { return typed("Int32Array", v.data(), v.size()); }
-val js(const std::vector<double>& v) { return val::array(v); }
-void set_fields(val&) {}
-template <typename T, typename... Rest>
-void set_fields(val& o, const char* key, const T& v, const Rest&... rest) {
-  o.set(key, js(v)), set_fields(o, rest...);
-}
-template <typename... Fields>
-val object(const Fields&... fields) {
-  val o = val::object();
-  return set_fields(o, fields...), o;
-}
-InferMode infer_mode(bool train_batch) { return train_batch ? InferMode::TrainBatch : InferMode::Eval; }
+void glue::raise() { js_throw_error(g_message.c_str(), g_field.c_str()); }
+
+namespace {
+InspectResult g_inspect;  // scratch for what is returned
+BatchNormTrace g_trace;
+std::vector<LayerOutput> g_layers;
 
 // The parameters and buffers of a model, by state_dict name (gradients: those of the last backward pass).
 int tensor_id(const TensorTable& t, val name) {
@@ -281,6 +215,9 @@ EMSCRIPTEN_BINDINGS(normlab) {
         })
         .function("setParameter", +[](Lab& lab, double i, val name, val v) { tensor_assign(std::move(name), std::move(v), [&]() -> TensorTable& { return tensors(lab, i); }); })
         .function("modelSpec", +[](Lab& lab, double i) { return model_spec_to_json(run_of(lab, i).model_spec); })
+        // Why normalization helps (analysis.cpp): smoothness(i) or smoothness(i, options)
+        .function("scaleWeights", &glue::scale_weights).function("weightNorms", &glue::weight_norms).function("smoothness", &glue::smoothness)
+        .function("smoothness", +[](Lab& lab, double i) { return glue::smoothness(lab, i, val::undefined()); })
         GET(epochSummary, object("epoch", double(h.last_summary().epoch), "meanLoss", h.last_summary().mean_loss,
                                  "trainAccuracy", h.last_summary().train_accuracy))
         GET(trainData, dataset(h.train())) GET(testData, dataset(h.test())) GET(lastBatch, js(h.last_batch()))
