@@ -11,22 +11,44 @@ const { PRESETS } = await import('../../build-unit/state/presets.js');
 const { measuredAnswer, questionFor } = await import('../../build-unit/state/questions.js');
 const configModule = await import('../../build-unit/state/config.js');
 const { setUpLab } = configModule;
+const { LANDSCAPE_EVERY, landscapeRun } = await import('../../build-unit/engine/theory.js');
 const M = await loadNormlab();
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
-function train(config, seed) {
+// `landscape`: measure the loss landscape as the Loss landscape lesson does (engine/theory.ts: every
+// LANDSCAPE_EVERY steps, every run that has not stopped), for the claims about it.
+function train(config, seed, { landscape = false } = {}) {
   const c = { ...config, data: { ...config.data, seed }, training: { ...config.training, seed } };
   const lab = setUpLab(new M.Lab(), c);
   try {
     let summary;
+    const startNorms = c.runs.map((_, r) => lab.weightNorms(r));
+    const bands = c.runs.map(() => []), gradDiffs = c.runs.map(() => []);
     for (let e = 0; e < c.training.epochs; e++) {
-      do lab.step(1 << 20); while (!lab.epochEnded());
+      if (landscape) {
+        do {
+          lab.step(1);
+          if (lab.stepCount() % LANDSCAPE_EVERY) continue;
+          c.runs.forEach((_, r) => {
+            const m = landscapeRun(lab, r);
+            if (m) bands[r].push(m.lossMax - m.lossMin), gradDiffs[r].push(m.gradDiffMax);
+          });
+        } while (!lab.epochEnded());
+      } else {
+        do lab.step(1 << 20); while (!lab.epochEnded());
+      }
       summary = lab.epochSummary();
     }
     return c.runs.map((_, r) => {
       const state = lab.runState(r);
+      const endNorms = state.stopped ? [] : lab.weightNorms(r);
       return {
+        // per linear layer: lr/‖W‖² at the end over at the start
+        effectiveLrRise: endNorms.map((w, k) => w.effectiveLr / startNorms[r][k].effectiveLr),
+        band: bands[r].length ? mean(bands[r]) : NaN,     // mean lossMax − lossMin over the measurements
+        gradDiff: gradDiffs[r].length ? mean(gradDiffs[r]) : NaN, // mean gradDiffMax
+        measurements: bands[r].length,
         loss: state.stopped ? Infinity : summary.meanLoss[r], // a stopped run counts as an infinite loss
         testAccuracy: lab.evaluate(r, true, false).accuracy,
         testLoss: lab.evaluate(r, true, false).loss,
@@ -53,6 +75,10 @@ function check(claim, runs) {
     case 'testLossAbove': return a.testLoss > claim.value;
     case 'testLossBelow': return a.testLoss < claim.value;
     case 'testLossLess': return a.testLoss < runs[claim.than].testLoss;
+    case 'effectiveLrRises': return a.effectiveLrRise[claim.linear] >= claim.factor;
+    case 'effectiveLrRiseBelow': return a.effectiveLrRise[claim.linear] < claim.factor;
+    case 'bandLess': return a.band * claim.factor < runs[claim.than].band;
+    case 'gradDiffLess': return a.gradDiff * claim.factor < runs[claim.than].gradDiff;
     default: throw new Error(`unknown claim ${claim.kind}`);
   }
 }
@@ -66,11 +92,15 @@ test('there are presets, each with a caption in English and Japanese and claims 
 });
 
 for (const preset of PRESETS) {
-  test(`preset "${preset.id}": the caption's claims hold for seeds 0, 1, 2`, () => {
+  test(`preset "${preset.id}": the caption's claims hold for seeds 0, 1, 2`, (t) => {
+    const landscape = preset.claims.some((c) => c.kind === 'bandLess' || c.kind === 'gradDiffLess');
     for (const seed of [0, 1, 2]) {
-      const runs = train(preset.config, seed);
+      const runs = train(preset.config, seed, { landscape });
       const names = preset.config.runs.map((r) => r.name);
-      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%`).join('; ');
+      const theory = (r) => (preset.claims.some((c) => c.kind.startsWith('effectiveLr')) ? `, effective lr × ${r.effectiveLrRise.map((v) => v.toFixed(2)).join(' / ')}` : '')
+        + (landscape ? `, band ${r.band.toExponential(2)}, gradDiff ${r.gradDiff.toExponential(2)} (${r.measurements} measurements)` : '');
+      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%${theory(r)}`).join('; ');
+      if (landscape || theory(runs[0])) t.diagnostic(`seed ${seed}: ${measured}`);
       for (const claim of preset.claims) assert.ok(check(claim, runs), `seed ${seed}: ${JSON.stringify(claim)} fails — ${measured}`);
       // Predict, then see: the answer derived from the claims is the run that measures first.
       const q = questionFor(preset);
@@ -99,5 +129,17 @@ test('preset "outliers": without its outliers BatchNorm\'s statistics shrink and
     for (const r of runs) assert.ok(r.loss < 0.05 && r.testAccuracy > 0.95, `seed ${seed}: ${measured}`);
     const withOutliers = train(config, seed)[1].runningVar, without = runs[1].runningVar;
     assert.ok(withOutliers > 20 * without, `seed ${seed}: BatchNorm's running variance ${withOutliers.toFixed(3)} with the outliers, ${without.toFixed(3)} without`);
+  }
+});
+
+// The weight-decay preset's last sentence: without the decay nothing shrinks a BatchNorm-followed layer's weights,
+// and its effective learning rate stays where it started (within 10 %) — the decay, not training, raised it.
+test('preset "weight-decay": with weight decay 0, BatchNorm\'s effective learning rates stay within 10 % of their start', (t) => {
+  const config = PRESETS.find((p) => p.id === 'weight-decay').config;
+  const noDecay = { ...config, training: { ...config.training, weightDecay: 0 } };
+  for (const seed of [0, 1, 2]) {
+    const rise = train(noDecay, seed)[1].effectiveLrRise;
+    t.diagnostic(`seed ${seed}: BatchNorm's effective lr × ${rise.map((v) => v.toFixed(3)).join(' / ')} without weight decay`);
+    for (const k of [0, 1]) assert.ok(rise[k] > 0.9 && rise[k] < 1.1, `seed ${seed}: linear ${k + 1} × ${rise[k]}`);
   }
 });

@@ -3,6 +3,7 @@ import type { InsideFrame, InsideWatch } from './inside';
 import type { LabConfig } from '../state/config';
 import type { ExportPayload } from '../export/pytorch';
 import type { BatchNormTrace } from './normlab';
+import type { LandscapePoint, ScaleAction, ScaleRequest, ScaleRow, WeightsPoint } from './theory';
 
 // Which control an error belongs to: the page shows the core's message next to it.
 export type ErrorTarget =
@@ -20,7 +21,7 @@ export interface ConfigError {
 // Every message carries `seq`, which frames echo: the page trusts a frame's `playing` only once the worker
 // has seen the page's latest command (frames already in flight describe the past).
 export type ToWorker = { seq: number } & (
-  | { type: 'configure'; config: LabConfig; id: number; replay?: number } // validate; if valid, replace the lab and reset (then train to step `replay`: a restarted worker catches up)
+  | { type: 'configure'; config: LabConfig; id: number; replay?: number; scales?: ScaleAction[] } // validate; if valid, replace the lab and reset (then train to step `replay`, scaling weights where `scales` says: a restarted worker catches up)
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; unit: 'step' | 'epoch' }
@@ -36,6 +37,8 @@ export type ToWorker = { seq: number } & (
   | { type: 'pictures' } // a small sample of every dataset, for the dataset picker's thumbnails
   | { type: 'inside'; watch: InsideWatch | null } // Inside the network: the run whose layers frames carry (null: none)
   | { type: 'speed'; stepsPerSecond: number | null } // Play's pace: at most this many steps a second (null: full speed)
+  | { type: 'landscape'; on: boolean } // Loss landscape: measure every LANDSCAPE_EVERY steps while on (engine/theory.ts)
+  | ({ type: 'scale'; id: number } & ScaleRequest) // Scale weights, between two steps
 );
 
 // BatchNorm step by step: one feature of one top-level BatchNorm layer of one run.
@@ -125,7 +128,11 @@ export type FromWorker =
       bnTrace: BnTrace | null;          // the watched BatchNorm feature, if any
       trainingShare: number;            // while playing: the share of the worker's time spent training (NaN paused)
       inside: InsideFrame | null;       // the watched run's layers, with the boundary (Inside the network)
+      weights: WeightsPoint[];          // every run's weight norms, sampled with the diagnostics (and at step 0, and around a scaling)
+      landscape: LandscapePoint[];      // loss-landscape measurements since the last frame (only while watched)
+      measured: number;                 // landscape measurements this worker has made, in all (a test counter)
     }
+  | { type: 'scaled'; id: number; step: number; rows: ScaleRow[] } // Scale weights' result (step: the lab's step count)
   | { type: 'benchmark'; result: BenchmarkResult }
   | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }
   | { type: 'import-error'; id: number; message: string }

@@ -11,6 +11,7 @@ import { epochPoint } from './epochpoint';
 import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
 import { inside, transferables, type InsideWatch } from './inside';
+import { LANDSCAPE_EVERY, landscapePoint, scaleRuns, weightsPoint, type LandscapePoint, type ScaleAction, type WeightsPoint } from './theory';
 
 const FIRST_GRID = 96;             // the quick first boundary after a configuration (it measures the cost; pacing.ts)
 const DIAGNOSTICS_PER_EPOCH = 8;
@@ -46,6 +47,10 @@ let insideWatch: InsideWatch | null = null; // the run Inside the network shows 
 let linearWeights: Set<string>[] = []; // per run: the state_dict names of its linear layers' weights (residual blocks included)
 let normLayers: { name: string; type: string }[][] = []; // per run: its normalization layers (residual blocks included)
 let nonFinite: boolean[] = []; // per run: its last boundary was not finite (it is flagged, not drawn)
+let pendingWeights: WeightsPoint[] = [];
+let pendingLandscape: LandscapePoint[] = [];
+let landscapeOn = false; // the Loss landscape lesson is open: measure every LANDSCAPE_EVERY steps
+let measured = 0;        // landscape measurements made (each run's counts once)
 // The runs started from a model file's weights (Import model), not from the seed's: an exported script's
 // --from-scratch then cannot give the page's curves, and says so. Reset and any new configuration clear it.
 let imported = false;
@@ -79,6 +84,8 @@ function clearPending() {
   pendingFirstStep = lab ? lab.stepCount() + 1 : 1;
   pendingEpochs = [];
   pendingDiagnostics = [];
+  pendingWeights = [];
+  pendingLandscape = [];
   lastEval = { trainAccuracy: new Array(n).fill(NaN), testAccuracy: new Array(n).fill(NaN) };
 }
 
@@ -106,19 +113,20 @@ function importModel(c: LabConfig, states: Record<string, number[]>[], id: numbe
   install(next, c, id, 0, true);
 }
 
-function configure(c: LabConfig, id: number, replay = 0) {
+function configure(c: LabConfig, id: number, replay = 0, scales: ScaleAction[] = []) {
   const { lab: next, errors } = buildLab(c);
   if (!next) {
     post({ type: 'config-error', id, errors });
     return;
   }
-  install(next, c, id, replay);
+  install(next, c, id, replay, false, scales);
 }
 
 // A lab for `c`, posted to the page. `replay`: a restarted worker trains to the step its predecessor had
 // reached before it says anything (training is deterministic: the same steps give the same numbers), so the
-// page keeps its curves and the runs continue from where they were. `fromFile`: the weights are a model file's.
-function install(next: NormlabLab, c: LabConfig, id: number, replay = 0, fromFile = false) {
+// page keeps its curves and the runs continue from where they were; `scales`, the weights its predecessor scaled,
+// are scaled again at the same steps. `fromFile`: the weights are a model file's.
+function install(next: NormlabLab, c: LabConfig, id: number, replay = 0, fromFile = false, scales: ScaleAction[] = []) {
   lab?.delete();
   lab = next;
   config = c;
@@ -129,11 +137,14 @@ function install(next: NormlabLab, c: LabConfig, id: number, replay = 0, fromFil
   extent = dataExtent([train.x, test.x]);
   clearPending();
   if (replay > 0) {
-    while (lab.stepCount() < replay && !done() && !allStopped()) stepOnce();
+    const rescale = () => { for (const a of scales) if (a.step === lab!.stepCount()) scale(a); };
+    while (lab.stepCount() < replay && !done() && !allStopped()) rescale(), stepOnce();
+    rescale();
     const kept = lastEval; // the last evaluation stands; the page already has everything up to `replay`
     clearPending();
     lastEval = kept;
   }
+  pendingWeights.push(weightsPoint(lab)); // where the weights start
   post({ type: 'configured', id, config: c, train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, extent },
     [train.x.buffer, train.y.buffer, test.x.buffer, test.y.buffer]);
   // A quick coarse boundary first (the page paints something at once), the full-resolution one right after.
@@ -161,7 +172,8 @@ function stepOnce() {
   }
   stepTime.steps++;
   const every = Math.max(1, Math.floor(lab.stepsPerEpoch() / DIAGNOSTICS_PER_EPOCH));
-  if (lab.stepInEpoch() % every === 0 || lab.epochEnded()) pendingDiagnostics.push(diagnostics());
+  if (lab.stepInEpoch() % every === 0 || lab.epochEnded()) pendingDiagnostics.push(diagnostics()), pendingWeights.push(weightsPoint(lab));
+  if (landscapeOn && lab.stepCount() % LANDSCAPE_EVERY === 0) measureLandscape();
   if (lab.epochEnded()) {
     const point = epochPoint(lab);
     lastEval = { trainAccuracy: point.trainAccuracy, testAccuracy: point.testAccuracy };
@@ -192,6 +204,21 @@ function diagnostics(): DiagnosticsPoint {
     runs.push({ acts: d.activations.map((a) => ({ layer: a.layer, type: a.type, mean: a.mean, std: a.std, saturated: a.saturated })), grads, affine });
   }
   return { step: lab!.stepCount(), runs };
+}
+
+function measureLandscape() {
+  const p = landscapePoint(lab!);
+  measured += p.runs.filter((r) => r).length;
+  pendingLandscape.push(p);
+}
+
+// Scale weights: the linear layers' prefixes come from each run's spec, the losses from the engine (theory.ts).
+function scale(a: { run: number | null; linear: number; alpha: number }) {
+  const linears = linearWeights.map((names) => [...names].map((n) => n.replace(/\.weight$/, '')));
+  pendingWeights.push(weightsPoint(lab!));
+  const rows = scaleRuns(lab!, linears, a);
+  pendingWeights.push(weightsPoint(lab!));
+  return rows;
 }
 
 function bnTrace(): BnTrace | null {
@@ -252,10 +279,12 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() 
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
     playing, done: done(), losses: pendingLosses, firstStep: pendingFirstStep, epochs: pendingEpochs, runs, boundary: b,
     diagnostics: pendingDiagnostics, bnTrace: bnTrace(), trainingShare: playing ? pacer.share(performance.now()) : NaN,
-    inside: inner,
+    inside: inner, weights: pendingWeights, landscape: pendingLandscape, measured,
   }, b ? [...b.probs.map((p) => p.buffer), ...transferables(inner)] : []);
   pendingLosses = pendingLosses.map(() => []);
   pendingDiagnostics = [];
+  pendingWeights = [];
+  pendingLandscape = [];
   pendingFirstStep = lab.stepCount() + 1;
   pendingEpochs = [];
 }
@@ -295,7 +324,7 @@ function handle(msg: ToWorker) {
   seq = msg.seq;
   switch (msg.type) {
     case 'configure':
-      configure(msg.config, msg.id, msg.replay);
+      configure(msg.config, msg.id, msg.replay, msg.scales);
       break;
     case 'ping':
       post({ type: 'pong', n: msg.n });
@@ -335,6 +364,7 @@ function handle(msg: ToWorker) {
       lab.reset(config.training.seed);
       imported = false;
       clearPending();
+      pendingWeights.push(weightsPoint(lab));
       sendFrame(true);
       break;
     case 'boundary':
@@ -357,6 +387,21 @@ function handle(msg: ToWorker) {
       bnWatch = msg.bn;
       sendFrame(false);
       break;
+    case 'landscape':
+      landscapeOn = msg.on;
+      // Opened on a paused lab that has trained: the landscape where it stands, at once.
+      if (landscapeOn && lab && !playing && lab.stepCount() > 0) {
+        measureLandscape();
+        sendFrame(false);
+      }
+      break;
+    case 'scale': {
+      if (!lab) break;
+      const rows = scale(msg);
+      post({ type: 'scaled', id: msg.id, step: lab.stepCount(), rows });
+      sendFrame(!playing); // the boundaries change with the weights (eval mode)
+      break;
+    }
     case 'inside':
       insideWatch = msg.watch;
       if (insideWatch && !playing) sendFrame(true);
