@@ -12,15 +12,35 @@ import { Inspector } from './inspector';
 import { BnStep } from './bnstep';
 import { SweepView } from './sweepview';
 import { GradientFlow, History, LayerStats } from './layerstats';
+import { ScaleView } from './scaleview';
+import { LandscapeView } from './landscape';
+import { LANDSCAPE_EVERY, LANDSCAPE_OPTIONS, type LandscapePoint, type ScaleRequest, type ScaleRow, type WeightsPoint } from '../engine/theory';
 import { el } from '../views/dom';
 import { tex } from './math';
 
-type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';
+type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual' | 'fxScale';
+
+// What a trainer frame brings for Scale invariance and Loss landscape (engine/protocol.ts).
+export interface TheoryFrame {
+  weights: WeightsPoint[];
+  landscape: LandscapePoint[];
+  measured: number;
+}
+
+// η_k as the engine computes it from LANDSCAPE_OPTIONS (core/landscape.h): lr·(from + (to − from)(k − 1)/(K − 1)).
+function etaTex(): string {
+  const { steps, from, to } = LANDSCAPE_OPTIONS;
+  const inc = steps > 1 ? (to - from) / (steps - 1) : 0;
+  const n = (v: number) => String(Number(v.toFixed(6)));
+  return Math.abs(inc - from) < 1e-12 ? `${n(from)}\\,k\\cdot\\mathrm{lr}` : `\\mathrm{lr}\\cdot\\big(${n(from)} + ${n(inc)}\\,(k-1)\\big)`;
+}
 
 export interface LessonsHost {
   config(): LabConfig;              // the configuration the lab is running
   choosePreset(id: string): void;   // load a preset into the lab
   watch(bn: BnWatch | null): void;  // which BatchNorm feature the trainer should trace
+  landscape(on: boolean): void;     // whether the trainer measures the loss landscape (Loss landscape is open)
+  scale(request: ScaleRequest): void; // Scale weights: the worker answers with scaled()
   sectionChanged(section: Section): void;
 }
 
@@ -75,6 +95,12 @@ export class Lessons {
   private grads: GradientFlow;
   private dropoutTable: RunTable;
   private residualTable: RunTable;
+  private scaleView: ScaleView;
+  private landscapeView: LandscapeView;
+  private landscapeIntro = el('p', 'lesson-text');
+  private landscapeFormula = el('div', 'formula');
+  private landscapeCost = el('p', 'lesson-text');
+  private refs: { el: HTMLElement; key: 'scaleRefs' | 'landscapeRef' }[] = [];
   private heading: HTMLElement;
   private intro: HTMLElement;
   private tablist: HTMLElement;
@@ -97,6 +123,8 @@ export class Lessons {
     this.grads = new GradientFlow(t, this.history, deepSigmoid);
     this.dropoutTable = new RunTable(t);
     this.residualTable = new RunTable(t);
+    this.scaleView = new ScaleView(t, (request) => this.host.scale(request));
+    this.landscapeView = new LandscapeView(t);
 
     const content: Record<Section, HTMLElement[]> = {
       inspector: [this.text('p', 'inspectorIntro'), this.inspector.root],
@@ -113,6 +141,23 @@ export class Lessons {
       gradflow: [
         this.formula('fxGrad'),
         this.grads.root,
+      ],
+      scale: [
+        this.text('p', 'scaleIntro'),
+        this.formula('fxScale'),
+        this.references('scaleRefs'),
+        this.button('scaleLoad', () => this.host.choosePreset('weight-decay')),
+        this.scaleView.root,
+      ],
+      landscape: [
+        this.landscapeIntro,
+        this.landscapeFormula,
+        this.references('landscapeRef'),
+        this.button('landscapeLoad', () => this.host.choosePreset('landscape')),
+        this.button('loadDeepSigmoid', deepSigmoid),
+        this.landscapeView.root,
+        this.landscapeCost,
+        this.text('p', 'landscapeNote'),
       ],
       dropout: [
         this.text('p', 'dropoutIntro'),
@@ -177,6 +222,13 @@ export class Lessons {
     return e;
   }
 
+  // The papers a section follows, as links.
+  private references(key: 'scaleRefs' | 'landscapeRef'): HTMLElement {
+    const e = el('ul', 'refs');
+    this.refs.push({ el: e, key });
+    return e;
+  }
+
   private button(key: keyof LessonStrings, onClick: () => void): HTMLElement {
     const b = el('button', '', { type: 'button' });
     b.addEventListener('click', onClick);
@@ -209,8 +261,11 @@ export class Lessons {
     this.root.dataset.section = id;
     if (id === 'inspector' && this.visible) this.inspector.update();
     this.host.watch(id === 'bnstep' ? this.bnstep.watch : null);
+    this.host.landscape(id === 'landscape');
     this.stats.changed();
     this.grads.changed();
+    this.scaleView.changed();
+    this.landscapeView.changed();
     if (byUser) this.host.sectionChanged(id);
   }
 
@@ -226,6 +281,17 @@ export class Lessons {
     for (const { el: e, key } of this.texts) e.textContent = String(t[key]);
     for (const { el: e, key } of this.buttons) e.textContent = String(t[key]);
     for (const f of this.formulas) tex(f.el, t[f.key]);
+    this.landscapeIntro.textContent = t.landscapeIntro(LANDSCAPE_EVERY);
+    this.landscapeCost.textContent = t.landscapeCost(LANDSCAPE_EVERY);
+    tex(this.landscapeFormula, t.fxLandscape(LANDSCAPE_OPTIONS.steps, etaTex()));
+    for (const { el: list, key } of this.refs) {
+      const items = key === 'scaleRefs' ? t.scaleRefs : [t.landscapeRef];
+      list.replaceChildren(...items.map(([text, href]) => {
+        const li = el('li');
+        li.append(el('a', '', { href, textContent: text, target: '_blank', rel: 'noopener' }));
+        return li;
+      }));
+    }
     this.inspector.applyStrings(t);
     this.bnstep.applyStrings(t);
     this.sweep.applyStrings(t);
@@ -233,6 +299,8 @@ export class Lessons {
     this.grads.applyStrings(t);
     this.dropoutTable.applyStrings(t);
     this.residualTable.applyStrings(t);
+    this.scaleView.applyStrings(t);
+    this.landscapeView.applyStrings(t);
   }
 
   // The lab has a new configuration (its runs start over).
@@ -241,15 +309,19 @@ export class Lessons {
     this.bnstep.setConfig(c);
     this.stats.setConfig(c);
     this.grads.setConfig(c);
+    this.scaleView.setConfig(c);
+    this.landscapeView.setConfig(c);
     const names = c.runs.map((r) => r.name);
     this.dropoutTable.setRuns(names);
     this.residualTable.setRuns(names);
   }
 
   // Everything a trainer frame brings.
-  frame(step: number, diagnostics: DiagnosticsPoint[], epochs: EpochPoint[], trace: BnTrace | null) {
+  frame(step: number, diagnostics: DiagnosticsPoint[], epochs: EpochPoint[], trace: BnTrace | null, theory: TheoryFrame) {
     if (step === 0) {
       this.history.clear();
+      this.scaleView.clear();
+      this.landscapeView.clear();
       this.dropoutTable.setEpoch(null);
       this.residualTable.setEpoch(null);
     }
@@ -263,6 +335,15 @@ export class Lessons {
       this.residualTable.setEpoch(epochs[epochs.length - 1]);
     }
     if (trace) this.bnstep.setTrace(trace);
+    this.scaleView.setStep(step);
+    this.scaleView.add(theory.weights);
+    this.landscapeView.add(theory.landscape);
+    this.landscapeView.setMeasured(theory.measured);
+  }
+
+  // Scale weights' result.
+  scaled(step: number, rows: ScaleRow[]) {
+    this.scaleView.scaled(step, rows);
   }
 
   destroy() {
@@ -271,11 +352,15 @@ export class Lessons {
     this.sweep.destroy();
     this.stats.destroy();
     this.grads.destroy();
+    this.scaleView.destroy();
+    this.landscapeView.destroy();
   }
 
   // Once per animation frame: the open section's charts redraw if their data changed.
   draw() {
     if (this.current === 'layerstats') this.stats.draw();
     else if (this.current === 'gradflow') this.grads.draw();
+    else if (this.current === 'scale') this.scaleView.draw();
+    else if (this.current === 'landscape') this.landscapeView.draw();
   }
 }

@@ -28,7 +28,7 @@ export class History {
   clear() { this.points = []; }
 }
 
-function canvasBox(label: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
+export function canvasBox(label: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
   const box = el('div', 'chart-box');
   const canvas = el('canvas') as HTMLCanvasElement;
   canvas.setAttribute('role', 'img');

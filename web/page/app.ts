@@ -28,6 +28,7 @@ import { Toolbar } from './toolbar';
 import { LanguageSwitch } from './language';
 import { PredictPanel } from './predict';
 import { trainerWorker } from '@workers';
+import type { ScaleAction, ScaleRequest } from '../engine/theory';
 
 export function mountLab(o: MountOptions): LabController {
   const scope = mountMarkup(o.root, o.container);
@@ -54,6 +55,10 @@ export function mountLab(o: MountOptions): LabController {
   let restoring = false;
   let resumePlaying = false; // play on once the restarted worker has caught up
   let section: Section | null = fromLink.section; // the lesson section the link opened (null: the first)
+  let landscape = false; // the Loss landscape lesson is open: the worker measures the landscape
+  let scales: ScaleAction[] = []; // Scale weights applied since the runs started (a restarted worker replays them)
+  let scaleId = 0;
+  const scaleRequests = new Map<number, ScaleRequest>(); // sent, not yet answered, by id
 
   const language = new LanguageSwitch(scope, o.lang ?? fromLink.lang ?? initialLang(), {
     target: o.langTarget ?? host,
@@ -125,7 +130,7 @@ export function mountLab(o: MountOptions): LabController {
       resumePlaying = playing;
       playing = false;
       restoring = true;
-      send({ type: 'configure', config: cloneConfig(applied), id: ++configId, replay: status.step });
+      send({ type: 'configure', config: cloneConfig(applied), id: ++configId, replay: status.step, scales });
     },
     fatal(message) { // nothing can run here: say why; the transport stays disabled
       playing = false;
@@ -147,6 +152,7 @@ export function mountLab(o: MountOptions): LabController {
   function choosePreset(id: string) {
     const p = findPreset(id);
     setPreset(p ? id : null);
+    if (p?.section) { section = p.section; lessons.ready?.open(p.section, false); } // the lesson the caption points to
     if (p) applyDraft(p.config);
   }
 
@@ -185,6 +191,7 @@ export function mountLab(o: MountOptions): LabController {
         if (bnWatch) send({ type: 'watch', bn: bnWatch }); // a restarted worker
         if (speed !== null) send({ type: 'speed', stepsPerSecond: speed });
         if (board.inside.watch) send({ type: 'inside', watch: board.inside.watch });
+        if (landscape) send({ type: 'landscape', on: true });
         host.dataset.state = 'ready';
         break;
       case 'configured': {
@@ -192,7 +199,7 @@ export function mountLab(o: MountOptions): LabController {
         applied = msg.config;
         const restored = restoring; // a restarted worker caught up: the curves and the history stay
         restoring = false;
-        if (!restored) epochHistory = [];
+        if (!restored) epochHistory = [], scales = [];
         showCode(scope.byId('code-table'), applied, language.lang);
         if (importing) {
           importing = false;
@@ -228,10 +235,10 @@ export function mountLab(o: MountOptions): LabController {
         done = msg.done;
         if (msg.seq === connection.seq) playing = msg.playing; // older frames were in flight before the latest command
         epochHistory.push(...msg.epochs);
-        if (msg.step === 0) epochHistory = [];
+        if (msg.step === 0) epochHistory = [], scales = [];
         board.frame(msg, applied);
         predict.frame(msg.epochs, msg.done, msg.step);
-        lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace);
+        lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace, msg);
         if (msg.boundary) toolbar.showTrainingShare(msg.trainingShare);
         updateStatus();
         updateButtons();
@@ -248,6 +255,13 @@ export function mountLab(o: MountOptions): LabController {
         if (msg.format === 'pytorch') downloadText('normlab_lab.py', pytorchScript(msg.payload, language.lang), 'text/x-python');
         else downloadText('normlab_model.json', modelFileJson(msg.payload), 'application/json');
         break;
+      case 'scaled': {
+        const request = scaleRequests.get(msg.id);
+        scaleRequests.delete(msg.id);
+        if (request && msg.rows.some((r) => !r.error)) scales.push({ ...request, step: msg.step });
+        lessons.ready?.scaled(msg.step, msg.rows);
+        break;
+      }
       case 'import-error':
         importing = false;
         if (msg.id === configId) showNotice(msg.message);
@@ -354,6 +368,15 @@ export function mountLab(o: MountOptions): LabController {
     watch: (bn) => {
       bnWatch = bn;
       if (connection.ready) send({ type: 'watch', bn });
+    },
+    landscape: (on) => {
+      if (on === landscape) return;
+      landscape = on;
+      if (connection.ready) send({ type: 'landscape', on });
+    },
+    scale: (request) => {
+      scaleRequests.set(++scaleId, request);
+      send({ type: 'scale', id: scaleId, ...request });
     },
     sectionChanged: (id) => {
       section = id;
