@@ -8,14 +8,18 @@ export async function playRatios(M, { steps = 400, repeats = 3 } = {}) {
   const { simulatePlay } = await import('../build-unit/engine/pacing.js');
   const { findPreset } = await import('../build-unit/state/presets.js');
   const { inside, BENCH_WATCH } = await import('../build-unit/engine/inside.js');
+  const { LANDSCAPE_EVERY, landscapePoint } = await import('../build-unit/engine/theory.js');
   // The lesson once more with Inside the network in sight: its BatchNorm run's units, histograms, a traced point
   // and hidden space drawn too.
   const seeInside = (lab) => inside(lab, BENCH_WATCH, [-2, 3, -1.5, 2], false);
-  return [['lesson'], ['deep-sigmoid'], ['lesson', seeInside]].map(([preset, alsoDraw]) => {
-    const runs = Array.from({ length: repeats }, () => simulatePlay(() => new M.Lab(), findPreset(preset).config, steps, undefined, alsoDraw));
-    const median = runs.sort((a, b) => a.ratio - b.ratio)[Math.floor(repeats / 2)];
-    return { preset: alsoDraw ? `${preset} + Inside the network` : preset, ...median };
-  });
+  // With Loss landscape open: the landscape measured every LANDSCAPE_EVERY steps, as the worker does.
+  const landscape = (lab) => { if (lab.stepCount() % LANDSCAPE_EVERY === 0) landscapePoint(lab); };
+  return [['lesson'], ['deep-sigmoid'], ['lesson', seeInside], ['landscape'], ['landscape', undefined, landscape], ['deep-sigmoid', undefined, landscape]]
+    .map(([preset, alsoDraw, afterStep]) => {
+      const runs = Array.from({ length: repeats }, () => simulatePlay(() => new M.Lab(), findPreset(preset).config, steps, undefined, alsoDraw, afterStep));
+      const median = runs.sort((a, b) => a.ratio - b.ratio)[Math.floor(repeats / 2)];
+      return { preset: alsoDraw ? `${preset} + Inside the network` : afterStep ? `${preset} + Loss landscape` : preset, ...median };
+    });
 }
 
 export function playRows(results) {

@@ -82,9 +82,10 @@ export interface PlayResult {
 }
 
 // Plays `steps` steps of `c` as the worker does, and trains them again in one go, on a lab of its own.
-// `alsoDraw`: more the worker computes with each boundary (Inside the network, when it is in sight).
+// `alsoDraw`: more the worker computes with each boundary (Inside the network, when it is in sight); `afterStep`:
+// more it computes after each step (the loss landscape, when Loss landscape is open).
 export function simulatePlay(make: () => PlayLab, c: LabConfig, steps: number, now = () => performance.now(),
-  alsoDraw?: (lab: PlayLab) => void): PlayResult {
+  alsoDraw?: (lab: PlayLab) => void, afterStep?: (lab: PlayLab) => void): PlayResult {
   const lab = setUpLab(make(), c);
   try {
     while (lab.stepCount() < Math.min(20, steps)) lab.step(1); // warm up (the JIT, the caches), then measure
@@ -103,6 +104,7 @@ export function simulatePlay(make: () => PlayLab, c: LabConfig, steps: number, n
       while (now() - s0 < SLICE_MS && lab.stepCount() < steps) {
         lab.step(1);
         for (let r = 0; r < lab.runCount(); r++) lab.runState(r);
+        afterStep?.(lab);
       }
       pacer.trained(now() - s0);
       if (now() - lastDrawn >= BOUNDARY_INTERVAL_MS) {
