@@ -16,6 +16,8 @@ const SECTIONS = [
   ['compare', 'BatchNorm vs LayerNorm'],
   ['layerstats', 'Layer statistics'],
   ['gradflow', 'Gradient flow'],
+  ['scale', 'Scale invariance'],
+  ['landscape', 'Loss landscape'],
   ['dropout', 'Dropout'],
   ['residual', 'Residual blocks'],
 ];
@@ -54,7 +56,7 @@ function texNumber(text) {
 }
 const NUM = String.raw`-?[\d.]+(?:\\times 10\^\{-?\d+\})?`;
 
-test('sections: seven tabs by name, click and keyboard select one panel, the section is in the link', async () => {
+test('sections: nine tabs by name, click and keyboard select one panel, the section is in the link', async () => {
   const { page, errors } = await openLessons(env);
   assert.equal(await page.getByRole('tablist').count(), 1);
   assert.equal(await page.getByRole('tablist').getByRole('tab').count(), SECTIONS.length);
@@ -102,7 +104,7 @@ test('sections: seven tabs by name, click and keyboard select one panel, the sec
   await page.keyboard.press('Home');
   assert.equal(await focused(), 'tab-inspector');
   assert.equal(await selected(), 'tab-inspector');
-  assert.deepEqual(await page.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex)), [0, -1, -1, -1, -1, -1, -1], 'roving tabindex');
+  assert.deepEqual(await page.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex)), [0, ...new Array(SECTIONS.length - 1).fill(-1)], 'roving tabindex');
 
   // A link opens its section: the full link, and a hash with only the section.
   await tab(page, 'Gradient flow').click();
@@ -494,7 +496,7 @@ test('Japanese: the lessons follow the language, which is remembered; English re
     assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
     const check = async (p) => {
       const names = await tabNames(p);
-      assert.equal(names.length, 7);
+      assert.equal(names.length, SECTIONS.length);
       for (const [k, name] of names.entries()) {
         assert.notEqual(name, SECTIONS[k][1]);
         assert.match(name, JAPANESE, name);

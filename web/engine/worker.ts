@@ -144,7 +144,6 @@ function install(next: NormlabLab, c: LabConfig, id: number, replay = 0, fromFil
     clearPending();
     lastEval = kept;
   }
-  pendingWeights.push(weightsPoint(lab)); // where the weights start
   post({ type: 'configured', id, config: c, train: { x: train.x, y: train.y }, test: { x: test.x, y: test.y }, extent },
     [train.x.buffer, train.y.buffer, test.x.buffer, test.y.buffer]);
   // A quick coarse boundary first (the page paints something at once), the full-resolution one right after.
@@ -275,6 +274,8 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() 
   if (stepTime.steps > 0) stepTime = { seconds: [], steps: 0, last: stepTime.last };
   if (b) lastBoundaryAt = performance.now();
   const inner = b ? insideFrame() : null;
+  // Where the weights start: every frame before the first step carries them (the lessons may load after the first).
+  if (lab.stepCount() === 0) pendingWeights = [weightsPoint(lab)];
   post({
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
     playing, done: done(), losses: pendingLosses, firstStep: pendingFirstStep, epochs: pendingEpochs, runs, boundary: b,
@@ -364,7 +365,6 @@ function handle(msg: ToWorker) {
       lab.reset(config.training.seed);
       imported = false;
       clearPending();
-      pendingWeights.push(weightsPoint(lab));
       sendFrame(true);
       break;
     case 'boundary':

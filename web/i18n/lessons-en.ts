@@ -176,7 +176,7 @@ export const lessonsEn = {
     ['S. Arora, Z. Li, K. Lyu (ICLR 2019), “Theoretical Analysis of Auto Rate-Tuning by Batch Normalization”', 'https://arxiv.org/abs/1812.03981'],
   ] as [string, string][],
   scaleLoad: 'Load weight decay vs BatchNorm (SGD 0.1, weight decay 0.02)',
-  scaleLayer: 'Layer',
+  scaleLayer: 'Charts show',
   linearName: (k: number, n: number) => `Linear ${k}${k === n ? ' (output)' : ''}`,
   scaleNormHead: 'Weight norm ‖W‖',
   scaleLrHead: 'Effective learning rate lr / ‖W‖²',

@@ -116,8 +116,10 @@ export class ScaleView {
 
   add(points: WeightsPoint[]) {
     for (const p of points) {
-      // A reset or a restart that went back: what came after is gone. Equal steps stay (before and after a scaling).
-      if (this.points.length && p.step < this.points[this.points.length - 1].step) this.points = this.points.filter((q) => q.step <= p.step);
+      // A reset or a restart that went back: what came after is gone. Equal steps stay (before and after a scaling),
+      // but step 0, which every frame before the first step repeats, is kept once.
+      const last = this.points[this.points.length - 1];
+      if (last && (p.step < last.step || p.step === 0)) this.points = this.points.filter((q) => q.step < p.step || (q.step === p.step && p.step > 0));
       this.points.push(p);
     }
     if (this.points.length > MAX_POINTS) this.points = this.points.filter((_, i) => i % 2 === 0 || i === this.points.length - 1);
@@ -251,7 +253,11 @@ export class ScaleView {
     const sampled = this.points.some((p) => p.step > 0);
     this.note.textContent = `${sampled ? '' : `${t.scaleEmpty} `}${c.training.optimizer.startsWith('adam') ? t.scaleAdam : ''}`.trim();
     this.note.hidden = !this.note.textContent;
-    this.root.dataset.points = String(this.points.length);
+    // For tests and the curious: the points each run's lines have, and its latest ‖W‖ of this layer.
+    const norms = this.charts[0].data.datasets;
+    this.root.dataset.series = norms.map((d) => d.data.length).join(',');
+    this.root.dataset.last = norms.map((d) => d.data[d.data.length - 1]?.y ?? '').join(',');
+    this.root.dataset.step = String(this.points[this.points.length - 1]?.step ?? '');
     for (const chart of this.charts) {
       restyle(chart);
       chart.update('none');
