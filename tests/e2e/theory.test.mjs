@@ -41,7 +41,7 @@ test('Scale invariance: the norm and effective-LR charts fill for every run; Sca
   const panel = page.locator('#panel-scale');
   assert.equal(await page.getByRole('tab', { name: 'Scale invariance', exact: true }).getAttribute('aria-selected'), 'true');
   assert.ok(await panel.isVisible());
-  assert.equal(await panel.locator('.formula .katex').count(), 1, 'the formulas, by KaTeX');
+  assert.equal(await panel.locator('.formula-row .katex').count(), 5, 'the formulas, by KaTeX');
   assert.deepEqual(await panel.locator('ul.refs a').evaluateAll((as) => as.map((a) => a.href)),
     ['https://arxiv.org/abs/1706.05350', 'https://arxiv.org/abs/1812.03981']);
   const canvases = panel.locator('canvas');
@@ -136,8 +136,8 @@ test('Loss landscape: measured only while open; its charts and means fill while 
   // Opened on a paused lab: measured where it stands (both runs), then every 24 steps while it plays.
   await page.getByRole('tab', { name: 'Loss landscape', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('.landscape').dataset.measured === '2');
-  assert.equal(await panel.locator('.formula .katex').count(), 1);
-  assert.match(await panel.locator('.formula annotation[encoding="application/x-tex"]').textContent(), /\\eta_k = 0\.1\\,k\\cdot\\mathrm\{lr\},\\ k = 1\\ldots 4/);
+  assert.equal(await panel.locator('.formula-row .katex').count(), 5);
+  assert.match(await panel.locator('.formula-row annotation[encoding="application/x-tex"]').first().textContent(), /\\eta_k = 0\.1\\,k\\cdot\\mathrm\{lr\},\\ k = 1\\ldots 4/);
   assert.match(await panel.textContent(), /each run is measured every 24 steps while this tab is open/);
   const canvases = panel.locator('canvas');
   assert.equal(await canvases.count(), 3);

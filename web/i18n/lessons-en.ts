@@ -236,8 +236,21 @@ export const lessonsEn = {
   fxStats: '\\bar a_l = \\frac{1}{BC}\\sum_{i,c} a_{l,ic}, \\qquad s_l = \\sqrt{\\frac{1}{BC}\\sum_{i,c} (a_{l,ic}-\\bar a_l)^2}, \\qquad \\text{saturated: } |\\tanh z| > 0.95 \\;\\text{or}\\; \\sigma(z) \\notin [0.05, 0.95]',
   fxGrad: '\\frac{\\partial L}{\\partial W_1} \\propto \\prod_{l=2}^{L} W_l^{\\top}\\,\\mathrm{diag}\\big(\\sigma\'(z_l)\\big), \\qquad \\sigma\'(z) = \\sigma(z)\\,(1-\\sigma(z)) \\le \\tfrac14',
   fxDropout: '\\text{training: } y_i = \\frac{m_i\\,x_i}{1-p},\\; m_i \\sim \\mathrm{Bernoulli}(1-p) \\qquad \\text{eval: } y_i = x_i \\qquad \\mathbb{E}[y_i] = x_i',
-  fxScale: '\\begin{gathered} \\mathrm{BN}(\\alpha z) = \\gamma\\,\\frac{\\alpha z-\\alpha\\mu}{\\sqrt{\\alpha^2\\sigma^2+\\varepsilon}}+\\beta = \\gamma\\,\\frac{z-\\mu}{\\sqrt{\\sigma^2+\\varepsilon/\\alpha^2}}+\\beta \\approx \\mathrm{BN}(z) \\qquad (z = Wx+b,\\ \\alpha > 0) \\\\[6pt] \\nabla_{\\alpha W} L = \\tfrac{1}{\\alpha}\\,\\nabla_W L \\qquad \\eta_{\\text{eff}} = \\frac{\\mathrm{lr}}{\\lVert W\\rVert^2} \\qquad \\text{SGD with weight decay } \\lambda:\\ W \\leftarrow (1-\\mathrm{lr}\\,\\lambda)\\,W - \\mathrm{lr}\\,\\nabla_W L \\end{gathered}',
-  fxLandscape: (steps: number, eta: string) => `\\begin{gathered} g = \\nabla L_B(\\theta),\\quad \\eta_k = ${eta},\\ k = 1\\ldots ${steps},\\quad L_k = L_B(\\theta-\\eta_k g),\\quad g_k = \\nabla L_B(\\theta-\\eta_k g) \\\\[6pt] \\text{band: } \\big[\\min_k L_k,\\ \\max_k L_k\\big] \\qquad \\text{gradient predictiveness: } \\max_k \\lVert g-g_k\\rVert \\qquad \\text{effective } \\beta\\text{-smoothness: } \\max_k \\frac{\\lVert g-g_k\\rVert}{\\eta_k\\lVert g\\rVert} \\end{gathered}`,
+  // Formula pieces, each displayed on its own (they wrap on a narrow screen).
+  fxScale: [
+    '\\mathrm{BN}(\\alpha z) = \\gamma\\,\\frac{\\alpha z-\\alpha\\mu}{\\sqrt{\\alpha^2\\sigma^2+\\varepsilon}}+\\beta = \\gamma\\,\\frac{z-\\mu}{\\sqrt{\\sigma^2+\\varepsilon/\\alpha^2}}+\\beta \\approx \\mathrm{BN}(z)',
+    'z = Wx+b,\\quad \\alpha > 0',
+    '\\nabla_{\\alpha W} L = \\tfrac{1}{\\alpha}\\,\\nabla_W L',
+    '\\eta_{\\text{eff}} = \\frac{\\mathrm{lr}}{\\lVert W\\rVert^2}',
+    '\\text{SGD with weight decay } \\lambda:\\ W \\leftarrow (1-\\mathrm{lr}\\,\\lambda)\\,W - \\mathrm{lr}\\,\\nabla_W L',
+  ],
+  fxLandscape: (steps: number, eta: string) => [
+    `g = \\nabla L_B(\\theta),\\quad \\eta_k = ${eta},\\ k = 1\\ldots ${steps}`,
+    'L_k = L_B(\\theta-\\eta_k g),\\quad g_k = \\nabla L_B(\\theta-\\eta_k g)',
+    '\\text{band: } \\big[\\min_k L_k,\\ \\max_k L_k\\big]',
+    '\\text{gradient predictiveness: } \\max_k \\lVert g-g_k\\rVert',
+    '\\text{effective } \\beta\\text{-smoothness: } \\max_k \\frac{\\lVert g-g_k\\rVert}{\\eta_k\\lVert g\\rVert}',
+  ],
   fxResidual: '\\text{pre-norm: } x \\leftarrow x + f(\\mathrm{LN}(x)) \\qquad \\text{post-norm: } x \\leftarrow \\mathrm{LN}(x + f(x)) \\qquad f = \\mathrm{Linear}\\circ\\mathrm{ReLU}\\circ\\mathrm{Linear}',
 };
 

@@ -18,7 +18,7 @@ import { LANDSCAPE_EVERY, LANDSCAPE_OPTIONS, type LandscapePoint, type ScaleRequ
 import { el } from '../views/dom';
 import { tex } from './math';
 
-type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual' | 'fxScale';
+type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';
 
 // What a trainer frame brings for Scale invariance and Loss landscape (engine/protocol.ts).
 export interface TheoryFrame {
@@ -33,6 +33,15 @@ function etaTex(): string {
   const inc = steps > 1 ? (to - from) / (steps - 1) : 0;
   const n = (v: number) => String(Number(v.toFixed(6)));
   return Math.abs(inc - from) < 1e-12 ? `${n(from)}\\,k\\cdot\\mathrm{lr}` : `\\mathrm{lr}\\cdot\\big(${n(from)} + ${n(inc)}\\,(k-1)\\big)`;
+}
+
+// Formulas side by side, each displayed on its own: they wrap, one under the other, on a narrow screen.
+function formulaRow(row: HTMLElement, parts: string[]) {
+  row.replaceChildren(...parts.map((part) => {
+    const e = el('div', 'formula');
+    tex(e, part);
+    return e;
+  }));
 }
 
 export interface LessonsHost {
@@ -98,7 +107,8 @@ export class Lessons {
   private scaleView: ScaleView;
   private landscapeView: LandscapeView;
   private landscapeIntro = el('p', 'lesson-text');
-  private landscapeFormula = el('div', 'formula');
+  private scaleFormula = el('div', 'formula-row');
+  private landscapeFormula = el('div', 'formula-row');
   private landscapeCost = el('p', 'lesson-text');
   private refs: { el: HTMLElement; key: 'scaleRefs' | 'landscapeRef' }[] = [];
   private heading: HTMLElement;
@@ -144,7 +154,7 @@ export class Lessons {
       ],
       scale: [
         this.text('p', 'scaleIntro'),
-        this.formula('fxScale'),
+        this.scaleFormula,
         this.references('scaleRefs'),
         this.button('scaleLoad', () => this.host.choosePreset('weight-decay')),
         this.scaleView.root,
@@ -283,7 +293,8 @@ export class Lessons {
     for (const f of this.formulas) tex(f.el, t[f.key]);
     this.landscapeIntro.textContent = t.landscapeIntro(LANDSCAPE_EVERY);
     this.landscapeCost.textContent = t.landscapeCost(LANDSCAPE_EVERY);
-    tex(this.landscapeFormula, t.fxLandscape(LANDSCAPE_OPTIONS.steps, etaTex()));
+    formulaRow(this.scaleFormula, t.fxScale);
+    formulaRow(this.landscapeFormula, t.fxLandscape(LANDSCAPE_OPTIONS.steps, etaTex()));
     for (const { el: list, key } of this.refs) {
       const items = key === 'scaleRefs' ? t.scaleRefs : [t.landscapeRef];
       list.replaceChildren(...items.map(([text, href]) => {

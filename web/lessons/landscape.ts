@@ -8,7 +8,7 @@ import { LANDSCAPE_EVERY, type LandscapePoint, type LandscapeRun } from '../engi
 import type { LessonStrings } from '../i18n/lessons-en';
 import { isDark, runColors, withAlpha } from '../views/palette';
 import { el } from '../views/dom';
-import { type Series, type XY, lineChart, restyle, setTitles } from '../views/linechart';
+import { type Series, type XY, lineChart, restyle, setTitles, setXRange } from '../views/linechart';
 import { ticks125 } from './logticks';
 import { canvasBox } from './layerstats';
 
@@ -155,7 +155,9 @@ export class LandscapeView {
     this.tableHead.hidden = this.table.hidden = !pts.length;
     if (pts.length) this.renderTable();
     this.root.dataset.points = String(pts.length);
+    const lastStep = this.points[this.points.length - 1]?.step ?? 0;
     for (const chart of this.charts) {
+      setXRange(chart, 0, lastStep); // from the first step to the latest
       restyle(chart);
       chart.update('none');
     }

@@ -9,7 +9,7 @@ import type { LessonStrings } from '../i18n/lessons-en';
 import { parseDecimal } from '../state/untrusted';
 import { isDark, runColors } from '../views/palette';
 import { el, field, select, setOptions } from '../views/dom';
-import { type Series, type XY, lineChart, restyle, setTitles } from '../views/linechart';
+import { type Series, type XY, lineChart, restyle, setTitles, setXRange } from '../views/linechart';
 import { ticks125 } from './logticks';
 import { canvasBox } from './layerstats';
 
@@ -258,7 +258,9 @@ export class ScaleView {
     this.root.dataset.series = norms.map((d) => d.data.length).join(',');
     this.root.dataset.last = norms.map((d) => d.data[d.data.length - 1]?.y ?? '').join(',');
     this.root.dataset.step = String(this.points[this.points.length - 1]?.step ?? '');
+    const lastStep = this.points[this.points.length - 1]?.step ?? 0;
     for (const chart of this.charts) {
+      setXRange(chart, 0, lastStep); // from the first step to the latest
       restyle(chart);
       chart.update('none');
     }
