@@ -51,6 +51,7 @@ let pendingWeights: WeightsPoint[] = [];
 let pendingLandscape: LandscapePoint[] = [];
 let landscapeOn = false; // the Loss landscape lesson is open: measure every LANDSCAPE_EVERY steps
 let measured = 0;        // landscape measurements made (each run's counts once)
+let landscapeStep = -1;  // the step last measured
 // The runs started from a model file's weights (Import model), not from the seed's: an exported script's
 // --from-scratch then cannot give the page's curves, and says so. Reset and any new configuration clear it.
 let imported = false;
@@ -86,6 +87,7 @@ function clearPending() {
   pendingDiagnostics = [];
   pendingWeights = [];
   pendingLandscape = [];
+  landscapeStep = -1;
   lastEval = { trainAccuracy: new Array(n).fill(NaN), testAccuracy: new Array(n).fill(NaN) };
 }
 
@@ -206,6 +208,8 @@ function diagnostics(): DiagnosticsPoint {
 }
 
 function measureLandscape() {
+  if (lab!.stepCount() === landscapeStep) return;
+  landscapeStep = lab!.stepCount();
   const p = landscapePoint(lab!);
   measured += p.runs.filter((r) => r).length;
   pendingLandscape.push(p);
@@ -357,6 +361,7 @@ function handle(msg: ToWorker) {
       playing = false;
       if (msg.unit === 'step') stepOnce();
       else do stepOnce(); while (!lab.epochEnded() && !allStopped());
+      if (landscapeOn) measureLandscape(); // a step taken by hand shows its landscape at once
       sendFrame(true);
       break;
     case 'reset':
@@ -390,7 +395,7 @@ function handle(msg: ToWorker) {
     case 'landscape':
       landscapeOn = msg.on;
       // Opened on a paused lab that has trained: the landscape where it stands, at once.
-      if (landscapeOn && lab && !playing && lab.stepCount() > 0) {
+      if (landscapeOn && lab && !playing && lab.stepCount() > 0 && !allStopped()) {
         measureLandscape();
         sendFrame(false);
       }
