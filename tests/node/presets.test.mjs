@@ -101,3 +101,13 @@ test('preset "outliers": without its outliers BatchNorm\'s statistics shrink and
     assert.ok(withOutliers > 20 * without, `seed ${seed}: BatchNorm's running variance ${withOutliers.toFixed(3)} with the outliers, ${without.toFixed(3)} without`);
   }
 });
+
+// The bad-init preset's last sentence: at PyTorch's own initialization the plain network trains too.
+test('preset "bad-init": with Init scale 1 the network without normalization trains as well', () => {
+  const config = PRESETS.find((p) => p.id === 'bad-init').config;
+  const usual = { ...config, model: { ...config.model, initScale: 1 } };
+  for (const seed of [0, 1, 2]) {
+    const [plain] = train(usual, seed);
+    assert.ok(plain.loss < 0.15, `seed ${seed}: loss ${plain.loss}`);
+  }
+});

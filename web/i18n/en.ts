@@ -20,6 +20,7 @@ export const en = {
   hiddenLayers: 'Hidden layers',
   width: 'Width',
   architecture: 'Architecture',
+  initScale: 'Init scale',
   archMlp: 'plain MLP',
   archResidual: 'residual blocks (hidden layers = blocks)',
   preNorm: 'pre-norm: x + f(norm(x))',

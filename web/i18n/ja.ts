@@ -23,6 +23,7 @@ export const ja: Strings = {
   hiddenLayers: '隠れ層の数',
   width: 'ユニット数',
   architecture: 'アーキテクチャ',
+  initScale: '初期化の倍率',
   archMlp: '通常の MLP',
   archResidual: '残差ブロック（隠れ層の数 = ブロック数）',
   preNorm: 'Pre-norm：x + f(norm(x))',

@@ -59,7 +59,8 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
   p.set('v', String(URL_VERSION));
   if (preset) p.set('preset', preset);
   for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
-  for (const f of SETTINGS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
+  // (A setting the configuration lacks — a model file from before it — is left out: the link's default applies.)
+  for (const f of SETTINGS) if (group(c, f.path[0])[f.path[1]] !== undefined) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   if (c.data.type === 'custom' && c.data.own.y.length > 0 && pointsInLink(c)) p.set('pts', encodePoints(c.data.own));
   for (const r of c.runs) p.append('run', [escapeName(r.name), r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
