@@ -12,6 +12,7 @@ export const lessonsEn = {
   gradflow: 'Gradient flow',
   dropout: 'Dropout',
   residual: 'Residual blocks',
+  why: 'Why it helps',
 
   // ------------------------------------------------------------------ inspector
   inspectorIntro: 'A small tensor and one normalization layer. Edit any value, resample the tensor or change ε, and see which elements share a mean and a variance, what the layer computes, and what comes out. The default is the lesson’s own example: torch.manual_seed(0); x = torch.randn(4, 10) * 5 + 20, under nn.LayerNorm(10).',

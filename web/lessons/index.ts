@@ -14,6 +14,7 @@ import { SweepView } from './sweepview';
 import { GradientFlow, History, LayerStats } from './layerstats';
 import { el } from '../views/dom';
 import { tex } from './math';
+import { WhyLesson } from './why';
 
 type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';
 
@@ -75,6 +76,7 @@ export class Lessons {
   private grads: GradientFlow;
   private dropoutTable: RunTable;
   private residualTable: RunTable;
+  private why: WhyLesson;
   private heading: HTMLElement;
   private intro: HTMLElement;
   private tablist: HTMLElement;
@@ -97,6 +99,7 @@ export class Lessons {
     this.grads = new GradientFlow(t, this.history, deepSigmoid);
     this.dropoutTable = new RunTable(t);
     this.residualTable = new RunTable(t);
+    this.why = new WhyLesson((id) => this.host.choosePreset(id), (id) => { this.open(id, true); this.tabs.get(id)!.focus(); });
 
     const content: Record<Section, HTMLElement[]> = {
       inspector: [this.text('p', 'inspectorIntro'), this.inspector.root],
@@ -130,6 +133,7 @@ export class Lessons {
         this.text('p', 'residualNote'),
         this.text('p', 'residualGradNote'),
       ],
+      why: [this.why.root],
     };
 
     for (const id of SECTIONS) {
@@ -233,6 +237,7 @@ export class Lessons {
     this.grads.applyStrings(t);
     this.dropoutTable.applyStrings(t);
     this.residualTable.applyStrings(t);
+    this.why.applyStrings(lang, t);
   }
 
   // The lab has a new configuration (its runs start over).
