@@ -12,9 +12,9 @@ import { addPoint, ownPointsDraft, removeNearest } from '../state/drawing';
 import { MAX_LINK_POINTS, pointsInLink } from '../state/ownpoints';
 import { WorkerConnection, type Command } from './connection';
 import { initialLang } from '../i18n';
-import { decodeHash, encodeHash, rejectedText, type Rejected, type Section } from '../state/urlstate.js';
+import { decodeHash, encodeHash, rejectedText, type LoadMode, type Rejected, type Section } from '../state/urlstate.js';
 import { findPreset, matchPreset } from '../state/presets.js';
-import { applyLayout } from './embed';
+import { applyLayout, layoutPanels } from './embed';
 import type { LabController, MountOptions } from './api';
 import { pytorchScript } from '../export/pytorch';
 import { lossCsv, modelFileJson } from '../export/modelfile';
@@ -54,6 +54,11 @@ export function mountLab(o: MountOptions): LabController {
   let restoring = false;
   let resumePlaying = false; // play on once the restarted worker has caught up
   let section: Section | null = fromLink.section; // the lesson section the link opened (null: the first)
+  let layout = o.layout ?? null; // the compact layout's panels (setLayout changes them)
+  let draftRefused = false; // the engine refused the draft: the configuration to merge into is the applied one
+  let loadId = -1; // the configuration id of the last load(): if the engine refuses it, the lab keeps the applied one
+  let appliedPreset: string | null = null; // the preset of the applied configuration
+  let trainBatchBoundary = false; // the BatchNorm boundary's mode (the toolbar's radio)
 
   const language = new LanguageSwitch(scope, o.lang ?? fromLink.lang ?? initialLang(), {
     target: o.langTarget ?? host,
@@ -103,7 +108,7 @@ export function mountLab(o: MountOptions): LabController {
       send({ type: 'import', config: file.config, states: file.runs.map((r) => r.state), id: ++configId });
     },
     measure: () => { playing = false; send({ type: 'benchmark' }); updateButtons(); },
-    boundaryMode: (trainBatch) => send({ type: 'boundary', trainBatch }),
+    boundaryMode: (trainBatch) => { trainBatchBoundary = trainBatch; send({ type: 'boundary', trainBatch }); },
     logScale: (on) => charts.setLogScale(on),
     smoothing: (weight) => charts.setSmoothing(weight),
     chartImage: (chart) => charts.image(chart),
@@ -173,6 +178,7 @@ export function mountLab(o: MountOptions): LabController {
 
   function submit() {
     settings.clearErrors();
+    draftRefused = false;
     send({ type: 'configure', config: cloneConfig(draft), id: ++configId });
   }
 
@@ -187,6 +193,7 @@ export function mountLab(o: MountOptions): LabController {
       case 'configured': {
         if (msg.id !== configId) break; // a newer configuration is on its way
         applied = msg.config;
+        draftRefused = false;
         const restored = restoring; // a restarted worker caught up: the curves and the history stay
         restoring = false;
         if (!restored) epochHistory = [];
@@ -197,8 +204,10 @@ export function mountLab(o: MountOptions): LabController {
           settings.show(draft);
           setPreset(null);
         }
+        appliedPreset = preset;
         if (!everConfigured) send({ type: 'pictures' });
         everConfigured = true;
+        startLessons();
         writeLink();
         board.configured(applied, { train: msg.train, test: msg.test, extent: msg.extent }, draft, !restored);
         if (!restored) lessons.ready?.configured(applied);
@@ -216,6 +225,12 @@ export function mountLab(o: MountOptions): LabController {
           // defaults instead.
           reportRejected(msg.errors.map((e) => ({ field: 'link', reason: e.message })));
           applyDraft(defaultConfig());
+          break;
+        }
+        draftRefused = true;
+        if (msg.id === loadId) { // a loaded configuration: say why, and go on showing the one that runs
+          showNotice(`${strings().loadRefused} ${msg.errors.map((e) => strings().err(e.message)).join('; ')}`);
+          showApplied();
           break;
         }
         settings.showErrors(msg.errors);
@@ -295,8 +310,21 @@ export function mountLab(o: MountOptions): LabController {
   }
   scope.byId('notice-dismiss').addEventListener('click', () => { scope.byId('notice').hidden = true; });
 
-  function reportRejected(rejected: Rejected[]) {
-    if (rejected.length) showNotice(`${strings().linkRejected} ${rejectedText(rejected)}`);
+  function reportRejected(rejected: Rejected[], mode: LoadMode = 'replace') {
+    if (rejected.length) showNotice(`${mode === 'merge' ? strings().mergeRejected : strings().linkRejected} ${rejectedText(rejected)}`);
+  }
+
+  // The controls and the run cards back to the running configuration (after a load the engine refused); its
+  // boundaries are drawn again (the cards are new).
+  function showApplied() {
+    draft = cloneConfig(applied);
+    draftRefused = false;
+    settings.clearErrors();
+    settings.show(draft);
+    setPreset(appliedPreset);
+    renderRuns(draft);
+    updateButtons();
+    send({ type: 'boundary', trainBatch: trainBatchBoundary });
   }
 
   // ------------------------------------------------------------------------------------------------ link
@@ -314,14 +342,26 @@ export function mountLab(o: MountOptions): LabController {
   }
 
   // Applies a configuration in the link format (a pasted hash, or a parent frame's 'load', with what its
-  // message could not carry over into the link in `rejected`).
-  function loadLink(hash: string, rejected: Rejected[] = []) {
-    const d = decodeHash(hash);
-    reportRejected([...rejected, ...d.rejected]);
+  // message could not carry over into the link in `rejected`). 'replace' starts from the defaults (or preset=);
+  // 'merge' from the configuration the lab is about to run (the draft, unless the engine refused it: then the
+  // one it runs), so only the link's fields change.
+  function loadLink(hash: string, rejected: Rejected[] = [], mode: LoadMode = 'replace') {
+    const d = decodeHash(hash, null, mode === 'merge' ? (draftRefused ? applied : draft) : null);
+    reportRejected([...rejected, ...d.rejected], mode);
     if (d.lang && d.lang !== language.lang) language.set(d.lang);
     if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
     setPreset(d.preset ?? matchPreset(d.config));
     applyDraft(d.config);
+    loadId = configId;
+    done = false; // a new configuration is on its way: Play may be pressed before it arrives
+  }
+
+  // The lessons start once the lab has painted its first boundary (the lab first), or once it runs a
+  // configuration when no boundary is shown; only where they are shown (LessonsSlot).
+  function startLessons() {
+    const boundaryShown = !layout || layout.show.has('boundary');
+    if (!everConfigured || (boundaryShown && !host.dataset.firstBoundaryMs)) return;
+    void lessons.load(() => ({ lang: language.lang, section, config: everConfigured ? applied : null }));
   }
 
   // ----------------------------------------------------------------------------------------------- frame
@@ -333,9 +373,7 @@ export function mountLab(o: MountOptions): LabController {
     if (!host.dataset.firstBoundaryMs && boundaryPainted) {
       const ms = performance.now(); // after navigation start
       host.dataset.firstBoundaryMs = ms.toFixed(0);
-      setTimeout(() => {
-        void lessons.load(() => ({ lang: language.lang, section, config: everConfigured ? applied : null }));
-      }, 0);
+      setTimeout(startLessons, 0);
       toolbar.showFirstPaint(ms);
     }
     requestAnimationFrame(frame);
@@ -357,9 +395,9 @@ export function mountLab(o: MountOptions): LabController {
       if (everConfigured) writeLink();
     },
   };
-  const lessons = new LessonsSlot(scope.byId('lessons'), lessonsHost, !o.layout || o.layout.show.has('lessons'));
+  const lessons = new LessonsSlot(scope.byId('lessons'), lessonsHost, !layout || layout.show.has('lessons'));
 
-  if (o.layout) applyLayout(o.layout, o.root, o.container, o.standalone);
+  if (layout) applyLayout(layout, o.root, o.container, o.standalone);
   settings.bind(draft);
   setPreset(preset);
   // A pasted or edited link: apply it like a new visit, without reloading.
@@ -380,6 +418,13 @@ export function mountLab(o: MountOptions): LabController {
     step: () => step('step'),
     reset,
     load: loadLink,
+    setLayout(show, hide) {
+      if (!layout) return; // the whole page has no compact layout to change
+      layout = { ...layout, show, hide };
+      layoutPanels(layout, o.root, o.container);
+      lessons.setShown(show.has('lessons'));
+      startLessons();
+    },
     setLang: (lang) => language.set(lang),
     destroy() {
       destroyed = true;
