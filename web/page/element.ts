@@ -17,6 +17,7 @@ import { mountLab } from './app';
 import type { LabController } from './api';
 import { configLink, keys, loadMode, panels, startLink } from './embed';
 import { rejectedText } from '../state/urlstate.js';
+import './steps'; // <norm-lab-steps> and <norm-lab-step>: one script tag gives the lab and its steps
 import { setMathOutput } from '../lessons/mathmode';
 import css from './style.css?inline';
 
