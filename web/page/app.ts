@@ -8,6 +8,8 @@
 // user does.
 import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
 import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
+
+type Configured = Extract<FromWorker, { type: 'configured' }>;
 import { addPoint, ownPointsDraft, removeNearest } from '../state/drawing';
 import { MAX_LINK_POINTS, pointsInLink } from '../state/ownpoints';
 import { WorkerConnection, type Command } from './connection';
@@ -59,6 +61,7 @@ export function mountLab(o: MountOptions): LabController {
   let loadId = -1; // the configuration id of the last load(): if the engine refuses it, the lab keeps the applied one
   let appliedPreset: string | null = null; // the preset of the applied configuration
   let trainBatchBoundary = false; // the BatchNorm boundary's mode (the toolbar's radio)
+  let skipped: Configured | null = null; // the last configuration the worker accepted while a newer one was on its way
 
   const language = new LanguageSwitch(scope, o.lang ?? fromLink.lang ?? initialLang(), {
     target: o.langTarget ?? host,
@@ -182,6 +185,34 @@ export function mountLab(o: MountOptions): LabController {
     send({ type: 'configure', config: cloneConfig(draft), id: ++configId });
   }
 
+  // The worker runs a configuration it has accepted: the running one's curves, data and code are shown.
+  function configured(msg: Configured) {
+    applied = msg.config;
+    draftRefused = false;
+    const restored = restoring; // a restarted worker caught up: the curves and the history stay
+    restoring = false;
+    if (!restored) epochHistory = [];
+    showCode(scope.byId('code-table'), applied, language.lang);
+    if (importing) {
+      importing = false;
+      draft = cloneConfig(applied);
+      settings.show(draft);
+      setPreset(null);
+    }
+    appliedPreset = msg.id === configId ? preset : matchPreset(applied); // (a skipped one: not the preset shown)
+    if (!everConfigured) send({ type: 'pictures' });
+    everConfigured = true;
+    startLessons();
+    writeLink();
+    board.configured(applied, { train: msg.train, test: msg.test, extent: msg.extent }, draft, !restored);
+    if (!restored) lessons.ready?.configured(applied);
+    done = false;
+    if (restored && resumePlaying) playing = true;
+    resumePlaying = false;
+    if (playing) send({ type: 'play' }); // a new configuration keeps playing
+    updateButtons();
+  }
+
   function receive(msg: FromWorker) {
     switch (msg.type) {
       case 'ready':
@@ -190,36 +221,16 @@ export function mountLab(o: MountOptions): LabController {
         if (board.inside.watch) send({ type: 'inside', watch: board.inside.watch });
         host.dataset.state = 'ready';
         break;
-      case 'configured': {
-        if (msg.id !== configId) break; // a newer configuration is on its way
-        applied = msg.config;
-        draftRefused = false;
-        const restored = restoring; // a restarted worker caught up: the curves and the history stay
-        restoring = false;
-        if (!restored) epochHistory = [];
-        showCode(scope.byId('code-table'), applied, language.lang);
-        if (importing) {
-          importing = false;
-          draft = cloneConfig(applied);
-          settings.show(draft);
-          setPreset(null);
-        }
-        appliedPreset = preset;
-        if (!everConfigured) send({ type: 'pictures' });
-        everConfigured = true;
-        startLessons();
-        writeLink();
-        board.configured(applied, { train: msg.train, test: msg.test, extent: msg.extent }, draft, !restored);
-        if (!restored) lessons.ready?.configured(applied);
-        done = false;
-        if (restored && resumePlaying) playing = true;
-        resumePlaying = false;
-        if (playing) send({ type: 'play' }); // a new configuration keeps playing
-        updateButtons();
+      case 'configured':
+        if (msg.id !== configId) { skipped = msg; break; } // a newer configuration is on its way
+        skipped = null;
+        configured(msg);
         break;
-      }
       case 'config-error':
         if (msg.id !== configId) break;
+        // The worker went on with the last configuration it accepted, which the page skipped while this one was
+        // on its way (loads in a row): that is what runs now, so it is shown.
+        if (skipped) { configured(skipped); skipped = null; }
         if (!everConfigured) {
           // A link the engine cannot run (e.g. groups that do not divide the width): say why, start from the
           // defaults instead.
