@@ -64,7 +64,24 @@ const initialLayout = new WeakMap<Element, { show: string | null; hide: string |
 const containers = new Set<NormLabSteps>();
 const warned = new WeakMap<Element, Set<string>>();
 // A step the buttons went to, while the page scrolls to it: the steps it passes on the way are not applied.
+const NAVIGATION_MS = 1500;
 let navigating: { step: NormLabStep; until: number } | null = null;
+
+// Once a navigation to `target` is over: if the reader scrolled it out of sight meanwhile, the step now at the
+// middle applies (its crossing was passed over while the page scrolled).
+function settle(target: NormLabStep) {
+  if (navigating && navigating.step !== target) return; // another navigation has begun
+  if (navigating && performance.now() < navigating.until) return;
+  navigating = null;
+  const t = target.getBoundingClientRect();
+  if (t.bottom > 0 && t.top < innerHeight) return;
+  const middle = innerHeight / 2;
+  const here = Array.from(document.querySelectorAll<NormLabStep>('norm-lab-step')).filter((s) => {
+    const r = s.getBoundingClientRect();
+    return r.top <= middle && r.bottom >= middle;
+  });
+  if (here.length) activate(here[here.length - 1]);
+}
 
 function warn(where: Element, message: string) {
   const seen = warned.get(where) ?? new Set<string>();
@@ -307,8 +324,9 @@ export class NormLabSteps extends HTMLElement {
     const i = this.current(steps);
     const target = steps[i < 0 ? (delta > 0 ? 0 : -1) : i + delta];
     if (!target) return;
-    navigating = { step: target, until: performance.now() + 1500 };
+    navigating = { step: target, until: performance.now() + NAVIGATION_MS };
     activate(target);
+    setTimeout(() => settle(target), NAVIGATION_MS + 50);
     const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
     target.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'auto' });
   }
