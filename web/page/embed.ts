@@ -1,6 +1,6 @@
 // Embedding: index.html?embed=1&show=boundary,loss&origins=https://a.example,https://b.example
-//  - a compact layout with only the panels in `show` (header, toolbar, controls, boundary, caption, loss, accuracy,
-//    code, performance, lessons; default: toolbar, boundary, loss);
+//  - a compact layout with only the panels in `show` (PANELS below; default: toolbar, boundary, loss) and without
+//    the settings in `hide` (by their link keys);
 //  - the page reports its height to the parent, {normlab: 'height', height}, so the frame can fit it (dist/embed.js,
 //    embed-host.ts, does that on the parent's side), and again whenever the parent asks, {normlab: 'height'};
 //  - the parent drives it with {normlab: 'play' | 'pause' | 'step' | 'reset'} and {normlab: 'load', config, mode}
