@@ -259,8 +259,11 @@ test('load(config, {mode}): merge keeps the runs, replace resets them; an invali
   await load({ lr: 0.05 }, { mode: 'merge' }); // an object, as the iframe message takes
   await waitLab(page, (s) => s.batch === '8' && s.runs.length === 4);
   assert.equal(await page.evaluate(() => document.getElementById('lab').shadowRoot.querySelector('#lr').value), '0.05');
+  const status = page.locator('#lab').getByRole('status');
+  await page.evaluate(() => document.getElementById('lab').step());
+  await status.filter({ hasText: 'epoch 0 · step 1' }).waitFor();
 
-  // Invalid fields: named in the notice, everything else stays.
+  // Invalid fields: named in the notice; everything else stays, the runs' progress too.
   await load('batch=abc&width=7000', { mode: 'merge' });
   await page.waitForFunction(() => !document.getElementById('lab').shadowRoot.getElementById('notice').hidden);
   s = await labState(page);
@@ -268,12 +271,15 @@ test('load(config, {mode}): merge keeps the runs, replace resets them; an invali
   assert.match(s.notice, /batch: "abc" is not an integer in \[1, 4096\]/);
   assert.match(s.notice, /width: "7000" is not an integer in \[2, 256\]/);
   assert.deepEqual({ runs: s.runs.length, layers: s.layers, batch: s.batch }, { runs: 4, layers: '8', batch: '8' });
+  await page.evaluate(() => document.getElementById('lab').step());
+  await status.filter({ hasText: 'epoch 0 · step 2' }).waitFor(); // the runs went on from step 1
   // A configuration the engine refuses (7 groups do not divide 64 features): named, and the lab runs on.
   await load('run=GN~groupnorm~before~7~0', { mode: 'merge' });
   await page.waitForFunction(() => /could not run/.test(document.getElementById('lab').shadowRoot.getElementById('notice-text').textContent));
   await waitLab(page, (s) => s.runs.length === 4);
-  await page.locator('#lab').getByRole('button', { name: 'Step', exact: true }).click();
-  await page.locator('#lab').getByRole('status').filter({ hasText: 'epoch 0 · step 1' }).waitFor();
+  assert.match((await labState(page)).notice, /^This configuration could not run, so the lab kept the one it was running — .*groups/);
+  await page.evaluate(() => document.getElementById('lab').step());
+  await status.filter({ hasText: 'epoch 0 · step 3' }).waitFor(); // still the same runs, from step 2
   assert.equal((await labState(page)).batch, '8', 'the running configuration is the last good one');
   // A mode of the wrong kind throws, naming it; the lab is left as it was.
   const thrown = await page.evaluate(() => { try { document.getElementById('lab').load('batch=4', { mode: 'append' }); return null; } catch (e) { return `${e.name}: ${e.message}`; } });

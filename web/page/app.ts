@@ -8,8 +8,6 @@
 // user does.
 import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
 import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
-
-type Configured = Extract<FromWorker, { type: 'configured' }>;
 import { addPoint, ownPointsDraft, removeNearest } from '../state/drawing';
 import { MAX_LINK_POINTS, pointsInLink } from '../state/ownpoints';
 import { WorkerConnection, type Command } from './connection';
@@ -30,6 +28,8 @@ import { SettingsForm } from './settings';
 import { Toolbar } from './toolbar';
 import { LanguageSwitch } from './language';
 import { trainerWorker } from '@workers';
+
+type Configured = Extract<FromWorker, { type: 'configured' }>;
 
 export function mountLab(o: MountOptions): LabController {
   const scope = mountMarkup(o.root, o.container);
@@ -357,10 +357,16 @@ export function mountLab(o: MountOptions): LabController {
   // 'merge' from the configuration the lab is about to run (the draft, unless the engine refused it: then the
   // one it runs), so only the link's fields change.
   function loadLink(hash: string, rejected: Rejected[] = [], mode: LoadMode = 'replace') {
-    const d = decodeHash(hash, null, mode === 'merge' ? (draftRefused ? applied : draft) : null);
+    const base = mode === 'merge' ? (draftRefused ? applied : draft) : null;
+    const d = decodeHash(hash, null, base);
     reportRejected([...rejected, ...d.rejected], mode);
     if (d.lang && d.lang !== language.lang) language.set(d.lang);
     if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
+    // A merge that changes nothing (its fields were refused, or already so) leaves the runs where they are.
+    if (base && JSON.stringify(d.config) === JSON.stringify(base)) {
+      if (draftRefused) showApplied(); // the controls go back to what runs
+      return;
+    }
     setPreset(d.preset ?? matchPreset(d.config));
     applyDraft(d.config);
     loadId = configId;
@@ -372,7 +378,7 @@ export function mountLab(o: MountOptions): LabController {
   function startLessons() {
     const boundaryShown = !layout || layout.show.has('boundary');
     if (!everConfigured || (boundaryShown && !host.dataset.firstBoundaryMs)) return;
-    void lessons.load(() => ({ lang: language.lang, section, config: everConfigured ? applied : null }));
+    void lessons.load(() => ({ lang: language.lang, section, config: applied }));
   }
 
   // ----------------------------------------------------------------------------------------------- frame
