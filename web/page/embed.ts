@@ -21,7 +21,7 @@ import { echo, show } from '../state/untrusted.js';
 // Every panel show= can name (each is an element with data-panel="…" in markup.ts).
 export const PANELS = ['header', 'toolbar', 'controls', 'run-editors', 'boundary', 'boundary-mode', 'caption', 'loss', 'accuracy',
   'network', 'code', 'performance', 'lessons'] as const;
-export const DEFAULT_SHOW = ['toolbar', 'boundary', 'loss'];
+const DEFAULT_SHOW = ['toolbar', 'boundary', 'loss'];
 
 export type Command = 'play' | 'pause' | 'step' | 'reset';
 

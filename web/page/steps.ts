@@ -124,7 +124,7 @@ function activate(step: NormLabStep) {
   step.dispatchEvent(new CustomEvent('normlab-step', { bubbles: true, detail: { lab, index: steps.indexOf(step) } }));
 }
 
-// A step whose top or bottom crosses the middle of the viewport (the root box is that one line) becomes active.
+// A step that reaches the middle of the viewport (the root box is that one line) becomes active.
 let observer: IntersectionObserver | null = null;
 function crossings(): IntersectionObserver {
   observer ??= new IntersectionObserver((entries) => {
