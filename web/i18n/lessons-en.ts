@@ -3,7 +3,7 @@ export const lessonsEn = {
   err: (message: string) => message, // engine errors (lessons-ja.ts rewrites the common forms)
   lessons: 'Lessons',
   axisStep: 'step',
-  lessonsIntro: 'Each part of the normalization lesson, live: every number below is computed by the same WebAssembly core that trains the runs above.',
+  lessonsIntro: 'Each part of the normalization lesson, live: every number below is computed by the same WebAssembly core that trains the lab’s runs.',
   // Section names (the tabs and the headings).
   inspector: 'Normalization inspector',
   bnstep: 'BatchNorm step by step',

@@ -5,7 +5,7 @@ export const lessonsJa: LessonStrings = {
   err: (message: string) => localizeError(message, 'ja'),
   lessons: '講義',
   axisStep: 'ステップ',
-  lessonsIntro: '正規化の講義の各パートを、実際に動かしながら確かめます。以下の数値はすべて、上のモデルの学習に使っているのと同じ WebAssembly のコアで計算しています。',
+  lessonsIntro: '正規化の講義の各パートを、実際に動かしながら確かめます。以下の数値はすべて、ラボのモデルの学習に使っているのと同じ WebAssembly のコアで計算しています。',
   // セクション名（タブと見出し）。
   inspector: '正規化インスペクタ',
   bnstep: 'BatchNorm の計算手順',
