@@ -29,7 +29,10 @@ declare class NormLabElement extends HTMLElement {
   pause(): void;
   step(): void; // one batch for every run
   reset(): void;
-  load(config: string): void; // a configuration in the link format, as the config attribute
+  // A configuration in the link format (a string, or an object of fields; a list repeats a field), replacing
+  // the running one (the default) or merged over it (only the fields given change). A mode of the wrong kind
+  // throws a TypeError naming it; a field the lab cannot use is named in the lab's notice.
+  load(config: string | Record<string, unknown>, options?: { mode?: 'replace' | 'merge' }): void;
   addEventListener<K extends keyof NormLabElementEventMap>(type: K, listener: (this: NormLabElement, ev: NormLabElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
   removeEventListener<K extends keyof NormLabElementEventMap>(type: K, listener: (this: NormLabElement, ev: NormLabElementEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
@@ -40,5 +43,7 @@ export type { NormLabElement };
 declare global {
   interface HTMLElementTagNameMap {
     'norm-lab': NormLabElement;
+    'norm-lab-steps': HTMLElement; // a tutorial's steps (the element's script defines both)
+    'norm-lab-step': HTMLElement;
   }
 }

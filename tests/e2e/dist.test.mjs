@@ -7,13 +7,14 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Script } from 'node:vm';
 import { DIST } from './harness.mjs';
-import { ELEMENT, EMBED_HELPER, PAGES, SINGLE_FILE } from '../../scripts/site.mjs';
+import { ELEMENT, EMBED_HELPER, PAGES, SINGLE_FILE, TUTORIAL, TUTORIAL_DIR } from '../../scripts/site.mjs';
 
 const read = (path) => readFileSync(join(DIST, path), 'utf8');
 const assets = readdirSync(join(DIST, 'assets'));
+const tutorial = TUTORIAL.map((f) => `${TUTORIAL_DIR}/${f}`);
 
 test('dist/ holds the pages, the element, embed.js, the single file, the workers and the wasm module', () => {
-  for (const file of [...PAGES, ELEMENT, EMBED_HELPER, SINGLE_FILE, 'favicon.svg']) assert.ok(existsSync(join(DIST, file)), file);
+  for (const file of [...PAGES, ELEMENT, EMBED_HELPER, SINGLE_FILE, 'favicon.svg', ...tutorial]) assert.ok(existsSync(join(DIST, file)), file);
   for (const pattern of [/^worker-.+\.js$/, /^lessons-worker-.+\.js$/, /^normlab-.+\.wasm$/, /^KaTeX_Main-Regular-.+\.woff2$/]) {
     assert.equal(assets.filter((f) => pattern.test(f)).length, 1, String(pattern));
   }
@@ -30,7 +31,7 @@ function references(file, text) {
 }
 
 test('every URL in dist/ is relative and names a file that is there', () => {
-  const files = [...PAGES, ELEMENT, ...assets.filter((f) => /\.(js|css)$/.test(f)).map((f) => `assets/${f}`)];
+  const files = [...PAGES, ELEMENT, ...tutorial, ...assets.filter((f) => /\.(js|css)$/.test(f)).map((f) => `assets/${f}`)];
   let checked = 0;
   for (const file of files) {
     for (const ref of references(file, read(file))) {

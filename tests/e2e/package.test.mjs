@@ -133,8 +133,9 @@ made.pause();
 made.step();
 made.reset();
 made.load('data=spiral&width=32');
-// @ts-expect-error: load takes the link format, a string
-made.load({ data: 'spiral' });
+made.load({ data: 'spiral' }, { mode: 'merge' });
+// @ts-expect-error: a load mode is 'replace' or 'merge'
+made.load('data=spiral', { mode: 'append' });
 // @ts-expect-error: the script defines <norm-lab> and exports no class
 customElements.define('other-lab', NormLabElement);
 `);

@@ -132,6 +132,16 @@ test('preset "outliers": without its outliers BatchNorm\'s statistics shrink and
   }
 });
 
+// The bad-init preset's last sentence: at PyTorch's own initialization the plain network trains too.
+test('preset "bad-init": with Init scale 1 the network without normalization trains as well', () => {
+  const config = PRESETS.find((p) => p.id === 'bad-init').config;
+  const usual = { ...config, model: { ...config.model, initScale: 1 } };
+  for (const seed of [0, 1, 2]) {
+    const [plain] = train(usual, seed);
+    assert.ok(plain.loss < 0.15, `seed ${seed}: loss ${plain.loss}`);
+  }
+});
+
 // The weight-decay preset's last sentence: without the decay nothing shrinks a BatchNorm-followed layer's weights,
 // and its effective learning rate stays where it started (within 10 %) — the decay, not training, raised it.
 test('preset "weight-decay": with weight decay 0, BatchNorm\'s effective learning rates stay within 10 % of their start', (t) => {

@@ -24,9 +24,15 @@ test('a page of an opaque origin (file://, sandboxed) obeys only messages it pos
 
 test('messages: commands, loads, and refusals that name their field', () => {
   assert.deepEqual(parseMessage({ normlab: 'play' }), { command: 'play' });
-  assert.deepEqual(parseMessage({ normlab: 'load', config: 'data=xor' }), { command: 'load', config: 'data=xor', rejected: [] });
+  assert.deepEqual(parseMessage({ normlab: 'load', config: 'data=xor' }), { command: 'load', config: 'data=xor', rejected: [], mode: 'replace' });
+  assert.deepEqual(parseMessage({ normlab: 'load', config: 'batch=8', mode: 'merge' }), { command: 'load', config: 'batch=8', rejected: [], mode: 'merge' });
+  assert.deepEqual(parseMessage({ normlab: 'load', config: 'batch=8', mode: 'replace' }).mode, 'replace');
+  for (const mode of ['MERGE', 'append', 1, null, ['merge']]) {
+    assert.equal(parseMessage({ normlab: 'load', config: 'batch=8', mode }).error.field, 'mode', `mode ${JSON.stringify(mode)} is refused, naming mode`);
+  }
+  assert.deepEqual(parseMessage({ normlab: 'load', config: 'batch=8', mode: 'sideways' }), { error: { field: 'mode', reason: 'expected replace or merge, got "sideways"' } });
   assert.deepEqual(parseMessage({ normlab: 'load', config: { data: 'spiral', width: 32, run: ['A~none~before~8', 'B~layernorm~before~8'], x: { toString: 1 } } }), {
-    command: 'load', config: 'data=spiral&width=32&run=A%7Enone%7Ebefore%7E8&run=B%7Elayernorm%7Ebefore%7E8',
+    command: 'load', config: 'data=spiral&width=32&run=A%7Enone%7Ebefore%7E8&run=B%7Elayernorm%7Ebefore%7E8', mode: 'replace',
     rejected: [{ field: 'x', reason: 'expected a string, a number or a boolean (or a list of them), got a value of type object' }],
   });
   for (const other of [null, 1, 'play', [], {}, { type: 'play' }]) assert.equal(parseMessage(other), null, 'not for normlab: ignored');

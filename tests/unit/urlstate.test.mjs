@@ -2,7 +2,7 @@
 // out-of-range configuration, and names every setting it could not use.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig } from '../../build-unit/state/config.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig, modelJson } from '../../build-unit/state/config.js';
 import { SECTIONS, URL_VERSION, decodeHash, encodeHash, rejectedText } from '../../build-unit/state/urlstate.js';
 import { ECHO_CHARS, echo, parseDecimal } from '../../build-unit/state/untrusted.js';
 import { PRESETS } from '../../build-unit/state/presets.js';
@@ -34,7 +34,7 @@ function randomConfig(r) {
     c.data.own = randomOwn(r, r() < 0.1 ? 1000 : int(r, 4, 40));
     c.data.points = c.data.own.y.length;
   }
-  c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS), architecture: pick(r, ARCHITECTURES) };
+  c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS), architecture: pick(r, ARCHITECTURES), initScale: pick(r, [1, 0.1, 0.37, 2.5, 10]) };
   const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
   c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256), dropout: pick(r, [0, 0.1, 0.5, 0.9]) }));
   c.training = { optimizer: pick(r, OPTIMIZERS), lr: r() * 10 + 1e-6, batchSize: int(r, 1, 4096), epochs: int(r, 1, 10000), weightDecay: r() * 0.1, seed: int(r, 0, 4294967295) };
@@ -168,7 +168,7 @@ test('a preset id travels in the link; an unknown one is named', () => {
 });
 
 test('linear weights by name, residual blocks included (the gradient-flow lesson)', async () => {
-  const { linearWeightNames, modelJson } = await import('../../build-unit/state/config.js');
+  const { linearWeightNames } = await import('../../build-unit/state/config.js');
   const c = PRESETS.find((p) => p.id === 'residual').config;
   const pre = [...linearWeightNames(modelJson({ ...c, model: { ...c.model, hiddenLayers: 2 } }, c.runs[1]))];
   assert.deepEqual(pre, ['0.weight', '1.1.weight', '1.3.weight', '2.1.weight', '2.3.weight', '3.weight']); // LN first in each block
@@ -240,4 +240,16 @@ test('run names with ~ and % round-trip', () => {
   const d = decodeHash(encodeHash(c, 'en'));
   assert.deepEqual(d.rejected, []);
   assert.deepEqual(d.config.runs, c.runs);
+});
+
+test('Init scale: in the link as init=, in the model spec as init_scale only when not 1; a configuration without it (an old model file) gets 1', () => {
+  const c = defaultConfig();
+  assert.equal(decodeHash(encodeHash({ ...c, model: { ...c.model, initScale: 3 } }, 'en')).config.model.initScale, 3);
+  assert.ok(!modelJson(c, c.runs[0]).includes('init_scale'));
+  assert.equal(JSON.parse(modelJson({ ...c, model: { ...c.model, initScale: 0.25 } }, c.runs[0])).init_scale, 0.25);
+  const { initScale, ...old } = c.model;
+  const d = decodeHash(encodeHash({ ...c, model: old }, 'en'));
+  assert.deepEqual(d.rejected, []);
+  assert.equal(d.config.model.initScale, 1);
+  assert.match(decodeHash('#init=abc').rejected.map((r) => `${r.field}: ${r.reason}`).join(), /init/);
 });

@@ -8,7 +8,7 @@ import type { LandscapePoint, ScaleAction, ScaleRequest, ScaleRow, WeightsPoint 
 // Which control an error belongs to: the page shows the core's message next to it.
 export type ErrorTarget =
   | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' | 'scale' | 'shift' }
-  | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' | 'architecture' }
+  | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' | 'architecture' | 'initScale' }
   | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' | 'dropout' }
   | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' }
   | { kind: 'page' };

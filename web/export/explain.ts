@@ -22,6 +22,7 @@ export const NOTES = {
   transform: { en: 'The lab’s input scale and shift: inputs far from zero.', ja: '入力の倍率とずらし幅です。入力を原点から遠ざけます。' },
   tensors: { en: 'float32 inputs and integer class labels, as PyTorch expects.', ja: 'PyTorch の流儀どおり、入力は float32、ラベルは整数のクラス番号にします。' },
   split: { en: 'The first points train; the last ones are held out for testing.', ja: '先頭の点で学習し、末尾の点はテスト用に取っておきます。' },
+  initScale: { en: 'The lab’s Init scale: PyTorch’s default initialization of every linear layer (weight and bias), multiplied by this factor; normalization layers keep γ = 1, β = 0.', ja: 'ラボの「初期化の倍率」：全結合層ごとに PyTorch の既定の初期値（重みとバイアス）にこの倍率を掛けます。正規化層は γ = 1、β = 0 のままです。' },
   seed: { en: 'Fixes the initial weights: the generator is seeded again before each model, as in the lab, so every run’s linear layers start from the same weights (normalization and dropout layers draw none).', ja: '重みの初期値を固定します。ラボと同じく、モデルを作るたびに乱数生成器のシードを設定し直すので、どのモデルの全結合層も同じ初期重みから始まります（正規化層とドロップアウト層は乱数を使いません）。' },
   sequential: { en: 'A model is a list of layers applied in order; this one is the run', ja: 'モデルは順に適用される層の並びです。このモデルは次の実行に対応します：' },
   linear: { en: 'Fully connected: y = xWᵀ + b; W and b start uniform in ±1/√(inputs).', ja: '全結合層：y = xWᵀ + b。W と b は ±1/√(入力数) の一様分布で初期化されます。' },

@@ -12,7 +12,7 @@ import { NOTES, type NoteKey } from './explain.js';
 
 export interface ExportedRun {
   name: string;
-  model: { input: number; layers: Layer[] };
+  model: { input: number; layers: Layer[]; init_scale?: number };
   state: [string, number[]][]; // state_dict order, num_batches_tracked left out
   logits: number[];            // eval-mode logits of checkX, as the page computed them
 }
@@ -212,6 +212,15 @@ Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional
       add(`        ${code},`, l.type as NoteKey);
     }
     add('    )');
+    const scale = m.model.init_scale ?? 1;
+    if (scale !== 1) { // the lab's Init scale: PyTorch's default initialization of every Linear, × scale
+      add('    with torch.no_grad():', 'initScale');
+      add(`        for layer in models[${str(m.key)}].modules():`);
+      add('            if isinstance(layer, nn.Linear):');
+      add(`                layer.weight.mul_(${py(scale)})`);
+      add('                if layer.bias is not None:');
+      add(`                    layer.bias.mul_(${py(scale)})`);
+    }
   });
   add('    return models');
   add('');

@@ -20,6 +20,7 @@ export const en = {
   hiddenLayers: 'Hidden layers',
   width: 'Width',
   architecture: 'Architecture',
+  initScale: 'Init scale',
   archMlp: 'plain MLP',
   archResidual: 'residual blocks (hidden layers = blocks)',
   preNorm: 'pre-norm: x + f(norm(x))',
@@ -114,6 +115,8 @@ export const en = {
   copyLink: 'Copy link',
   linkCopied: 'Link copied: it restores these settings exactly.',
   linkRejected: 'Some settings in this link could not be used and were left at their defaults —',
+  mergeRejected: 'Some settings in this configuration could not be used and were left as they were —',
+  loadRefused: 'This configuration could not run, so the lab kept the one it was running —',
   // Inside the network
   insideRunning: (norm: string) => `after ${norm}, with its running statistics (eval)`,
   insideLinearOut: (layer: number) => `Linear ${layer} (no normalization)`,

@@ -23,6 +23,7 @@ export const ja: Strings = {
   hiddenLayers: '隠れ層の数',
   width: 'ユニット数',
   architecture: 'アーキテクチャ',
+  initScale: '初期化の倍率',
   archMlp: '通常の MLP',
   archResidual: '残差ブロック（隠れ層の数 = ブロック数）',
   preNorm: 'Pre-norm：x + f(norm(x))',
@@ -117,6 +118,8 @@ export const ja: Strings = {
   copyLink: 'リンクをコピー',
   linkCopied: 'リンクをコピーしました。開くと現在の設定がそのまま再現されます。',
   linkRejected: 'このリンクの設定の一部は使えなかったため、既定値のままにしました：',
+  mergeRejected: 'この設定の一部は使えなかったため、その項目は元のままにしました：',
+  loadRefused: 'この設定では実行できないため、それまでの設定のまま続けます：',
   // Inside the network
   insideRunning: (norm: string) => `${norm} の後、移動平均の統計で（評価モード）`,
   insideLinearOut: (layer: number) => `線形層 ${layer}（正規化なし）`,

@@ -3,7 +3,7 @@ export const lessonsEn = {
   err: (message: string) => message, // engine errors (lessons-ja.ts rewrites the common forms)
   lessons: 'Lessons',
   axisStep: 'step',
-  lessonsIntro: 'Each part of the normalization lesson, live: every number below is computed by the same WebAssembly core that trains the runs above.',
+  lessonsIntro: 'Each part of the normalization lesson, live: every number below is computed by the same WebAssembly core that trains the lab’s runs.',
   // Section names (the tabs and the headings).
   inspector: 'Normalization inspector',
   bnstep: 'BatchNorm step by step',
@@ -14,6 +14,7 @@ export const lessonsEn = {
   landscape: 'Loss landscape',
   dropout: 'Dropout',
   residual: 'Residual blocks',
+  why: 'Why it helps',
 
   // ------------------------------------------------------------------ inspector
   inspectorIntro: 'A small tensor and one normalization layer. Edit any value, resample the tensor or change ε, and see which elements share a mean and a variance, what the layer computes, and what comes out. The default is the lesson’s own example: torch.manual_seed(0); x = torch.randn(4, 10) * 5 + 20, under nn.LayerNorm(10).',

@@ -5,7 +5,7 @@ export const lessonsJa: LessonStrings = {
   err: (message: string) => localizeError(message, 'ja'),
   lessons: '講義',
   axisStep: 'ステップ',
-  lessonsIntro: '正規化の講義の各パートを、実際に動かしながら確かめます。以下の数値はすべて、上のモデルの学習に使っているのと同じ WebAssembly のコアで計算しています。',
+  lessonsIntro: '正規化の講義の各パートを、実際に動かしながら確かめます。以下の数値はすべて、ラボのモデルの学習に使っているのと同じ WebAssembly のコアで計算しています。',
   // セクション名（タブと見出し）。
   inspector: '正規化インスペクタ',
   bnstep: 'BatchNorm の計算手順',
@@ -16,6 +16,7 @@ export const lessonsJa: LessonStrings = {
   landscape: '損失地形',
   dropout: 'ドロップアウト',
   residual: '残差ブロック',
+  why: 'なぜ効くのか',
 
   // ------------------------------------------------------------------ 正規化インスペクタ
   inspectorIntro: '小さなテンソル 1 つと正規化層 1 つだけの実験台です。値を書き換えたり、テンソルを引き直したり、ε を変えたりしながら、どの要素が平均と分散を共有するのか、層が何を計算し、何を出力するのかを確かめましょう。初期状態は講義の例そのもので、torch.manual_seed(0); x = torch.randn(4, 10) * 5 + 20 に nn.LayerNorm(10) を適用したものです。',

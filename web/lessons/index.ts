@@ -17,6 +17,7 @@ import { LandscapeView } from './landscape';
 import { LANDSCAPE_EVERY, LANDSCAPE_OPTIONS, type LandscapePoint, type ScaleRequest, type ScaleRow, type WeightsPoint } from '../engine/theory';
 import { el } from '../views/dom';
 import { tex } from './math';
+import { WhyLesson } from './why';
 
 type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';
 
@@ -111,6 +112,7 @@ export class Lessons {
   private landscapeFormula = el('div', 'formula-row');
   private landscapeCost = el('p', 'lesson-text');
   private refs: { el: HTMLElement; key: 'scaleRefs' | 'landscapeRef' }[] = [];
+  private why: WhyLesson;
   private heading: HTMLElement;
   private intro: HTMLElement;
   private tablist: HTMLElement;
@@ -135,6 +137,7 @@ export class Lessons {
     this.residualTable = new RunTable(t);
     this.scaleView = new ScaleView(t, (request) => this.host.scale(request));
     this.landscapeView = new LandscapeView(t);
+    this.why = new WhyLesson((id) => this.host.choosePreset(id), (id) => { this.open(id, true); this.tabs.get(id)!.focus(); });
 
     const content: Record<Section, HTMLElement[]> = {
       inspector: [this.text('p', 'inspectorIntro'), this.inspector.root],
@@ -185,6 +188,7 @@ export class Lessons {
         this.text('p', 'residualNote'),
         this.text('p', 'residualGradNote'),
       ],
+      why: [this.why.root],
     };
 
     for (const id of SECTIONS) {
@@ -312,6 +316,7 @@ export class Lessons {
     this.residualTable.applyStrings(t);
     this.scaleView.applyStrings(t);
     this.landscapeView.applyStrings(t);
+    this.why.applyStrings(lang, t);
   }
 
   // The lab has a new configuration (its runs start over).

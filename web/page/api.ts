@@ -2,7 +2,7 @@
 // with these options (app.ts mountLab) and drive it through the controller.
 import type { Lang } from '../i18n';
 import type { EmbedOptions } from './embed';
-import type { Rejected } from '../state/urlstate';
+import type { LoadMode, Rejected } from '../state/urlstate';
 
 export interface MountOptions {
   root: Document | ShadowRoot; // where the lab's ids are looked up
@@ -28,8 +28,13 @@ export interface LabController {
   pause(): void;
   step(): void;
   reset(): void;
-  load(link: string, rejected?: Rejected[]): void; // a configuration in the link format ('preset=deep-tanh', '#v=1&data=…');
-                                                   // `rejected`: fields the caller already refused, named in the notice
+  // A configuration in the link format ('preset=deep-tanh', '#v=1&data=…'); `rejected`: fields the caller already
+  // refused, named in the notice; `mode`: 'replace' (default) or 'merge' (only the link's fields change). A field it
+  // cannot use is named in the notice; a configuration the engine refuses is named there too, and the lab keeps
+  // running the one it ran.
+  load(link: string, rejected?: Rejected[], mode?: LoadMode): void;
+  // The compact layout's panels and hidden settings, changed in place (the lab keeps its workers and its state).
+  setLayout(show: Set<string>, hide: Set<string>): void;
   setLang(lang: Lang): void;
   destroy(): void;
 }

@@ -11,9 +11,9 @@ import { addPoint, ownPointsDraft, removeNearest } from '../state/drawing';
 import { MAX_LINK_POINTS, pointsInLink } from '../state/ownpoints';
 import { WorkerConnection, type Command } from './connection';
 import { initialLang } from '../i18n';
-import { decodeHash, encodeHash, rejectedText, type Rejected, type Section } from '../state/urlstate.js';
+import { decodeHash, encodeHash, rejectedText, type LoadMode, type Rejected, type Section } from '../state/urlstate.js';
 import { findPreset, matchPreset } from '../state/presets.js';
-import { applyLayout } from './embed';
+import { applyLayout, layoutPanels } from './embed';
 import type { LabController, MountOptions } from './api';
 import { pytorchScript } from '../export/pytorch';
 import { lossCsv, modelFileJson } from '../export/modelfile';
@@ -29,6 +29,8 @@ import { LanguageSwitch } from './language';
 import { PredictPanel } from './predict';
 import { trainerWorker } from '@workers';
 import type { ScaleAction, ScaleRequest } from '../engine/theory';
+
+type Configured = Extract<FromWorker, { type: 'configured' }>;
 
 export function mountLab(o: MountOptions): LabController {
   const scope = mountMarkup(o.root, o.container);
@@ -55,6 +57,12 @@ export function mountLab(o: MountOptions): LabController {
   let restoring = false;
   let resumePlaying = false; // play on once the restarted worker has caught up
   let section: Section | null = fromLink.section; // the lesson section the link opened (null: the first)
+  let layout = o.layout ?? null; // the compact layout's panels (setLayout changes them)
+  let draftRefused = false; // the engine refused the draft: the configuration to merge into is the applied one
+  let loadId = -1; // the configuration id of the last load(): if the engine refuses it, the lab keeps the applied one
+  let appliedPreset: string | null = null; // the preset of the applied configuration
+  let trainBatchBoundary = false; // the BatchNorm boundary's mode (the toolbar's radio)
+  let skipped: Configured | null = null; // the last configuration the worker accepted while a newer one was on its way
   let landscape = false; // the Loss landscape lesson is open: the worker measures the landscape
   let scales: ScaleAction[] = []; // Scale weights applied since the runs started (a restarted worker replays them)
   let scaleId = 0;
@@ -90,7 +98,7 @@ export function mountLab(o: MountOptions): LabController {
   }, (watch) => { if (connection.ready) send({ type: 'inside', watch }); }); // (called after mount: connection exists; 'ready' resends)
   const { charts, runs: runsView } = board;
   const settings = new SettingsForm(scope, runsView, {
-    edit, choosePreset, strings, notify: showNotice,
+    edit, choosePreset: (id) => { choosePreset(id); openPresetLesson(id); }, strings, notify: showNotice,
     ownPoints: (own) => {
       edit((d) => { d.data.type = 'custom'; d.data.own = own; });
       settings.show(draft);
@@ -109,7 +117,7 @@ export function mountLab(o: MountOptions): LabController {
       send({ type: 'import', config: file.config, states: file.runs.map((r) => r.state), id: ++configId });
     },
     measure: () => { playing = false; send({ type: 'benchmark' }); updateButtons(); },
-    boundaryMode: (trainBatch) => send({ type: 'boundary', trainBatch }),
+    boundaryMode: (trainBatch) => { trainBatchBoundary = trainBatch; send({ type: 'boundary', trainBatch }); },
     logScale: (on) => charts.setLogScale(on),
     smoothing: (weight) => charts.setSmoothing(weight),
     chartImage: (chart) => charts.image(chart),
@@ -149,10 +157,15 @@ export function mountLab(o: MountOptions): LabController {
     predict.show(preset, ask);
   }
 
+  // A preset chosen from the menu opens the lesson its caption points to (from a lesson, the reader stays there).
+  function openPresetLesson(id: string) {
+    const lesson = findPreset(id)?.section;
+    if (lesson) { section = lesson; lessons.ready?.open(lesson, false); }
+  }
+
   function choosePreset(id: string) {
     const p = findPreset(id);
     setPreset(p ? id : null);
-    if (p?.section) { section = p.section; lessons.ready?.open(p.section, false); } // the lesson the caption points to
     if (p) applyDraft(p.config);
   }
 
@@ -182,7 +195,36 @@ export function mountLab(o: MountOptions): LabController {
 
   function submit() {
     settings.clearErrors();
+    draftRefused = false;
     send({ type: 'configure', config: cloneConfig(draft), id: ++configId });
+  }
+
+  // The worker runs a configuration it has accepted: the running one's curves, data and code are shown.
+  function configured(msg: Configured) {
+    applied = msg.config;
+    draftRefused = false;
+    const restored = restoring; // a restarted worker caught up: the curves and the history stay
+    restoring = false;
+    if (!restored) epochHistory = [], scales = [];
+    showCode(scope.byId('code-table'), applied, language.lang);
+    if (importing) {
+      importing = false;
+      draft = cloneConfig(applied);
+      settings.show(draft);
+      setPreset(null);
+    }
+    appliedPreset = msg.id === configId ? preset : matchPreset(applied); // (a skipped one: not the preset shown)
+    if (!everConfigured) send({ type: 'pictures' });
+    everConfigured = true;
+    startLessons();
+    writeLink();
+    board.configured(applied, { train: msg.train, test: msg.test, extent: msg.extent }, draft, !restored);
+    if (!restored) lessons.ready?.configured(applied);
+    done = false;
+    if (restored && resumePlaying) playing = true;
+    resumePlaying = false;
+    if (playing) send({ type: 'play' }); // a new configuration keeps playing
+    updateButtons();
   }
 
   function receive(msg: FromWorker) {
@@ -194,38 +236,27 @@ export function mountLab(o: MountOptions): LabController {
         if (landscape) send({ type: 'landscape', on: true });
         host.dataset.state = 'ready';
         break;
-      case 'configured': {
-        if (msg.id !== configId) break; // a newer configuration is on its way
-        applied = msg.config;
-        const restored = restoring; // a restarted worker caught up: the curves and the history stay
-        restoring = false;
-        if (!restored) epochHistory = [], scales = [];
-        showCode(scope.byId('code-table'), applied, language.lang);
-        if (importing) {
-          importing = false;
-          draft = cloneConfig(applied);
-          settings.show(draft);
-          setPreset(null);
-        }
-        if (!everConfigured) send({ type: 'pictures' });
-        everConfigured = true;
-        writeLink();
-        board.configured(applied, { train: msg.train, test: msg.test, extent: msg.extent }, draft, !restored);
-        if (!restored) lessons.ready?.configured(applied);
-        done = false;
-        if (restored && resumePlaying) playing = true;
-        resumePlaying = false;
-        if (playing) send({ type: 'play' }); // a new configuration keeps playing
-        updateButtons();
+      case 'configured':
+        if (msg.id !== configId) { skipped = msg; break; } // a newer configuration is on its way
+        skipped = null;
+        configured(msg);
         break;
-      }
       case 'config-error':
         if (msg.id !== configId) break;
+        // The worker went on with the last configuration it accepted, which the page skipped while this one was
+        // on its way (loads in a row): that is what runs now, so it is shown.
+        if (skipped) { configured(skipped); skipped = null; }
         if (!everConfigured) {
           // A link the engine cannot run (e.g. groups that do not divide the width): say why, start from the
           // defaults instead.
           reportRejected(msg.errors.map((e) => ({ field: 'link', reason: e.message })));
           applyDraft(defaultConfig());
+          break;
+        }
+        draftRefused = true;
+        if (msg.id === loadId) { // a loaded configuration: say why, and go on showing the one that runs
+          showNotice(`${strings().loadRefused} ${msg.errors.map((e) => strings().err(e.message)).join('; ')}`);
+          showApplied();
           break;
         }
         settings.showErrors(msg.errors);
@@ -312,8 +343,21 @@ export function mountLab(o: MountOptions): LabController {
   }
   scope.byId('notice-dismiss').addEventListener('click', () => { scope.byId('notice').hidden = true; });
 
-  function reportRejected(rejected: Rejected[]) {
-    if (rejected.length) showNotice(`${strings().linkRejected} ${rejectedText(rejected)}`);
+  function reportRejected(rejected: Rejected[], mode: LoadMode = 'replace') {
+    if (rejected.length) showNotice(`${mode === 'merge' ? strings().mergeRejected : strings().linkRejected} ${rejectedText(rejected)}`);
+  }
+
+  // The controls and the run cards back to the running configuration (after a load the engine refused); its
+  // boundaries are drawn again (the cards are new).
+  function showApplied() {
+    draft = cloneConfig(applied);
+    draftRefused = false;
+    settings.clearErrors();
+    settings.show(draft);
+    setPreset(appliedPreset);
+    renderRuns(draft);
+    updateButtons();
+    send({ type: 'boundary', trainBatch: trainBatchBoundary });
   }
 
   // ------------------------------------------------------------------------------------------------ link
@@ -331,14 +375,32 @@ export function mountLab(o: MountOptions): LabController {
   }
 
   // Applies a configuration in the link format (a pasted hash, or a parent frame's 'load', with what its
-  // message could not carry over into the link in `rejected`).
-  function loadLink(hash: string, rejected: Rejected[] = []) {
-    const d = decodeHash(hash);
-    reportRejected([...rejected, ...d.rejected]);
+  // message could not carry over into the link in `rejected`). 'replace' starts from the defaults (or preset=);
+  // 'merge' from the configuration the lab is about to run (the draft, unless the engine refused it: then the
+  // one it runs), so only the link's fields change.
+  function loadLink(hash: string, rejected: Rejected[] = [], mode: LoadMode = 'replace') {
+    const base = mode === 'merge' ? (draftRefused ? applied : draft) : null;
+    const d = decodeHash(hash, null, base);
+    reportRejected([...rejected, ...d.rejected], mode);
     if (d.lang && d.lang !== language.lang) language.set(d.lang);
     if (d.section) { section = d.section; lessons.ready?.open(d.section, false); }
+    // A merge that changes nothing (its fields were refused, or already so) leaves the runs where they are.
+    if (base && JSON.stringify(d.config) === JSON.stringify(base)) {
+      if (draftRefused) showApplied(); // the controls go back to what runs
+      return;
+    }
     setPreset(d.preset ?? matchPreset(d.config), d.predict);
     applyDraft(d.config);
+    loadId = configId;
+    done = false; // a new configuration is on its way: Play may be pressed before it arrives
+  }
+
+  // The lessons start once the lab has painted its first boundary (the lab first), or once it runs a
+  // configuration when no boundary is shown; only where they are shown (LessonsSlot).
+  function startLessons() {
+    const boundaryShown = !layout || layout.show.has('boundary');
+    if (!everConfigured || (boundaryShown && !host.dataset.firstBoundaryMs)) return;
+    void lessons.load(() => ({ lang: language.lang, section, config: applied }));
   }
 
   // ----------------------------------------------------------------------------------------------- frame
@@ -350,9 +412,7 @@ export function mountLab(o: MountOptions): LabController {
     if (!host.dataset.firstBoundaryMs && boundaryPainted) {
       const ms = performance.now(); // after navigation start
       host.dataset.firstBoundaryMs = ms.toFixed(0);
-      setTimeout(() => {
-        void lessons.load(() => ({ lang: language.lang, section, config: everConfigured ? applied : null }));
-      }, 0);
+      setTimeout(startLessons, 0);
       toolbar.showFirstPaint(ms);
     }
     requestAnimationFrame(frame);
@@ -383,9 +443,9 @@ export function mountLab(o: MountOptions): LabController {
       if (everConfigured) writeLink();
     },
   };
-  const lessons = new LessonsSlot(scope.byId('lessons'), lessonsHost, !o.layout || o.layout.show.has('lessons'));
+  const lessons = new LessonsSlot(scope.byId('lessons'), lessonsHost, !layout || layout.show.has('lessons'));
 
-  if (o.layout) applyLayout(o.layout, o.root, o.container, o.standalone);
+  if (layout) applyLayout(layout, o.root, o.container, o.standalone);
   settings.bind(draft);
   setPreset(preset, fromLink.predict);
   // A pasted or edited link: apply it like a new visit, without reloading.
@@ -406,6 +466,13 @@ export function mountLab(o: MountOptions): LabController {
     step: () => step('step'),
     reset,
     load: loadLink,
+    setLayout(show, hide) {
+      if (!layout) return; // the whole page has no compact layout to change
+      layout = { ...layout, show, hide };
+      layoutPanels(layout, o.root, o.container);
+      lessons.setShown(show.has('lessons'));
+      startLessons();
+    },
     setLang: (lang) => language.set(lang),
     destroy() {
       destroyed = true;

@@ -47,9 +47,12 @@ export class WorkerConnection {
     };
   }
 
+  // Every command gets the next number, which the worker echoes in its frames (so the page can tell frames sent
+  // before its latest command); the heartbeat's ping is no command and keeps the last one's (else a frame that
+  // crossed a ping — a run's last, done and no longer playing — would be taken for a stale one).
   send(msg: Command) {
     if (msg.type === 'benchmark') this.busy = true;
-    this.worker.postMessage({ ...msg, seq: ++this.seq } as ToWorker);
+    this.worker.postMessage({ ...msg, seq: msg.type === 'ping' ? this.seq : ++this.seq } as ToWorker);
   }
 
   destroy() {

@@ -5,15 +5,20 @@
 // show (panels: header, toolbar, controls, run-editors, boundary, boundary-mode, caption, loss, accuracy, network, code,
 // performance, lessons; default toolbar, boundary, loss), hide (settings by their link keys: hide="opt,lr,wd"),
 // lang (en | ja), autoplay. Each element renders in its own shadow root with its own
-// workers, so several on one page train independently. Methods play(), pause(), step(), reset(), load(config);
-// a 'normlab-state' event ({step, epoch, loss}) after every frame. The script may come from any origin that
+// workers, so several on one page train independently. Methods play(), pause(), step(), reset() (called before the
+// lab is ready, they wait for it), load(config, {mode}) (config: the link format, a string or an object; mode:
+// 'replace', the default, or 'merge'); a 'normlab-state' event ({step, epoch, loss}) after every frame. Changing
+// show or hide changes the panels in place: the lab keeps its workers and its runs. The same script defines
+// <norm-lab-steps> and <norm-lab-step> (steps.ts), a tutorial's declarative steps. The script may come from any origin that
 // serves dist/ with CORS (Access-Control-Allow-Origin, as GitHub Pages sends): it finds its workers and the wasm
 // module beside itself (import.meta.url) and starts the workers as engine/workers.ts explains. If they cannot
 // start here, the lab says so and its buttons stay disabled.
 import { mountLab } from './app';
 import type { LabController } from './api';
 import type { NormLabAttribute, NormLabElement as Published, NormLabState } from '../../lib/element';
-import { keys, panels } from './embed';
+import { configLink, keys, loadMode, panels, startLink } from './embed';
+import { rejectedText } from '../state/urlstate.js';
+import './steps'; // <norm-lab-steps> and <norm-lab-step>: one script tag gives the lab and its steps
 import { setMathOutput } from '../lessons/mathmode';
 import css from './style.css?inline';
 
@@ -73,31 +78,40 @@ export class NormLabElement extends HTMLElement implements Published { // lib/el
     if (!this.lab || old === value) return;
     if (name === 'lang' && (value === 'en' || value === 'ja')) this.lab.setLang(value);
     else if (name === 'preset' || name === 'config') this.lab.load(this.link());
-    else if (name === 'show' || name === 'hide') { this.disconnectedCallback(); this.connectedCallback(); }
+    else if (name === 'show' || name === 'hide') this.lab.setLayout(panels(this.getAttribute('show')), keys(this.getAttribute('hide')));
     else if (name === 'autoplay' && value !== null) this.lab.play();
   }
 
   // The starting configuration: the config attribute (link format), with preset= in front if given.
   private link(): string {
-    const p = new URLSearchParams((this.getAttribute('config') ?? '').replace(/^#/, ''));
-    const preset = this.getAttribute('preset');
-    if (preset) p.set('preset', preset);
-    return p.toString();
+    return startLink(this.getAttribute('preset'), this.getAttribute('config'));
   }
 
+  // Runs `then` once the lab's worker is ready (at once if it is; never if the lab cannot run here).
   private whenReady(then: () => void) {
-    if (this.dataset.state === 'ready' && /\d/.test(this.dataset.firstBoundaryMs ?? '')) { then(); return; }
+    if (this.dataset.state === 'ready') { then(); return; }
     const observer = new MutationObserver(() => {
       if (this.dataset.state === 'ready') { observer.disconnect(); setTimeout(then, 0); }
     });
     observer.observe(this, { attributes: true, attributeFilter: ['data-state'] });
   }
 
-  play() { this.lab?.play(); }
+  play() { this.whenReady(() => this.lab?.play()); }
   pause() { this.lab?.pause(); }
-  step() { this.lab?.step(); }
-  reset() { this.lab?.reset(); }
-  load(config: string) { this.lab?.load(config); }
+  step() { this.whenReady(() => this.lab?.step()); }
+  reset() { this.whenReady(() => this.lab?.reset()); }
+
+  // Loads a configuration: the link format as a string ('data=spiral&width=32') or an object ({data: 'spiral',
+  // width: 32}). mode 'replace' (the default) starts from the defaults, or from preset=; 'merge' changes only the
+  // fields given, over what the lab runs. A config or mode of the wrong kind throws a TypeError naming it, and the
+  // lab is left as it was; a field the lab cannot use is named in its notice and the rest applies.
+  load(config: string | Record<string, unknown>, options: { mode?: 'replace' | 'merge' } = {}) {
+    const mode = loadMode(options?.mode);
+    if (typeof mode === 'object') throw new TypeError(`normlab: load: ${rejectedText([mode.error])}`);
+    const link = configLink(config);
+    if ('error' in link) throw new TypeError(`normlab: load: ${rejectedText([link.error])}`);
+    this.lab?.load(link.link, link.rejected, mode);
+  }
 }
 
 if (!customElements.get('norm-lab')) customElements.define('norm-lab', NormLabElement);

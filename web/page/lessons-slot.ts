@@ -34,6 +34,11 @@ export class LessonsSlot {
     lessons.start();
   }
 
+  // Shown or hidden (a <norm-lab>'s show changed); once shown, they may load.
+  setShown(shown: boolean) {
+    this.shown = shown;
+  }
+
   destroy() {
     this.closed = true;
     this.loaded?.destroy();

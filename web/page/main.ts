@@ -10,6 +10,6 @@ const lab = mountPage({
   onState: (state) => toParent({ normlab: 'state', ...state }),
 });
 listen(layout, (m) => {
-  if (m.command === 'load') lab.load(m.config, m.rejected);
+  if (m.command === 'load') lab.load(m.config, m.rejected, m.mode);
   else lab[m.command]();
 });

@@ -96,6 +96,7 @@ export const LAB_HTML = `
           <div class="field"><label for="width" data-i18n="width">Width</label><input id="width" type="number" data-key="model.width"></div>
           <div class="field"><label for="activation" data-i18n="activation">Activation</label><select id="activation" data-key="model.activation"></select></div>
           <div class="field"><label for="architecture" data-i18n="architecture">Architecture</label><select id="architecture" data-key="model.architecture"></select></div>
+          <div class="field"><label for="init-scale" data-i18n="initScale">Init scale</label><input id="init-scale" type="number" data-key="model.initScale"></div>
         </fieldset>
         <fieldset>
           <legend data-i18n="training">Training</legend>

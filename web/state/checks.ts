@@ -35,6 +35,7 @@ export function errorTarget(scope: Scope, field: string, run = 0): ErrorTarget {
   if (scope === 'training') return TRAINING_FIELDS[field] ?? { kind: 'page' };
   if (OPTIMIZER_FIELDS[field]) return OPTIMIZER_FIELDS[field];
   if (field === 'layers') return { kind: 'model', field: 'hiddenLayers' }; // the stack itself: too many layers
+  if (field === 'init_scale') return { kind: 'model', field: 'initScale' };
   const layerField = /^layers(?:\[\d+\]\.layers)*\[\d+\]\.(\w+)$/.exec(field)?.[1];
   return (layerField && LAYER_FIELDS[layerField]?.(run)) || { kind: 'run', index: run, field: 'norm' };
 }

@@ -33,7 +33,8 @@ export interface OwnPoints {
 export interface LabConfig {
   // own: the points of your own, kept whatever the type (custom trains on them); points = own.y.length for custom
   data: { type: Dataset; points: number; noise: number; testFraction: number; seed: number; scale: number; shift: number; own: OwnPoints };
-  model: { hiddenLayers: number; width: number; activation: Activation; architecture: Architecture }; // residual: hiddenLayers blocks
+  // residual: hiddenLayers blocks; initScale multiplies PyTorch's default initialization of every Linear (weight, bias)
+  model: { hiddenLayers: number; width: number; activation: Activation; architecture: Architecture; initScale: number };
   runs: RunConfig[];
   training: { optimizer: OptimizerChoice; lr: number; batchSize: number; epochs: number; weightDecay: number; seed: number };
 }
@@ -41,7 +42,7 @@ export interface LabConfig {
 export function defaultConfig(): LabConfig {
   return {
     data: { type: 'moons', points: 2000, noise: 0.2, testFraction: 0.2, seed: 0, scale: 1, shift: 0, own: { x: [], y: [] } },
-    model: { hiddenLayers: 2, width: 64, activation: 'relu', architecture: 'mlp' },
+    model: { hiddenLayers: 2, width: 64, activation: 'relu', architecture: 'mlp', initScale: 1 },
     runs: [
       { name: 'No norm', norm: 'none', placement: 'before', groups: 8, dropout: 0 },
       { name: 'BatchNorm', norm: 'batchnorm', placement: 'before', groups: 8, dropout: 0 },
@@ -82,7 +83,7 @@ export function modelJson(c: LabConfig, run: RunConfig): string {
       if (norm && run.placement === 'after') layers.push(norm);
     }
     layers.push({ type: 'linear', out: 2 });
-    return JSON.stringify({ input: 2, layers });
+    return spec(c, layers);
   }
   for (let i = 0; i < c.model.hiddenLayers; i++) {
     layers.push({ type: 'linear', out: c.model.width });
@@ -92,8 +93,12 @@ export function modelJson(c: LabConfig, run: RunConfig): string {
     if (run.dropout > 0) layers.push({ type: 'dropout', p: run.dropout });
   }
   layers.push({ type: 'linear', out: 2 });
-  return JSON.stringify({ input: 2, layers });
+  return spec(c, layers);
 }
+
+// The model spec's JSON; init_scale only when it is not PyTorch's own (1), so those specs stay as they were.
+const spec = (c: LabConfig, layers: object[]) =>
+  JSON.stringify(c.model.initScale === 1 ? { input: 2, layers } : { input: 2, layers, init_scale: c.model.initScale });
 
 type SpecLayer = { type: string; layers?: SpecLayer[] };
 

@@ -36,6 +36,7 @@ export const SETTINGS: SettingLimit[] = [
   { key: 'shift', path: ['data', 'shift'], name: 'shift', min: -1000, max: 1000, integer: false, step: 'any', engine: 'shift', check: 'engine' },
   { key: 'layers', path: ['model', 'hiddenLayers'], name: 'hidden layers', min: 1, max: 10, integer: true, step: '1', engine: 'linear_layers', check: 'page' },
   { key: 'width', path: ['model', 'width'], name: 'width', min: 2, max: 256, integer: true, step: '1', engine: 'width', check: 'page' },
+  { key: 'init', path: ['model', 'initScale'], name: 'init_scale', min: 0.1, max: 10, integer: false, step: 'any', engine: 'init_scale', check: 'engine' },
   { key: 'lr', path: ['training', 'lr'], name: 'lr', min: 0, max: 1e6, integer: false, minOpen: true, step: 'any', check: 'link' },
   { key: 'batch', path: ['training', 'batchSize'], name: 'batch_size', min: 1, max: 4096, integer: true, step: '1', engine: 'batch_size', check: 'engine' },
   { key: 'epochs', path: ['training', 'epochs'], name: 'epochs', min: 1, max: 10000, integer: true, step: '1', check: 'page' },

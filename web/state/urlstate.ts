@@ -19,7 +19,7 @@ export { MAX_LINK_POINTS, pointsInLink, snapToLinkGrid } from './ownpoints.js';
 
 export const URL_VERSION = 1;
 // The lessons' sections, in page order (section=… in the link opens one).
-export const SECTIONS = ['inspector', 'bnstep', 'compare', 'layerstats', 'gradflow', 'scale', 'landscape', 'dropout', 'residual'] as const;
+export const SECTIONS = ['inspector', 'bnstep', 'compare', 'layerstats', 'gradflow', 'scale', 'landscape', 'dropout', 'residual', 'why'] as const;
 export type Section = (typeof SECTIONS)[number];
 export type Lang = 'en' | 'ja';
 
@@ -59,7 +59,8 @@ export function encodeHash(c: LabConfig, lang: Lang, preset: string | null = nul
   p.set('v', String(URL_VERSION));
   if (preset) p.set('preset', preset);
   for (const f of ENUMS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
-  for (const f of SETTINGS) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
+  // (A setting the configuration lacks — a model file from before it — is left out: the link's default applies.)
+  for (const f of SETTINGS) if (group(c, f.path[0])[f.path[1]] !== undefined) p.set(f.key, String(group(c, f.path[0])[f.path[1]]));
   if (c.data.type === 'custom' && c.data.own.y.length > 0 && pointsInLink(c)) p.set('pts', encodePoints(c.data.own));
   for (const r of c.runs) p.append('run', [escapeName(r.name), r.norm, r.placement, r.groups, r.dropout].join('~'));
   p.set('lang', lang);
@@ -94,11 +95,13 @@ function decodeRun(text: string, index: number, rejected: Rejected[]): RunConfig
 
 // Points of your own for data=custom: pts= (or `own`, when given), else the base's (a custom preset's). Without
 // at least OWN_LIMITS.points.min of them the data stays the base's type; a points= that disagrees is named.
-// Generated data keeps no points of its own from a link (only `own`, from a model file).
-function applyOwnPoints(p: URLSearchParams, config: LabConfig, base: LabConfig, own: OwnPoints | null, rejected: Rejected[]): LabConfig {
+// Generated data keeps no points of its own from a link (only `own`, from a model file, or, in a merge
+// (`keepBase`), the base's: what the lab kept while it shows generated data stays).
+function applyOwnPoints(p: URLSearchParams, config: LabConfig, base: LabConfig, own: OwnPoints | null, rejected: Rejected[], keepBase: boolean): LabConfig {
   const text = p.get('pts');
   const custom = config.data.type === 'custom';
-  let points = own ?? (base.data.type === 'custom' ? base.data.own : null);
+  const kept = keepBase ? base.data.own : { x: [], y: [] };
+  let points = own ?? (base.data.type === 'custom' || (keepBase && kept.y.length > 0) ? base.data.own : null);
   if (text !== null && !own) {
     const decoded = decodePoints(text);
     if (!custom) rejected.push({ field: 'pts', reason: 'points of your own are read only with data=custom' });
@@ -106,13 +109,13 @@ function applyOwnPoints(p: URLSearchParams, config: LabConfig, base: LabConfig, 
     else if (decoded.own.y.length < OWN_LIMITS.points.min) rejected.push({ field: 'pts', reason: `${decoded.own.y.length} points; at least ${OWN_LIMITS.points.min} are needed` });
     else points = decoded.own;
   }
-  if (!custom) return withOwnPoints(config, own ?? { x: [], y: [] }); // a link carries no points for generated data
+  if (!custom) return withOwnPoints(config, own ?? kept); // a link carries no points for generated data
   const n = points?.y.length ?? 0;
   if (!points || n < OWN_LIMITS.points.min) {
     const why = !points ? 'your own points did not travel in this link (no pts=)' : `${n} points of your own; at least ${OWN_LIMITS.points.min} are needed`;
     if (text === null || own) rejected.push({ field: 'data', reason: `${why}; the data stays "${base.data.type}"` });
     config.data.type = base.data.type;
-    return withOwnPoints(config, own ?? { x: [], y: [] });
+    return withOwnPoints(config, own ?? kept);
   }
   const given = p.get('points');
   if (given !== null && parseDecimal(given) !== n && !rejected.some((r) => r.field === 'points'))
@@ -122,8 +125,12 @@ function applyOwnPoints(p: URLSearchParams, config: LabConfig, base: LabConfig, 
 
 // `own`: points of your own that come with the link rather than in it (a model file carries them whole); they
 // are the configuration's own points whatever its type, and pts= is not read.
-export function decodeHash(hash: string, own: OwnPoints | null = null): Decoded {
-  let config = own ? withOwnPoints(defaultConfig(), own) : defaultConfig();
+// `base`: the configuration the link's fields override (default: the defaults). A load in 'merge' mode passes the
+// lab's current one, so the fields the link names change and the rest stays; a field it cannot use keeps the
+// base's value. preset= still starts from that preset (a preset is a whole configuration).
+export function decodeHash(hash: string, own: OwnPoints | null = null, base: LabConfig | null = null): Decoded {
+  const start = base ? cloneConfig(base) : defaultConfig();
+  let config = own ? withOwnPoints(start, own) : start;
   const rejected: Rejected[] = [];
   let lang: Lang | null = null;
   let version: number | null = null;
@@ -153,7 +160,7 @@ export function decodeHash(hash: string, own: OwnPoints | null = null): Decoded 
       config = cloneConfig(found.config);
     } else rejected.push({ field: 'preset', reason: `unknown preset "${echo(id)}"` });
   }
-  const base = cloneConfig(config);
+  const before = cloneConfig(config);
   const v = p.get('v');
   if (v !== null) {
     version = parseDecimal(v);
@@ -179,7 +186,7 @@ export function decodeHash(hash: string, own: OwnPoints | null = null): Decoded 
     if (runs.length > MAX_RUNS) rejected.push({ field: 'run', reason: `at most ${MAX_RUNS} runs; the first ${MAX_RUNS} were used` });
     if (decoded.length > 0) config.runs = decoded;
   }
-  config = applyOwnPoints(p, config, base, own, rejected);
+  config = applyOwnPoints(p, config, before, own, rejected, base !== null);
   // A preset's caption describes its own settings: a link that changes them is no longer that preset.
   if (preset && JSON.stringify(config) !== JSON.stringify(findPreset(preset)!.config)) preset = null;
   const sec = p.get('section');
@@ -205,3 +212,8 @@ export function rejectedText(rejected: Rejected[]): string {
   const listed = rejected.slice(0, MAX_LISTED).map((r) => `${r.field}: ${r.reason}`).join('; ');
   return rejected.length > MAX_LISTED ? `${listed}; and ${rejected.length - MAX_LISTED} more` : listed;
 }
+
+// How a load treats the lab's configuration: 'replace' (the default) starts from the defaults, or from preset=, and
+// applies the link's fields; 'merge' applies them over the lab's current configuration (decodeHash's `base`).
+export const LOAD_MODES = ['replace', 'merge'] as const;
+export type LoadMode = (typeof LOAD_MODES)[number];
