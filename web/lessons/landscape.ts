@@ -151,7 +151,7 @@ export class LandscapeView {
     setTitles(this.charts[1], t.axisStep, t.landscapeGradAxis);
     setTitles(this.charts[2], t.axisStep, t.landscapeBetaAxis);
     this.note.textContent = pts.length ? '' : t.landscapeEmpty(LANDSCAPE_EVERY);
-    this.note.hidden = !pts.length ? false : true;
+    this.note.hidden = pts.length > 0;
     this.tableHead.hidden = this.table.hidden = !pts.length;
     if (pts.length) this.renderTable();
     this.root.dataset.points = String(pts.length);

@@ -6,7 +6,7 @@ import type { Chart } from 'chart.js';
 import { linearWeightNames, modelJson, type LabConfig } from '../state/config';
 import { ALPHA_MAX, ALPHA_MIN, UNCHANGED, relativeChange, type ScaleRequest, type ScaleRow, type WeightsPoint } from '../engine/theory';
 import type { LessonStrings } from '../i18n/lessons-en';
-import { parseDecimal } from '../state/untrusted';
+import { echo, parseDecimal } from '../state/untrusted';
 import { isDark, runColors } from '../views/palette';
 import { el, field, select, setOptions } from '../views/dom';
 import { type Series, type XY, lineChart, restyle, setTitles, setXRange } from '../views/linechart';
@@ -147,7 +147,7 @@ export class ScaleView {
     const alpha = parseDecimal(this.alpha.value.trim());
     if (!(alpha >= ALPHA_MIN && alpha <= ALPHA_MAX)) {
       this.alpha.setAttribute('aria-invalid', 'true');
-      this.showError(this.t.scaleAlphaError(this.alpha.value));
+      this.showError(this.t.scaleAlphaError(echo(this.alpha.value)));
       return;
     }
     if (this.step === 0) {
@@ -186,7 +186,7 @@ export class ScaleView {
     this.actionIntro.textContent = t.scaleActionIntro;
     this.button.textContent = t.scaleButton;
     this.tableNote.textContent = t.scaleTableNote;
-    if (!this.error.hidden) this.error.hidden = true; // its text was in the other language
+    this.error.hidden = true; // its text was in the other language
     this.alpha.removeAttribute('aria-invalid');
     this.optionTexts();
     this.renderRows();

@@ -37,6 +37,7 @@ export class LessonsSlot {
   // Shown or hidden (a <norm-lab>'s show changed); once shown, they may load.
   setShown(shown: boolean) {
     this.shown = shown;
+    if (this.loaded) this.host.landscape(shown && this.loaded.section === 'landscape'); // measured only while seen
   }
 
   destroy() {
