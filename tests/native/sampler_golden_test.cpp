@@ -3,9 +3,7 @@
 // between the epochs' draws), Lab::sample_epochs's orders, and Lab::train_mode_logits. The node tests replay the
 // same file through the wasm module.
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "lab.h"
 #include "test_util.h"
@@ -15,14 +13,7 @@ namespace {
 
 using json = nlohmann::json;
 
-json load(const std::string& name) {
-  std::ifstream in(std::string(NORMLAB_SOURCE_DIR) + "/tests/golden/traces/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json j = json::parse(ss.str(), nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << name;
-  return j;
-}
+using testing::load_trace;
 
 // Within 1e-4 absolute + 1e-3 relative (the golden traces' tolerance); returns how many values are not.
 size_t outside(const float* got, const std::vector<float>& want) {
@@ -32,7 +23,7 @@ size_t outside(const float* got, const std::vector<float>& want) {
 }
 
 TEST(SamplerGolden, EverySamplerMatchesPyTorch) {
-  const json t = load("samplers.json");
+  const json t = load_trace("samplers.json");
   ASSERT_EQ(t["cases"].size(), 4u);
   for (const json& c : t["cases"]) {
     const std::string sampler = c["sampler"].get<std::string>();
