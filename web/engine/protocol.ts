@@ -9,7 +9,7 @@ export type ErrorTarget =
   | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' | 'scale' | 'shift' }
   | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' | 'architecture' }
   | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' | 'dropout' }
-  | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' }
+  | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' | 'sampler' }
   | { kind: 'page' };
 
 export interface ConfigError {
