@@ -10,6 +10,7 @@ execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.u
 const { PRESETS } = await import('../../build-unit/state/presets.js');
 const { measuredAnswer, questionFor } = await import('../../build-unit/state/questions.js');
 const configModule = await import('../../build-unit/state/config.js');
+const { trainEvalAccuracy } = await import('../../build-unit/engine/batchmates.js');
 const { setUpLab } = configModule;
 const M = await loadNormlab();
 
@@ -33,6 +34,8 @@ function train(config, seed) {
         error: state.stopped ? state.error : '',
         // BatchNorm's first layer's running variance, averaged over its features (NaN for other runs)
         runningVar: lab.parameterNames(r).includes('1.running_var') ? mean(lab.getParameter(r, '1.running_var')) : NaN,
+        // train mode (one more epoch of the sampler's batches) against eval mode on the training set (presets.ts)
+        trainEval: state.stopped ? null : trainEvalAccuracy(lab, r, lab.sampleEpochs(1, c.training.seed)),
       };
     });
   } finally {
@@ -53,6 +56,8 @@ function check(claim, runs) {
     case 'testLossAbove': return a.testLoss > claim.value;
     case 'testLossBelow': return a.testLoss < claim.value;
     case 'testLossLess': return a.testLoss < runs[claim.than].testLoss;
+    case 'trainEvalGapAbove': return a.trainEval !== null && a.trainEval.gap > claim.value;
+    case 'trainEvalGapBelow': return a.trainEval !== null && a.trainEval.gap < claim.value;
     default: throw new Error(`unknown claim ${claim.kind}`);
   }
 }
@@ -70,7 +75,8 @@ for (const preset of PRESETS) {
     for (const seed of [0, 1, 2]) {
       const runs = train(preset.config, seed);
       const names = preset.config.runs.map((r) => r.name);
-      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%`).join('; ');
+      const modes = (r) => (r.trainEval ? `, train mode ${(100 * r.trainEval.trainMode).toFixed(1)}% vs eval ${(100 * r.trainEval.evalMode).toFixed(1)}%` : '');
+      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%${modes(r)}`).join('; ');
       for (const claim of preset.claims) assert.ok(check(claim, runs), `seed ${seed}: ${JSON.stringify(claim)} fails — ${measured}`);
       // Predict, then see: the answer derived from the claims is the run that measures first.
       const q = questionFor(preset);
@@ -99,5 +105,15 @@ test('preset "outliers": without its outliers BatchNorm\'s statistics shrink and
     for (const r of runs) assert.ok(r.loss < 0.05 && r.testAccuracy > 0.95, `seed ${seed}: ${measured}`);
     const withOutliers = train(config, seed)[1].runningVar, without = runs[1].runningVar;
     assert.ok(withOutliers > 20 * without, `seed ${seed}: BatchNorm's running variance ${withOutliers.toFixed(3)} with the outliers, ${without.toFixed(3)} without`);
+  }
+});
+
+// The sorted-batches preset's last sentence: with shuffled batches BatchNorm's two modes agree within 3 points.
+test('preset "sorted-batches": with shuffled batches BatchNorm\'s train and eval modes agree again', () => {
+  const sorted = PRESETS.find((p) => p.id === 'sorted-batches').config;
+  const shuffled = { ...sorted, training: { ...sorted.training, sampler: 'shuffle' } };
+  for (const seed of [0, 1, 2]) {
+    const [bn] = train(shuffled, seed);
+    assert.ok(bn.trainEval.gap < 0.03, `seed ${seed}: train mode ${bn.trainEval.trainMode}, eval ${bn.trainEval.evalMode}`);
   }
 });
