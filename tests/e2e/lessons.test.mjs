@@ -18,6 +18,7 @@ const SECTIONS = [
   ['gradflow', 'Gradient flow'],
   ['dropout', 'Dropout'],
   ['residual', 'Residual blocks'],
+  ['batchmates', 'Batch-mates'],
 ];
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
@@ -54,7 +55,7 @@ function texNumber(text) {
 }
 const NUM = String.raw`-?[\d.]+(?:\\times 10\^\{-?\d+\})?`;
 
-test('sections: seven tabs by name, click and keyboard select one panel, the section is in the link', async () => {
+test('sections: every tab by name, click and keyboard select one panel, the section is in the link', async () => {
   const { page, errors } = await openLessons(env);
   assert.equal(await page.getByRole('tablist').count(), 1);
   assert.equal(await page.getByRole('tablist').getByRole('tab').count(), SECTIONS.length);
@@ -93,16 +94,16 @@ test('sections: seven tabs by name, click and keyboard select one panel, the sec
   assert.equal(await focused(), 'tab-inspector');
   assert.equal(await selected(), 'tab-inspector');
   await page.keyboard.press('End');
-  assert.equal(await focused(), 'tab-residual');
-  assert.equal(await selected(), 'tab-residual');
+  assert.equal(await focused(), `tab-${SECTIONS.at(-1)[0]}`);
+  assert.equal(await selected(), `tab-${SECTIONS.at(-1)[0]}`);
   await page.keyboard.press('ArrowRight');
   assert.equal(await selected(), 'tab-inspector', 'wraps around');
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await selected(), 'tab-residual', 'wraps around');
+  assert.equal(await selected(), `tab-${SECTIONS.at(-1)[0]}`, 'wraps around');
   await page.keyboard.press('Home');
   assert.equal(await focused(), 'tab-inspector');
   assert.equal(await selected(), 'tab-inspector');
-  assert.deepEqual(await page.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex)), [0, -1, -1, -1, -1, -1, -1], 'roving tabindex');
+  assert.deepEqual(await page.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex)), SECTIONS.map((_, k) => (k ? -1 : 0)), 'roving tabindex');
 
   // A link opens its section: the full link, and a hash with only the section.
   await tab(page, 'Gradient flow').click();
@@ -494,7 +495,7 @@ test('Japanese: the lessons follow the language, which is remembered; English re
     assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
     const check = async (p) => {
       const names = await tabNames(p);
-      assert.equal(names.length, 7);
+      assert.equal(names.length, SECTIONS.length);
       for (const [k, name] of names.entries()) {
         assert.notEqual(name, SECTIONS[k][1]);
         assert.match(name, JAPANESE, name);

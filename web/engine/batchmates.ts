@@ -14,8 +14,7 @@ export interface BatchmatesWatch {
 // normalizes with that batch's statistics), what eval mode gives, and the train/eval agreement over the training set.
 export interface BatchmatesRun {
   stopped: boolean;
-  values: number[];       // P(class 1) in each batch, in the epochs' order
-  mates: number[];        // each batch's share of class 1 among the point's batch-mates (the point itself left out)
+  values: number[];       // P(class 1) in each batch (BatchmatesFrame.mates's order)
   evalValue: number;      // eval-mode P(class 1) (running statistics)
   accuracy: TrainEval;    // the whole training set, in train mode and in eval mode
 }
@@ -28,6 +27,7 @@ export interface BatchmatesFrame {
   batchSize: number;
   epochs: number;           // epochs drawn (BATCHMATES_EPOCHS)
   batches: number;          // batches that hold the point (those with one row only are left out: BatchNorm cannot train on them)
+  mates: number[];          // each batch's share of class 1 among the point's batch-mates (the point itself left out), in the epochs' order
   runs: BatchmatesRun[];
 }
 
@@ -77,8 +77,10 @@ export function batchesWith(orders: Int32Array, n: number, batch: number, point:
   return found;
 }
 
-// The panel's numbers for every run; `orders`: BATCHMATES_EPOCHS epochs of the lab's sampler.
-export function batchmates(lab: Lab, watch: BatchmatesWatch, orders: Int32Array, runs: number): BatchmatesFrame {
+// The panel's numbers for every run; `orders`: BATCHMATES_EPOCHS epochs of the lab's sampler. `kept`: the training
+// set's accuracies to show again instead of measuring them (a pass over every training row in both modes; the
+// worker measures them at most once a second while training plays).
+export function batchmates(lab: Lab, watch: BatchmatesWatch, orders: Int32Array, runs: number, kept: TrainEval[] | null = null): BatchmatesFrame {
   const train = lab.trainData(), n = train.rows, batch = lab.batchSize();
   const point = Math.min(Math.max(0, watch.point), n - 1);
   const batches = batchesWith(orders, n, batch, point);
@@ -92,7 +94,7 @@ export function batchmates(lab: Lab, watch: BatchmatesWatch, orders: Int32Array,
   const full = batches.flatMap((rows, i) => (rows.length === batch ? [i] : []));
   const fullRows = rowsOf(train.x, full.flatMap((i) => batches[i]));
   for (let r = 0; r < runs; r++) {
-    const none = { stopped: true, values: [], mates, evalValue: NaN, accuracy: { trainMode: NaN, evalMode: NaN, gap: NaN } };
+    const none = { stopped: true, values: [], evalValue: NaN, accuracy: { trainMode: NaN, evalMode: NaN, gap: NaN } };
     if (lab.runState(r).stopped) {
       out.push(none);
       continue;
@@ -107,10 +109,11 @@ export function batchmates(lab: Lab, watch: BatchmatesWatch, orders: Int32Array,
       batches.forEach((rows, i) => {
         if (rows.length !== batch) values[i] = p1(lab.trainModeLogits(r, rowsOf(train.x, rows)), rows.indexOf(point));
       });
-      out.push({ stopped: false, values, mates, evalValue: p1(lab.logits(r, x), 0), accuracy: trainEvalAccuracy(lab, r, epoch) });
+      const accuracy = kept?.[r] ?? trainEvalAccuracy(lab, r, epoch);
+      out.push({ stopped: false, values, evalValue: p1(lab.logits(r, x), 0), accuracy });
     } catch {
       out.push(none); // an epoch ending in a batch of one row, which BatchNorm refuses (the run stops there too)
     }
   }
-  return { point, x, label: train.y[point], step: lab.stepCount(), batchSize: batch, epochs: orders.length / n, batches: batches.length, runs: out };
+  return { point, x, label: train.y[point], step: lab.stepCount(), batchSize: batch, epochs: orders.length / n, batches: batches.length, mates, runs: out };
 }

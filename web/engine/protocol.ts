@@ -1,5 +1,6 @@
 // The typed messages between the page (main thread) and the worker that owns the wasm module.
 import type { InsideFrame, InsideWatch } from './inside';
+import type { BatchmatesFrame, BatchmatesWatch } from './batchmates';
 import type { LabConfig } from '../state/config';
 import type { ExportPayload } from '../export/pytorch';
 import type { BatchNormTrace } from './normlab';
@@ -36,6 +37,7 @@ export type ToWorker = { seq: number } & (
   | { type: 'pictures' } // a small sample of every dataset, for the dataset picker's thumbnails
   | { type: 'inside'; watch: InsideWatch | null } // Inside the network: the run whose layers frames carry (null: none)
   | { type: 'speed'; stepsPerSecond: number | null } // Play's pace: at most this many steps a second (null: full speed)
+  | { type: 'batchmates'; watch: BatchmatesWatch | null } // the Batch-mates lesson: the point whose batches frames carry (null: none)
 );
 
 // BatchNorm step by step: one feature of one top-level BatchNorm layer of one run.
@@ -125,6 +127,7 @@ export type FromWorker =
       bnTrace: BnTrace | null;          // the watched BatchNorm feature, if any
       trainingShare: number;            // while playing: the share of the worker's time spent training (NaN paused)
       inside: InsideFrame | null;       // the watched run's layers, with the boundary (Inside the network)
+      batchmates: BatchmatesFrame | null; // the watched point's train-mode predictions, with the boundary (Batch-mates)
     }
   | { type: 'benchmark'; result: BenchmarkResult }
   | { type: 'export'; format: 'pytorch' | 'model'; payload: ExportPayload }

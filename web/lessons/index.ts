@@ -3,6 +3,7 @@
 // trainer worker's frames). Only the open section draws; the open section is part of the link.
 import type { LabConfig } from '../state/config';
 import type { BnWatch, DiagnosticsPoint, EpochPoint, BnTrace } from '../engine/protocol';
+import type { BatchmatesFrame, BatchmatesWatch } from '../engine/batchmates';
 import type { Lang } from '../i18n';
 import { lessonStrings } from '../i18n/lessons';
 import type { LessonStrings } from '../i18n/lessons-en';
@@ -12,15 +13,17 @@ import { Inspector } from './inspector';
 import { BnStep } from './bnstep';
 import { SweepView } from './sweepview';
 import { GradientFlow, History, LayerStats } from './layerstats';
+import { BatchmatesView } from './batchmates';
 import { el } from '../views/dom';
 import { tex } from './math';
 
-type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';
+type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual' | 'fxBatchmates';
 
 export interface LessonsHost {
   config(): LabConfig;              // the configuration the lab is running
   choosePreset(id: string): void;   // load a preset into the lab
   watch(bn: BnWatch | null): void;  // which BatchNorm feature the trainer should trace
+  watchBatchmates(w: BatchmatesWatch | null): void; // which training point the trainer follows through its batches
   sectionChanged(section: Section): void;
 }
 
@@ -75,6 +78,7 @@ export class Lessons {
   private grads: GradientFlow;
   private dropoutTable: RunTable;
   private residualTable: RunTable;
+  private mates: BatchmatesView;
   private heading: HTMLElement;
   private intro: HTMLElement;
   private tablist: HTMLElement;
@@ -97,6 +101,7 @@ export class Lessons {
     this.grads = new GradientFlow(t, this.history, deepSigmoid);
     this.dropoutTable = new RunTable(t);
     this.residualTable = new RunTable(t);
+    this.mates = new BatchmatesView(t, (w) => this.host.watchBatchmates(this.current === 'batchmates' ? w : null), () => this.host.choosePreset('sorted-batches'));
 
     const content: Record<Section, HTMLElement[]> = {
       inspector: [this.text('p', 'inspectorIntro'), this.inspector.root],
@@ -130,6 +135,7 @@ export class Lessons {
         this.text('p', 'residualNote'),
         this.text('p', 'residualGradNote'),
       ],
+      batchmates: [this.text('p', 'bmIntro'), this.formula('fxBatchmates'), this.mates.root],
     };
 
     for (const id of SECTIONS) {
@@ -209,6 +215,7 @@ export class Lessons {
     this.root.dataset.section = id;
     if (id === 'inspector' && this.visible) this.inspector.update();
     this.host.watch(id === 'bnstep' ? this.bnstep.watch : null);
+    this.host.watchBatchmates(id === 'batchmates' ? this.mates.watch : null);
     this.stats.changed();
     this.grads.changed();
     if (byUser) this.host.sectionChanged(id);
@@ -233,6 +240,7 @@ export class Lessons {
     this.grads.applyStrings(t);
     this.dropoutTable.applyStrings(t);
     this.residualTable.applyStrings(t);
+    this.mates.applyStrings(t);
   }
 
   // The lab has a new configuration (its runs start over).
@@ -244,6 +252,12 @@ export class Lessons {
     const names = c.runs.map((r) => r.name);
     this.dropoutTable.setRuns(names);
     this.residualTable.setRuns(names);
+    this.mates.setConfig(c);
+  }
+
+  // The Batch-mates point's predictions, from a trainer frame.
+  batchmates(f: BatchmatesFrame | null) {
+    if (f && this.current === 'batchmates') this.mates.setFrame(f);
   }
 
   // Everything a trainer frame brings.

@@ -19,7 +19,7 @@ export { MAX_LINK_POINTS, pointsInLink, snapToLinkGrid } from './ownpoints.js';
 
 export const URL_VERSION = 1;
 // The lessons' sections, in page order (section=… in the link opens one).
-export const SECTIONS = ['inspector', 'bnstep', 'compare', 'layerstats', 'gradflow', 'dropout', 'residual'] as const;
+export const SECTIONS = ['inspector', 'bnstep', 'compare', 'layerstats', 'gradflow', 'dropout', 'residual', 'batchmates'] as const;
 export type Section = (typeof SECTIONS)[number];
 export type Lang = 'en' | 'ja';
 
