@@ -237,7 +237,7 @@ test('the script draws the page\'s batches: the DataLoader\'s sampler, and a sam
   assert.match(sorted, /^ {4}loader = DataLoader\(TensorDataset\(x_train, y_train\), batch_size=64, sampler=SortedSampler\(y_train\)\)$/m);
   assert.match(sorted, /^class SortedSampler\(SeededSampler\):$/m);
   assert.doesNotMatch(sorted, /BalancedSampler/);
-  assert.match(sorted, /^# Serves the training set sorted by class, so each batch is one class/m);
+  assert.match(sorted, /^ {4}# Serves the training set sorted by class, so each batch is one class.*\n {4}loader = /m);
   assert.match(balanced, /^ {4}loader = DataLoader\(TensorDataset\(x_train, y_train\), batch_size=32, sampler=BalancedSampler\(y_train\)\)$/m);
   assert.match(duplicated, /^ {4}loader = DataLoader\(TensorDataset\(x_train, y_train\), batch_size=32, sampler=RandomSampler\(range\(len\(y_train\)\), replacement=True\)\)$/m);
   assert.match(duplicated, /^from torch\.utils\.data import DataLoader, RandomSampler, TensorDataset$/m);
