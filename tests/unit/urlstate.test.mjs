@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, SAMPLERS, defaultConfig } from '../../build-unit/state/config.js';
-import { SECTIONS, URL_VERSION, decodeHash, encodeHash, rejectedText } from '../../build-unit/state/urlstate.js';
+import { CONTROL_PATHS, SECTIONS, URL_VERSION, decodeHash, encodeHash, rejectedText } from '../../build-unit/state/urlstate.js';
 import { ECHO_CHARS, echo, parseDecimal } from '../../build-unit/state/untrusted.js';
 import { PRESETS } from '../../build-unit/state/presets.js';
 
@@ -124,6 +124,9 @@ test('batches= says how batches are drawn; without it they are shuffled; an unkn
   const preset = decodeHash('#preset=lesson&batches=sorted');
   assert.equal(preset.config.training.sampler, 'sorted');
   assert.equal(preset.preset, null, 'other batches: no longer the lesson preset');
+  assert.equal(CONTROL_PATHS.get('batches'), 'training.sampler', 'hide=batches hides the control');
+  assert.equal(SECTIONS.at(-1), 'batchmates');
+  assert.equal(decodeHash('#section=batchmates').section, 'batchmates');
 });
 
 test('a link from a newer version applies what it can and says so', () => {
