@@ -1,5 +1,6 @@
 #include "lab.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -18,6 +19,17 @@ Status Lab::set_init_mode(const std::string& mode) {
   Status s = parse_init_mode(mode, &m);
   if (!s.ok()) return s;
   init_mode_ = m;
+  return reset(seed_);
+}
+
+Status Lab::set_sampler(const std::string& name) {
+  SamplerKind kind;
+  Status s = parse_sampler(name, &kind);
+  return s.ok() ? set_sampler(kind) : s;
+}
+
+Status Lab::set_sampler(SamplerKind kind) {
+  sampler_ = kind;
   return reset(seed_);
 }
 
@@ -148,22 +160,32 @@ Status Lab::reset(uint32_t seed) {
   return Status::Ok();
 }
 
-// Entering `for xb, yb in loader`: the DataLoader iterator draws its base seed, then RandomSampler draws
-// the seed of its own generator, from which torch.randperm(n) orders the epoch.
+// Entering `for xb, yb in loader`: the DataLoader iterator draws its base seed, then the sampler draws the seed
+// of its own generator, from which it orders the epoch (core/sampler.h; shuffle: torch.randperm(n)).
 void Lab::start_epoch() {
-  (void)gen_.random_int64();  // _BaseDataLoaderIter._base_seed
-  TorchGenerator sampler(static_cast<uint64_t>(gen_.random_int64()));
-  const int n = train_.rows;
-  perm_.resize(n);
-  for (int i = 0; i < n; ++i) perm_[i] = i;
-  for (int i = 0; i < n - 1; ++i) {  // randperm_cpu
-    const int z = static_cast<int>(sampler.random() % static_cast<uint32_t>(n - i));
-    const int tmp = perm_[i];
-    perm_[i] = perm_[z + i];
-    perm_[z + i] = tmp;
-  }
+  draw_epoch(sampler_, gen_, train_.y, train_.classes, &perm_, &sampler_scratch_);
   batch_index_ = 0;
   epoch_started_ = true;
+}
+
+Status Lab::sample_epochs(int count, double seed, std::vector<int>* out) const {
+  Status s = check_seed(seed);
+  if (!s.ok()) return s;
+  if (count < 1 || count > kMaxSampleEpochs)
+    return Status::Error("count", "must be an integer in [1, " + std::to_string(kMaxSampleEpochs) + "], got " + std::to_string(count));
+  const size_t n = static_cast<size_t>(train_.rows);
+  if (n * count > static_cast<size_t>(kMaxValues))
+    return Status::Error("count", std::to_string(count) + " epochs of " + std::to_string(n) + " rows are " + std::to_string(n * count) +
+                                      " indices, more than the limit of " + std::to_string(kMaxValues));
+  TorchGenerator gen(static_cast<uint64_t>(seed));
+  SamplerScratch scratch;
+  std::vector<int> order;
+  out->resize(n * count);
+  for (int e = 0; e < count; ++e) {
+    draw_epoch(sampler_, gen, train_.y, train_.classes, &order, &scratch);
+    std::copy(order.begin(), order.end(), out->begin() + static_cast<std::ptrdiff_t>(n * e));
+  }
+  return Status::Ok();
 }
 
 bool Lab::step(EpochSummary* summary) {
@@ -269,6 +291,21 @@ Status Lab::logits(int index, const float* x, size_t values, std::vector<float>*
 Status Lab::layer_outputs(int index, const float* x, size_t values, InferMode mode, std::vector<LayerOutput>* out) const {
   Status s = check_index(index);
   return s.ok() ? runs_[index].model->layer_outputs(x, values, mode, out) : s;
+}
+
+Status Lab::train_mode_logits(int index, const float* x, size_t values, int batch, std::vector<float>* out) const {
+  Status s = check_index(index);
+  int rows = 0;
+  if (!s.ok() || !(s = runs_[index].model->rows_of(values, &rows)).ok()) return s;
+  if (batch < 0 || batch > kMaxBatch)
+    return Status::Error("batch", "must be an integer in [0, " + std::to_string(kMaxBatch) + "] (0: every row in one batch), got " +
+                                      std::to_string(batch));
+  if (batch == 0 && rows > kMaxBatch)
+    return Status::Error("batch", "x has " + std::to_string(rows) + " rows; one training batch holds at most " + std::to_string(kMaxBatch) +
+                                      " (give a batch size)");
+  const Model& m = *runs_[index].model;
+  out->resize(static_cast<size_t>(rows) * m.classes());
+  return m.train_mode_logits(x, rows, batch == 0 ? rows : batch, out->data());
 }
 
 Status Lab::batchnorm_trace(int index, int layer, int feature, BatchNormTrace* out) const {

@@ -4,6 +4,7 @@
 //     for each run: torch.manual_seed(seed); model_i = nn.Sequential(...)      (init "shared")
 //                   (or: models built one after another from one stream,       init "sequential")
 //     loader = DataLoader(TensorDataset(X_train, y_train), batch_size=B, shuffle=True)
+//              (or sampler=S, another batch composition: core/sampler.h)
 //     for epoch: for xb, yb in loader: for each run: zero_grad; loss = CE(model(xb), yb); backward; step
 // reproduced draw for draw: the same initial weights, batch order and dropout masks as PyTorch.
 // Runs with the same seed therefore start from the same linear weights whatever normalization they add.
@@ -16,6 +17,7 @@
 #include "data.h"
 #include "landscape.h"
 #include "model.h"
+#include "sampler.h"
 #include "weights.h"
 
 namespace normlab {
@@ -57,6 +59,12 @@ class Lab {
   void set_init_mode(InitMode mode) { init_mode_ = mode; }
   // "shared" or "sequential" (see the top of this file); rebuilds the runs from the current seed.
   Status set_init_mode(const std::string& mode);
+  // How batches are drawn (core/sampler.h): "shuffle" (the default, DataLoader(shuffle=True)), "balanced",
+  // "sorted" or "duplicates". Restarts the runs from the current seed, as a new batch size does; an unknown name
+  // changes nothing.
+  Status set_sampler(const std::string& name);
+  Status set_sampler(SamplerKind kind);
+  SamplerKind sampler() const { return sampler_; }
   Status add_run(const ModelSpec& model, const OptimizerSpec& opt, int* index);
   Status replace_run(int index, const ModelSpec& model, const OptimizerSpec& opt);
   // The same from the JSON the JS API speaks (core/spec.h).
@@ -87,6 +95,10 @@ class Lab {
   int steps_per_epoch() const { return (train_.rows + batch_ - 1) / batch_; }
   int step_in_epoch() const { return batch_index_; }    // batches done in the current epoch
   const std::vector<int>& last_batch() const { return last_batch_; }
+  // `count` epochs' orders of the training rows (count × rows indices, epoch after epoch), as this lab's sampler
+  // draws them after torch.manual_seed(seed): each epoch the DataLoader's base seed, the sampler's seed, the
+  // sampler. Side-effect free (a generator of its own). count in [1, kMaxSampleEpochs], count × rows ≤ kMaxValues.
+  Status sample_epochs(int count, double seed, std::vector<int>* out) const;
 
   // Class probabilities over a w × h grid: point (i, j) is (x0 + i (x1 − x0)/(w − 1), y1 − j (y1 − y0)/(h − 1)),
   // row j = 0 at the top. Writes w·h·classes values to `out`. No allocation once a grid size has been used.
@@ -98,6 +110,12 @@ class Lab {
   // Every top-level layer's output (and each normalization's statistics) of run `index` for `values` inputs,
   // side-effect free: Model::layer_outputs.
   Status layer_outputs(int index, const float* x, size_t values, InferMode mode, std::vector<LayerOutput>* out) const;
+  // Logits of run `index` for `values` inputs (whole rows) taken as training batches of `batch` rows (the last
+  // may be shorter; batch 0: all rows are one batch), each in training mode on its own: BatchNorm normalizes
+  // with that batch's mean and biased variance. Dropout is the identity. Side-effect free (Model::
+  // train_mode_logits: nothing is updated, no generator drawn from). A batch of one row is BatchNorm's error,
+  // as in PyTorch.
+  Status train_mode_logits(int index, const float* x, size_t values, int batch, std::vector<float>* out) const;
   // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` of a run that has not stopped.
   Status batchnorm_trace(int index, int layer, int feature, BatchNormTrace* out) const;
   // Layer statistics and gradient norms of run `index` on its last batch.
@@ -137,6 +155,8 @@ class Lab {
   int batch_ = 64;
   uint32_t seed_ = 0;
   InitMode init_mode_ = InitMode::Shared;
+  SamplerKind sampler_ = SamplerKind::Shuffle;
+  SamplerScratch sampler_scratch_;
   TorchGenerator gen_;  // PyTorch's global generator
   std::vector<Run> runs_;
   std::vector<int> perm_;

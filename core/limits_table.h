@@ -34,6 +34,7 @@ inline constexpr int kMaxValues = 1 << 24;        // numbers in one array in or 
 inline constexpr int kMaxActivations = 1 << 25;   // rows × the widths of every layer, for one training batch
 inline constexpr double kMinInitScale = 0.1, kMaxInitScale = 10;  // a model's init_scale
 inline constexpr int kMaxSmoothnessSteps = 64;    // step sizes one smoothness measurement evaluates
+inline constexpr int kMaxSampleEpochs = 1024;     // epoch orders one Lab::sample_epochs draws
 
 inline constexpr Limit kLimits[] = {
     {"width", 1, kMaxWidth, true, "features of the input and of any layer"},
@@ -57,6 +58,7 @@ inline constexpr Limit kLimits[] = {
     {"activations", 1, kMaxActivations, true, "rows × the output widths of every layer, for one forward pass in training"},
     {"init_scale", kMinInitScale, kMaxInitScale, false, "a model's factor on PyTorch's default initialization of its linear layers"},
     {"smoothness_steps", 1, kMaxSmoothnessSteps, true, "step sizes one smoothness measurement evaluates (each a forward and backward pass)"},
+    {"sample_epochs", 1, kMaxSampleEpochs, true, "epoch orders one lab.sampleEpochs draws (and count × training rows ≤ values)"},
 };
 
 // The shortest decimal that reads back as the same double: 0.1, not 0.10000000000000001 (messages echo values

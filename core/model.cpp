@@ -197,6 +197,20 @@ Status Model::forward(const float* x, int rows, float* logits) {
   return Status::Ok();
 }
 
+Status Model::train_mode_logits(const float* x, int rows, int batch, float* out) const {
+  Status s = check_batch_rows(std::min(batch, rows));
+  if (!s.ok()) return s;
+  std::unique_ptr<Model> copy = clone();
+  Context ctx{true, &copy->own_rng_, false, false};
+  for (int r0 = 0; r0 < rows; r0 += batch) {
+    const int n = std::min(batch, rows - r0);
+    s = copy->net_.forward(x + static_cast<size_t>(r0) * spec_.input, n, ctx);
+    if (!s.ok()) return s;
+    std::memcpy(out + static_cast<size_t>(r0) * spec_.classes, copy->net_.output(), sizeof(float) * n * spec_.classes);
+  }
+  return Status::Ok();
+}
+
 void Model::predict_proba(const float* x, int rows, InferMode mode, float* probs) const {
   logits(x, rows, mode, probs);
   softmax_rows(probs, rows, spec_.classes);

@@ -79,6 +79,11 @@ class Model {
   // Forward in the current mode: in training mode exactly like PyTorch's (running statistics update,
   // dropout draws); in eval mode side-effect free. Writes rows × classes logits into `logits`.
   Status forward(const float* x, int rows, float* logits);
+  // Logits of `rows` rows taken as training batches of `batch` rows (the last may be shorter), each one forward
+  // in training mode on its own — BatchNorm normalizes with that batch's statistics — with dropout the identity.
+  // Side-effect free: the batches run through a clone (no running statistics, caches or generator touched).
+  // Errors as a training forward's (a batch of one row under BatchNorm, the activations limit).
+  Status train_mode_logits(const float* x, int rows, int batch, float* out) const;
   // Side-effect-free logits for any number of rows, in chunks (eval: what model.eval() computes).
   void logits(const float* x, int rows, InferMode mode, float* out) const;
   // The same, as class probabilities (softmax): the boundary grid.

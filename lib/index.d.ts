@@ -1,7 +1,7 @@
 // Types of normlab's library entry (lib/index.mjs). The Embind module's own types: web/engine/normlab.d.ts.
-import type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput } from '../web/engine/normlab.js';
+import type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput, Sampler } from '../web/engine/normlab.js';
 
-export type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput };
+export type { NormlabLab, NormlabModule, RunState, EpochSummary, LayerOutput, Sampler };
 
 export interface LayerSpec {
   type: 'linear' | 'batchnorm' | 'layernorm' | 'rmsnorm' | 'groupnorm' | 'dropout' | 'relu' | 'tanh' | 'sigmoid' | 'gelu' | 'leaky_relu' | 'residual';
@@ -21,6 +21,7 @@ export interface LabOptions {
   batchSize?: number;
   seed?: number;
   init?: 'shared' | 'sequential';
+  sampler?: Sampler; // how batches are drawn: 'shuffle' (default), 'balanced', 'sorted', 'duplicates'
 }
 
 export interface Lab {
@@ -35,6 +36,9 @@ export interface Lab {
   logits(run: number, x: ArrayLike<number>): Float32Array;
   // Every top-level layer's output for rows of x (and each normalization's statistics); see LayerOutput.
   layerOutputs(run: number, x: ArrayLike<number>, options?: { trainBatch?: boolean }): LayerOutput[];
+  // Rows of x as training batches of `batch` rows (0 or omitted: one batch), each in training mode on its own.
+  trainModeLogits(run: number, x: ArrayLike<number>, options?: { batch?: number }): Float32Array;
+  sampleEpochs(count: number, seed?: number): Int32Array; // count epochs' row orders after torch.manual_seed(seed)
   grid(run: number, options?: { w?: number; h?: number; x0?: number; x1?: number; y0?: number; y1?: number; trainBatch?: boolean }): Float32Array;
   stateDict(run: number): Record<string, Float32Array>;
   reset(seed?: number): void;

@@ -24,6 +24,7 @@ const json = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 //              or {type: 'points', x: [x0, y0, …], y: [0, 1, …], seed, test_fraction}: your own points
 //   runs       [{name?, model, optimizer}]                  model/optimizer: objects or JSON strings
 //   batchSize  64;  seed 0;  init 'shared' | 'sequential'
+//   sampler    'shuffle' (DataLoader(shuffle=True)) | 'balanced' | 'sorted' | 'duplicates': how batches are drawn
 export async function createLab(options = {}) {
   const M = await loadNormlab();
   const lab = new M.Lab();
@@ -31,6 +32,7 @@ export async function createLab(options = {}) {
     if (options.data) lab.setData(json(options.data));
     if (options.init) lab.setInitMode(options.init);
     if (options.batchSize) lab.setBatchSize(options.batchSize);
+    if (options.sampler) lab.setSampler(options.sampler);
     const names = [];
     for (const [i, run] of (options.runs ?? []).entries()) {
       lab.addRun(json(run.model), json(run.optimizer ?? { type: 'adam', lr: 0.01 }));
@@ -65,6 +67,10 @@ class Lab {
   evaluate(r, { test = true, trainBatch = false } = {}) { return this.raw.evaluate(r, test, trainBatch); }
   logits(r, x) { return this.raw.logits(r, x); }
   layerOutputs(r, x, { trainBatch = false } = {}) { return this.raw.layerOutputs(r, x, trainBatch); }
+  // Rows of x as training batches of `batch` rows (0: one batch), each in training mode on its own; side-effect free.
+  trainModeLogits(r, x, { batch = 0 } = {}) { return this.raw.trainModeLogits(r, x, batch); }
+  // `count` epochs' row orders as the lab's sampler draws them after torch.manual_seed(seed).
+  sampleEpochs(count, seed = 0) { return this.raw.sampleEpochs(count, seed); }
   grid(r, { w = 200, h = 200, x0 = -2, x1 = 3, y0 = -1.5, y1 = 2, trainBatch = false } = {}) {
     return this.raw.grid(r, w, h, x0, x1, y0, y1, trainBatch);
   }

@@ -18,7 +18,7 @@ class Dropout final : public Layer {
 
   Status forward(const float* x, float* y, int rows, const Context& ctx) override {
     const size_t n = static_cast<size_t>(rows) * out_;
-    active_ = ctx.training && p_ > 0;
+    active_ = ctx.training && ctx.dropout && p_ > 0;
     if (!active_) {
       for (size_t k = 0; k < n; ++k) y[k] = x[k];
       return Status::Ok();

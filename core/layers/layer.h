@@ -18,6 +18,8 @@ struct Context {
   // Dropout applies the masks of its last training forward (the same number of rows) instead of drawing new
   // ones: the loss of the last batch exactly as training saw it, at other parameters (core/landscape.h).
   bool reuse_masks = false;
+  // Dropout is the identity even in training (Model::train_mode_logits: a batch's effect alone, no masks drawn).
+  bool dropout = true;
 };
 
 // Inference without side effects (no caches written, no running statistics updated, no random draws):

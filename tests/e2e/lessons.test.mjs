@@ -18,6 +18,7 @@ const SECTIONS = [
   ['gradflow', 'Gradient flow'],
   ['scale', 'Scale invariance'],
   ['landscape', 'Loss landscape'],
+  ['batchmates', 'Batch-mates'],
   ['dropout', 'Dropout'],
   ['residual', 'Residual blocks'],
   ['why', 'Why it helps'],

@@ -1,6 +1,7 @@
 """A PyTorch twin of normlab's Lab (core/lab.h) for golden traces: make_moons data (the first rows train, as
-Lab's split keeps them), runs built one per `torch.manual_seed(seed)` (init "shared"), one shuffled DataLoader,
-and on each batch every run stepping in turn, dropout masks drawn from the global generator in that order.
+Lab's split keeps them), runs built one per `torch.manual_seed(seed)` (init "shared"), one DataLoader (shuffled,
+or with another batch composition: SAMPLERS, core/sampler.h), and on each batch every run stepping in turn,
+dropout masks drawn from the global generator in that order.
 
 What the engine adds for "why normalization helps" is here too, written the plain PyTorch way:
   build_model(spec)      make_golden.build, then every nn.Linear's weight and bias × spec["init_scale"]
@@ -10,6 +11,7 @@ Dropout layers are RecordingDropout: the same draws as F.dropout, with the last 
 apply it again."""
 import argparse, copy, math, os
 import torch, torch.nn as nn, torch.nn.functional as F
+from torch.utils.data import RandomSampler, Sampler
 
 from make_golden import build, make_optimizer
 
@@ -90,9 +92,58 @@ def scale_weights(model, name, alpha):
         lin.bias.mul_(alpha)
 
 
+class SeededSampler(Sampler):
+    """A sampler that starts every epoch as RandomSampler does: one int64 from the global generator seeds a
+    generator of its own, and `order(g)` orders the rows with draws from that one only. `labels`: each row's class."""
+    def __init__(self, labels):
+        self.labels = [int(c) for c in labels]
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __iter__(self):  # a generator: nothing is drawn before the DataLoader has drawn its base seed
+        seed = int(torch.empty((), dtype=torch.int64).random_().item())
+        g = torch.Generator()
+        g.manual_seed(seed)
+        yield from self.order(g)
+
+
+class BalancedSampler(SeededSampler):
+    """Each class's rows reordered by randperm (class 0 first), then interleaved: the first row of every class,
+    the second of every class, …: every batch holds the classes in equal shares (±1)."""
+    def order(self, g):
+        shuffled = []
+        for c in sorted(set(self.labels)):
+            rows = [i for i, y in enumerate(self.labels) if y == c]
+            shuffled.append([rows[j] for j in torch.randperm(len(rows), generator=g).tolist()])
+        out = []
+        for k in range(max(len(rows) for rows in shuffled)):
+            out += [rows[k] for rows in shuffled if k < len(rows)]
+        return out
+
+
+class SortedSampler(SeededSampler):
+    """randperm, then stably sorted by class: each batch is one class but where the classes meet."""
+    def order(self, g):
+        return sorted(torch.randperm(len(self.labels), generator=g).tolist(), key=lambda i: self.labels[i])
+
+
+def make_sampler(name, dataset, labels):
+    """The engine's sampler `name` (core/sampler.h) for a DataLoader's sampler=."""
+    if name == "shuffle":
+        return RandomSampler(dataset)  # what DataLoader(shuffle=True) makes
+    if name == "duplicates":
+        return RandomSampler(dataset, replacement=True)
+    return {"balanced": BalancedSampler, "sorted": SortedSampler}[name](labels)
+
+SAMPLERS = ["shuffle", "balanced", "sorted", "duplicates"]
+
+
 class TorchLab:
-    """dtype float64: the same lab in double (same initial weights, batches and masks), for conditioning."""
-    def __init__(self, runs, seed, points, batch, noise=0.2, data_seed=0, test_fraction=0.0, dtype=torch.float32):
+    """dtype float64: the same lab in double (same initial weights, batches and masks), for conditioning.
+    sampler: the batch composition (SAMPLERS). After a step, `last` is the batch (x, y) and `last_rows` its rows."""
+    def __init__(self, runs, seed, points, batch, noise=0.2, data_seed=0, test_fraction=0.0, dtype=torch.float32,
+                 sampler="shuffle"):
         from sklearn.datasets import make_moons
         from torch.utils.data import DataLoader, TensorDataset
         X, y = make_moons(n_samples=points, noise=noise, random_state=data_seed)
@@ -105,18 +156,20 @@ class TorchLab:
             model = build_model(spec).to(dtype)
             self.models.append(model)
             self.optimizers.append(make_optimizer(model.parameters(), opt))
-        self.loader = DataLoader(TensorDataset(self.x, self.y), batch_size=batch, shuffle=True)
+        dataset = TensorDataset(self.x, self.y, torch.arange(n_train))  # the row indices ride along (no draws)
+        self.loader = DataLoader(dataset, batch_size=batch, sampler=make_sampler(sampler, dataset, self.y))
         self.batches = self._batches()
-        self.last = None
+        self.last, self.last_rows = None, None
 
     def _batches(self):
         while True:  # a new epoch enters the loader (its draws) when its first batch is asked for, as Lab does
-            for bx, by in self.loader:
-                yield bx, by
+            for bx, by, rows in self.loader:
+                yield bx, by, rows
 
     def step(self):
         """One batch for every run; returns each run's loss (before its update)."""
-        bx, by = self.last = next(self.batches)
+        bx, by, self.last_rows = next(self.batches)
+        self.last = bx, by
         losses = []
         for model, opt in zip(self.models, self.optimizers):
             model.train(); opt.zero_grad()

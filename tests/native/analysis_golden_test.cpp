@@ -2,9 +2,7 @@
 // make_smoothness_golden.py; the node tests replay them through the wasm module). The init_scale cases are train
 // cases: golden_test.cpp replays them with the others.
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "lab.h"
 #include "test_util.h"
@@ -14,14 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-json load(const std::string& name) {
-  std::ifstream in(std::string(NORMLAB_SOURCE_DIR) + "/tests/golden/traces/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json j = json::parse(ss.str(), nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << name;
-  return j;
-}
+using testing::load_trace;
 
 // The trace's lab: its data, batch size, runs and seed.
 std::unique_ptr<Lab> lab_of(const json& t) {
@@ -40,7 +31,7 @@ std::unique_ptr<Lab> lab_of(const json& t) {
 double relative(double got, double want) { return std::fabs(got - want) / std::fabs(want); }
 
 TEST(AnalysisGolden, ScalingWeightsMidRunMatchesPyTorch) {
-  const json t = load("scale_weights.json");
+  const json t = load_trace("scale_weights.json");
   auto lab = lab_of(t);
   for (int step = 0; step < t["steps"].get<int>(); ++step) {
     if (step == t["at"].get<int>()) {
@@ -62,7 +53,7 @@ TEST(AnalysisGolden, ScalingWeightsMidRunMatchesPyTorch) {
 }
 
 TEST(AnalysisGolden, SmoothnessMatchesPyTorch) {
-  const json t = load("smoothness.json");
+  const json t = load_trace("smoothness.json");
   auto lab = lab_of(t);
   SmoothnessOptions options;
   ASSERT_TRUE(parse_smoothness_options(t["options"].dump(), &options).ok());

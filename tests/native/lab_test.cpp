@@ -233,5 +233,17 @@ TEST(Lab, NoHeapAllocationPerStepOrGrid) {
   EXPECT_EQ(g_allocations.load() - before, 0) << "allocations during 200 steps and 3 grids";
 }
 
+TEST(Lab, NoHeapAllocationPerEpochWhateverTheSampler) {
+  for (const char* sampler : {"balanced", "sorted", "duplicates"}) {
+    Fixture f({kBatchNorm, kLayerNormDropout}, 32);
+    ASSERT_TRUE(f.lab.set_sampler(sampler).ok());
+    EpochSummary summary;
+    for (int s = 0; s < 20; ++s) f.lab.step(&summary);  // two epochs: the sampler's scratch grows once
+    const long before = g_allocations.load();
+    for (int s = 0; s < 200; ++s) f.lab.step(&summary);
+    EXPECT_EQ(g_allocations.load() - before, 0) << sampler << ": allocations during 200 steps (20 epochs)";
+  }
+}
+
 }  // namespace
 }  // namespace normlab

@@ -2,7 +2,10 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "model.h"
@@ -29,6 +32,16 @@ inline std::unique_ptr<Model> make_model(const std::string& json, uint64_t seed 
   Status s = Model::create(model_spec(json), seed, &m);
   EXPECT_TRUE(s.ok()) << s.message();
   return m;
+}
+
+// A golden trace of tests/golden/traces, parsed (a failed expectation if it does not parse).
+inline nlohmann::json load_trace(const std::string& name) {
+  std::ifstream in(std::string(NORMLAB_SOURCE_DIR) + "/tests/golden/traces/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << name;
+  return j;
 }
 
 }  // namespace normlab::testing

@@ -4,6 +4,8 @@
 // output for the first training rows (Lab::layer_outputs), the lab's rows (train, then test) and their labels.
 //   normlab_trace '{"data": {...}, "batch": 32, "seed": 7, "steps": 100, "init": "shared",
 //                   "runs": [{"model": {...}, "optimizer": {...}}], "grid": [w, h, x0, x1, y0, y1]}'
+// Optional: "sampler": "sorted" (Lab::set_sampler; the trace then also prints "orders", every row the steps took, and
+// "train_mode", each run's Lab::train_mode_logits for the first training rows as batches of 16).
 // Optional, for why normalization helps (tests/node/analysis.test.mjs): "scale": [{"before_step": 5, "run": 0,
 // "layer": "3", "alpha": 2}] (Lab::scale_weights before that step, 0-based), and "smoothness": {"every": 4,
 // "options": {...}}: after every 4th step, each running run's Lab::smoothness and Lab::weight_norms, printed as
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
   if (!s.ok() || !(s = lab.set_data(data)).ok() || !(s = lab.set_batch_size(cfg["batch"].get<int>())).ok())
     return fail(s.message());
   if (cfg.value("init", "shared") == "sequential") lab.set_init_mode(InitMode::Sequential);
+  const bool sampled = cfg.contains("sampler");
+  if (sampled && !(s = lab.set_sampler(cfg["sampler"].get<std::string>())).ok()) return fail(s.message());
   for (const auto& run : cfg["runs"]) {
     ModelSpec m;
     OptimizerSpec o;
@@ -76,7 +80,7 @@ int main(int argc, char** argv) {
   SmoothnessOptions options;
   if (every && !(s = parse_smoothness_options(cfg["smoothness"].value("options", json::object()).dump(), &options)).ok())
     return fail(s.message());
-  std::string analysis;
+  std::string analysis, orders;
   std::printf("{\"losses\": [");
   for (int step = 0; step < steps; ++step) {
     for (const auto& sc : scales)
@@ -84,6 +88,7 @@ int main(int argc, char** argv) {
           !(s = lab.scale_weights(sc["run"].get<int>(), sc["layer"].get<std::string>(), sc["alpha"].get<double>())).ok())
         return fail(s.message());
     lab.step(nullptr);
+    for (int i : lab.last_batch()) orders += (orders.empty() ? "" : ",") + std::to_string(i);
     for (int r = 0; every && (step + 1) % every == 0 && r < lab.run_count(); ++r)
       if (!lab.run(r).stopped && !(s = analysis_row(lab, step, r, options, &analysis)).ok()) return fail(s.message());
     std::printf("%s[", step ? "," : "");
@@ -136,6 +141,18 @@ int main(int argc, char** argv) {
   std::printf("], \"labels\": [");
   for (int i = 0; i < lab.train().rows; ++i) std::printf("%s%d", i ? "," : "", lab.train().y[i]);
   for (int i = 0; i < lab.test().rows; ++i) std::printf(",%d", lab.test().y[i]);
-  std::printf("]%s%s%s}\n", every ? ", \"analysis\": [" : "", analysis.c_str(), every ? "]" : "");
+  std::printf("]%s%s%s", every ? ", \"analysis\": [" : "", analysis.c_str(), every ? "]" : "");
+  if (sampled) {
+    std::printf(", \"orders\": [%s], \"train_mode\": [", orders.c_str());
+    for (int r = 0; r < lab.run_count(); ++r) {
+      std::vector<float> logits;
+      if (!(s = lab.train_mode_logits(r, lab.train().x.data(), values, 16, &logits)).ok()) return fail(s.message());
+      std::printf("%s[", r ? "," : "");
+      print_floats(logits.data(), logits.size());
+      std::printf("]");
+    }
+    std::printf("]");
+  }
+  std::printf("}\n");
   return 0;
 }

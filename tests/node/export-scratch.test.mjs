@@ -169,10 +169,26 @@ function extraLab() {
   return c;
 }
 
+// Batch composition (the Batches setting): class-balanced batches with dropout in both runs, and batches drawn
+// with replacement, each over three epochs (the sampler's draws at every epoch's start, between dropout's masks).
+function samplerLab(sampler) {
+  const c = defaultConfig();
+  c.data = { ...c.data, points: 400, testFraction: 0.25, seed: 7 };
+  c.model = { ...c.model, width: 16 };
+  c.runs = [
+    { name: 'BatchNorm', norm: 'batchnorm', placement: 'before', groups: 8, dropout: 0.1 },
+    { name: 'LayerNorm', norm: 'layernorm', placement: 'before', groups: 8, dropout: 0.2 },
+  ];
+  c.training = { ...c.training, optimizer: 'sgd+momentum', lr: 0.05, batchSize: 32, seed: 2, sampler };
+  return c;
+}
+
 // Every preset over its first epoch (the longest, batch size 1, is 1,600 steps); the extra lab over three, so
 // that the DataLoader's draws at the start of later epochs are checked too. The engine trains each, the script
 // is exported from it, and all scripts run at once: float32 in one Python process, float64 in another.
 const labs = [...PRESETS.map((p) => ({ name: `preset "${p.id}"`, config: p.config, epochs: 1 })),
+  { name: 'balanced batches, dropout', config: samplerLab('balanced'), epochs: 3 },
+  { name: 'duplicated samples, dropout', config: samplerLab('duplicates'), epochs: 3 },
   { name: 'spiral, twin names, no test set', config: extraLab(), epochs: 3 }];
 labs.forEach((lab, i) => {
   lab.engine = trainEngine(lab.config, lab.epochs);
@@ -211,6 +227,24 @@ test('the script says which of the two it does: in its help, its first line, its
   assert.match(importedScript, /^# このスクリプトの実行方法は 2 通りです。.*\n"""normlab lab exported to PyTorch: Twin vs Twin vs Plain\.$/m);
   assert.match(importedScript, /^# ページの各モデルは、シードから決まる初期値ではなく、モデルファイルから読み込んだ重み.*\nPAGE_CURVES_FROM_SEED = False$/m);
   assert.match(importedScript, /^ {4}models\["Twin \(2\)"\] = nn\.Sequential\($/m, 'a repeated run name gets a number');
+});
+
+test('the script draws the page\'s batches: the DataLoader\'s sampler, and a sampler class only where one is needed', async () => {
+  const { readFileSync } = await import('node:fs');
+  const script = (name) => readFileSync(labs.find((l) => l.name === name).file, 'utf8');
+  const sorted = script('preset "sorted-batches"'), balanced = script('balanced batches, dropout');
+  const duplicated = script('duplicated samples, dropout'), lesson = script('preset "lesson"');
+  assert.match(sorted, /^ {4}loader = DataLoader\(TensorDataset\(x_train, y_train\), batch_size=64, sampler=SortedSampler\(y_train\)\)$/m);
+  assert.match(sorted, /^class SortedSampler\(SeededSampler\):$/m);
+  assert.doesNotMatch(sorted, /BalancedSampler/);
+  assert.match(sorted, /^ {4}# Serves the training set sorted by class, so each batch is one class.*\n {4}loader = /m);
+  assert.match(balanced, /^ {4}loader = DataLoader\(TensorDataset\(x_train, y_train\), batch_size=32, sampler=BalancedSampler\(y_train\)\)$/m);
+  assert.match(duplicated, /^ {4}loader = DataLoader\(TensorDataset\(x_train, y_train\), batch_size=32, sampler=RandomSampler\(range\(len\(y_train\)\), replacement=True\)\)$/m);
+  assert.match(duplicated, /^from torch\.utils\.data import DataLoader, RandomSampler, TensorDataset$/m);
+  assert.doesNotMatch(duplicated, /SeededSampler/);
+  assert.match(lesson, /^ {4}loader = DataLoader\(TensorDataset\(x_train, y_train\), batch_size=64, shuffle=True\)$/m);
+  assert.match(lesson, /^from torch\.utils\.data import DataLoader, TensorDataset$/m);
+  assert.doesNotMatch(lesson, /Sampler/);
 });
 
 test('run as a teacher runs it, --from-scratch prints the page\'s epoch as a table', async () => {

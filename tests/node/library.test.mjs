@@ -35,6 +35,23 @@ test('createLab trains runs in lockstep and learns', async () => {
   lab.delete();
 });
 
+test('createLab draws batches with the sampler asked for; trainModeLogits and sampleEpochs', async () => {
+  const lab = await createLab({
+    data: { type: 'moons', points: 200, seed: 1 }, sampler: 'sorted', batchSize: 20, seed: 2,
+    runs: [{ model: { input: 2, layers: [{ type: 'linear', out: 8 }, { type: 'batchnorm' }, { type: 'relu' }, { type: 'linear', out: 2 }] } }],
+  });
+  assert.equal(lab.raw.sampler(), 'sorted');
+  const order = lab.sampleEpochs(2, 5);
+  assert.equal(order.length, 400);
+  const y = lab.raw.trainData().y;
+  for (const e of [0, 1]) assert.deepEqual(Array.from(order.slice(200 * e, 200 * e + 200), (i) => y[i]), Array.from(y).sort(), 'each epoch sorted by class');
+  const x = lab.raw.trainData().x.slice(0, 40);
+  assert.deepEqual(lab.trainModeLogits(0, x, { batch: 10 }), lab.raw.trainModeLogits(0, x, 10));
+  assert.notDeepEqual(lab.trainModeLogits(0, x), lab.trainModeLogits(0, x, { batch: 10 }));
+  lab.delete();
+  await assert.rejects(createLab({ sampler: 'stratified' }), /^Error: sampler: unknown sampler "stratified"/);
+});
+
 test('createLab rejects a bad spec with the engine\'s message and leaks nothing', async () => {
   const M = await loadNormlab();
   const bad = { runs: [{ model: { input: 2, layers: [{ type: 'linear', out: 64 }, { type: 'groupnorm', groups: 5 }, { type: 'linear', out: 2 }] } }] };

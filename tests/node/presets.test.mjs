@@ -10,6 +10,7 @@ execFileSync('npx', ['tsc', '-p', new URL('../unit/tsconfig.json', import.meta.u
 const { PRESETS } = await import('../../build-unit/state/presets.js');
 const { measuredAnswer, questionFor } = await import('../../build-unit/state/questions.js');
 const configModule = await import('../../build-unit/state/config.js');
+const { trainEvalAccuracy } = await import('../../build-unit/engine/batchmates.js');
 const { setUpLab } = configModule;
 const { LANDSCAPE_EVERY, landscapeRun } = await import('../../build-unit/engine/theory.js');
 const M = await loadNormlab();
@@ -55,6 +56,8 @@ function train(config, seed, { landscape = false } = {}) {
         error: state.stopped ? state.error : '',
         // BatchNorm's first layer's running variance, averaged over its features (NaN for other runs)
         runningVar: lab.parameterNames(r).includes('1.running_var') ? mean(lab.getParameter(r, '1.running_var')) : NaN,
+        // train mode (one more epoch of the sampler's batches) against eval mode on the training set (presets.ts)
+        trainEval: state.stopped ? null : trainEvalAccuracy(lab, r, lab.sampleEpochs(1, c.training.seed)),
       };
     });
   } finally {
@@ -79,6 +82,8 @@ function check(claim, runs) {
     case 'effectiveLrRiseBelow': return a.effectiveLrRise[claim.linear] < claim.factor;
     case 'bandLess': return a.band * claim.factor < runs[claim.than].band;
     case 'gradDiffLess': return a.gradDiff * claim.factor < runs[claim.than].gradDiff;
+    case 'trainEvalGapAbove': return a.trainEval !== null && a.trainEval.gap > claim.value;
+    case 'trainEvalGapBelow': return a.trainEval !== null && a.trainEval.gap < claim.value;
     default: throw new Error(`unknown claim ${claim.kind}`);
   }
 }
@@ -99,7 +104,8 @@ for (const preset of PRESETS) {
       const names = preset.config.runs.map((r) => r.name);
       const theory = (r) => (preset.claims.some((c) => c.kind.startsWith('effectiveLr')) ? `, effective lr × ${r.effectiveLrRise.map((v) => v.toFixed(2)).join(' / ')}` : '')
         + (landscape ? `, band ${r.band.toExponential(2)}, gradDiff ${r.gradDiff.toExponential(2)} (${r.measurements} measurements)` : '');
-      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%${theory(r)}`).join('; ');
+      const modes = (r) => (r.trainEval ? `, train mode ${(100 * r.trainEval.trainMode).toFixed(1)}% vs eval ${(100 * r.trainEval.evalMode).toFixed(1)}%` : '');
+      const measured = runs.map((r, i) => `${names[i]} loss ${r.loss.toFixed(3)}, test loss ${r.testLoss.toFixed(3)}, test ${(100 * r.testAccuracy).toFixed(1)}%${theory(r)}${modes(r)}`).join('; ');
       if (landscape || theory(runs[0])) t.diagnostic(`seed ${seed}: ${measured}`);
       for (const claim of preset.claims) assert.ok(check(claim, runs), `seed ${seed}: ${JSON.stringify(claim)} fails — ${measured}`);
       // Predict, then see: the answer derived from the claims is the run that measures first.
@@ -151,5 +157,15 @@ test('preset "weight-decay": with weight decay 0, BatchNorm\'s effective learnin
     const rise = train(noDecay, seed)[1].effectiveLrRise;
     t.diagnostic(`seed ${seed}: BatchNorm's effective lr × ${rise.map((v) => v.toFixed(3)).join(' / ')} without weight decay`);
     for (const k of [0, 1]) assert.ok(rise[k] > 0.9 && rise[k] < 1.1, `seed ${seed}: linear ${k + 1} × ${rise[k]}`);
+  }
+});
+
+// The sorted-batches preset's last sentence: with shuffled batches BatchNorm's two modes agree within 3 points.
+test('preset "sorted-batches": with shuffled batches BatchNorm\'s train and eval modes agree again', () => {
+  const sorted = PRESETS.find((p) => p.id === 'sorted-batches').config;
+  const shuffled = { ...sorted, training: { ...sorted.training, sampler: 'shuffle' } };
+  for (const seed of [0, 1, 2]) {
+    const [bn] = train(shuffled, seed);
+    assert.ok(bn.trainEval.gap < 0.03, `seed ${seed}: train mode ${bn.trainEval.trainMode}, eval ${bn.trainEval.evalMode}`);
   }
 });

@@ -13,6 +13,19 @@ test('a valid file is read back as written', () => {
   assert.equal(parsed.file.version, MODEL_VERSION);
 });
 
+test('the sampler travels in the file; a file from before it had shuffled batches; a bad one is named', () => {
+  const sorted = valid();
+  sorted.config.training.sampler = 'sorted';
+  assert.equal(parseModelFile(JSON.stringify(sorted)).file.config.training.sampler, 'sorted');
+  const old = valid();
+  delete old.config.training.sampler;
+  assert.deepEqual(parseModelFile(JSON.stringify(old)), { file: valid() });
+  const bad = valid();
+  bad.config.training.sampler = 'stratified';
+  assert.deepEqual(parseModelFile(JSON.stringify(bad)),
+    { field: 'config', error: 'model file: config: batches: unknown value "stratified" (expected shuffle, balanced, sorted, duplicates)' });
+});
+
 test('only the number 1 is a version this normlab reads; every other one is named', () => {
   const cases = [
     [0, 'model file: version: must be the number 1, got 0'],

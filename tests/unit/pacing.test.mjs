@@ -12,7 +12,7 @@ function fakeLab(clock, { stepMs, msPerPoint, runs = 2 }) {
   const grids = [];
   return {
     grids,
-    setData() {}, setBatchSize() {}, addRun() {}, reset() { steps = 0; },
+    setData() {}, setBatchSize() {}, setSampler() {}, addRun() {}, reset() { steps = 0; },
     step(n) { const k = Math.max(1, n); steps += k; clock.t += k * stepMs; return k; },
     stepCount: () => steps,
     runCount: () => runs,

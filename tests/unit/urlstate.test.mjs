@@ -2,8 +2,8 @@
 // out-of-range configuration, and names every setting it could not use.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, defaultConfig, modelJson } from '../../build-unit/state/config.js';
-import { SECTIONS, URL_VERSION, decodeHash, encodeHash, rejectedText } from '../../build-unit/state/urlstate.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, NORMS, OPTIMIZERS, PLACEMENTS, SAMPLERS, defaultConfig, modelJson } from '../../build-unit/state/config.js';
+import { CONTROL_PATHS, SECTIONS, URL_VERSION, decodeHash, encodeHash, rejectedText } from '../../build-unit/state/urlstate.js';
 import { ECHO_CHARS, echo, parseDecimal } from '../../build-unit/state/untrusted.js';
 import { PRESETS } from '../../build-unit/state/presets.js';
 
@@ -37,7 +37,7 @@ function randomConfig(r) {
   c.model = { hiddenLayers: int(r, 1, 10), width: int(r, 2, 256), activation: pick(r, ACTIVATIONS), architecture: pick(r, ARCHITECTURES), initScale: pick(r, [1, 0.1, 0.37, 2.5, 10]) };
   const names = ['No norm', 'BN 1', 'レイヤー正規化', 'a~b', 'x&y=z', '#1', '  spaced  ', 'é'];
   c.runs = Array.from({ length: int(r, 1, 4) }, () => ({ name: pick(r, names), norm: pick(r, NORMS), placement: pick(r, PLACEMENTS), groups: int(r, 1, 256), dropout: pick(r, [0, 0.1, 0.5, 0.9]) }));
-  c.training = { optimizer: pick(r, OPTIMIZERS), lr: r() * 10 + 1e-6, batchSize: int(r, 1, 4096), epochs: int(r, 1, 10000), weightDecay: r() * 0.1, seed: int(r, 0, 4294967295) };
+  c.training = { optimizer: pick(r, OPTIMIZERS), lr: r() * 10 + 1e-6, batchSize: int(r, 1, 4096), epochs: int(r, 1, 10000), weightDecay: r() * 0.1, seed: int(r, 0, 4294967295), sampler: pick(r, SAMPLERS) };
   return c;
 }
 
@@ -61,6 +61,7 @@ function assertPageValid(c, context) {
   assert.ok(inRange(c.training.epochs, 1, 10000, true), context);
   assert.ok(inRange(c.training.weightDecay, 0, 1000, false), context);
   assert.ok(inRange(c.training.seed, 0, 4294967295, true), context);
+  assert.ok(SAMPLERS.includes(c.training.sampler), context);
   assert.ok(c.runs.length >= 1 && c.runs.length <= 4, context);
   for (const run of c.runs) {
     assert.ok(run.name.trim().length > 0 && run.name.length <= 40, context);
@@ -103,6 +104,29 @@ test('bad fields are named, the rest applied, defaults fill in', () => {
   assert.deepEqual(d.config.runs, [{ name: 'A', norm: 'layernorm', placement: 'after', groups: 4, dropout: 0 }]);
   assert.deepEqual(d.rejected.map((x) => x.field).sort(), ['act', 'color', 'lang', 'noise', 'points', 'run 2'].sort());
   assert.match(d.rejected.find((x) => x.field === 'points').reason, /"abc" is not an integer in \[4, 100000\]/);
+});
+
+test('batches= says how batches are drawn; without it they are shuffled; an unknown kind is named', () => {
+  assert.deepEqual([...SAMPLERS], ['shuffle', 'balanced', 'sorted', 'duplicates']);
+  assert.equal(defaultConfig().training.sampler, 'shuffle');
+  for (const s of SAMPLERS) {
+    const c = defaultConfig();
+    c.training.sampler = s;
+    const hash = encodeHash(c, 'en');
+    assert.match(hash, new RegExp(`[#&]batches=${s}(&|$)`));
+    assert.deepEqual(decodeHash(hash).config, c);
+  }
+  assert.equal(decodeHash('#v=1&width=32').config.training.sampler, 'shuffle', 'a link from before the setting');
+  const d = decodeHash('#v=1&batches=stratified&width=32');
+  assert.equal(d.config.training.sampler, 'shuffle');
+  assert.equal(d.config.model.width, 32);
+  assert.deepEqual(d.rejected, [{ field: 'batches', reason: 'unknown value "stratified" (expected shuffle, balanced, sorted, duplicates)' }]);
+  const preset = decodeHash('#preset=lesson&batches=sorted');
+  assert.equal(preset.config.training.sampler, 'sorted');
+  assert.equal(preset.preset, null, 'other batches: no longer the lesson preset');
+  assert.equal(CONTROL_PATHS.get('batches'), 'training.sampler', 'hide=batches hides the control');
+  assert.equal(SECTIONS.at(-1), 'batchmates');
+  assert.equal(decodeHash('#section=batchmates').section, 'batchmates');
 });
 
 test('a link from a newer version applies what it can and says so', () => {

@@ -58,12 +58,25 @@ export interface DataArrays {
   rows: number;
 }
 
+export type Sampler = 'shuffle' | 'balanced' | 'sorted' | 'duplicates';
+
 export interface NormlabLab extends EmbindObject {
   setData(json: string): void;
   dataSpec(): string;
   setBatchSize(batch: number): void;
   batchSize(): number;
   setInitMode(mode: 'shared' | 'sequential'): void;
+  // Batch composition (core/sampler.h): how each epoch orders the training rows. Every sampler starts an epoch as
+  // PyTorch's DataLoader does (its base seed, then the sampler's seed, from the lab's generator) and is a PyTorch
+  // sampler the exported script writes out. 'shuffle' (the default) is DataLoader(shuffle=True); 'balanced'
+  // interleaves the classes (each class randperm-ordered); 'sorted' is randperm stably sorted by class (each batch
+  // one class but where they meet); 'duplicates' is RandomSampler(replacement=True). Restarts the runs from the
+  // current seed; an unknown name throws (field 'sampler') and changes nothing.
+  setSampler(sampler: Sampler): void;
+  sampler(): Sampler;
+  // `count` (1 to 1024) epochs' orders of the training rows, epoch after epoch (count × trainData().rows indices),
+  // as this lab's sampler draws them right after torch.manual_seed(seed). Side-effect free.
+  sampleEpochs(count: number, seed: number): Int32Array;
   addRun(modelJson: string, optimizerJson: string): number;
   replaceRun(index: number, modelJson: string, optimizerJson: string): void;
   removeRun(index: number): void;
@@ -88,6 +101,11 @@ export interface NormlabLab extends EmbindObject {
   setParameter(index: number, name: string, values: ArrayLike<number>): void;
   modelSpec(index: number): string;
   logits(index: number, x: ArrayLike<number>): Float32Array;
+  // Logits (rows × classes) of rows of x taken as training batches of `batch` rows (the last one may be shorter;
+  // omitted or 0: all rows are one batch, at most 4096), each forward in training mode on its own: BatchNorm
+  // normalizes with that batch's mean and biased variance. Dropout is the identity. Side-effect free (no running
+  // statistic, weight, cache or generator changes). A batch of one row under BatchNorm throws PyTorch's error.
+  trainModeLogits(index: number, x: ArrayLike<number>, batch?: number): Float32Array;
   diagnostics(index: number): Diagnostics;
   batchNormTrace(index: number, layer: number, feature: number): BatchNormTrace;
   // Every top-level layer's output for rows of x, side-effect free (changes no weight, statistic or generator).

@@ -1,5 +1,6 @@
 // The typed messages between the page (main thread) and the worker that owns the wasm module.
 import type { InsideFrame, InsideWatch } from './inside';
+import type { BatchmatesFrame, BatchmatesWatch } from './batchmates';
 import type { LabConfig } from '../state/config';
 import type { ExportPayload } from '../export/pytorch';
 import type { BatchNormTrace } from './normlab';
@@ -10,7 +11,7 @@ export type ErrorTarget =
   | { kind: 'data'; field: 'type' | 'points' | 'noise' | 'testFraction' | 'seed' | 'scale' | 'shift' }
   | { kind: 'model'; field: 'hiddenLayers' | 'width' | 'activation' | 'architecture' | 'initScale' }
   | { kind: 'run'; index: number; field: 'name' | 'norm' | 'placement' | 'groups' | 'dropout' }
-  | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' }
+  | { kind: 'training'; field: 'optimizer' | 'lr' | 'batchSize' | 'epochs' | 'weightDecay' | 'seed' | 'sampler' }
   | { kind: 'page' };
 
 export interface ConfigError {
@@ -39,6 +40,7 @@ export type ToWorker = { seq: number } & (
   | { type: 'speed'; stepsPerSecond: number | null } // Play's pace: at most this many steps a second (null: full speed)
   | { type: 'landscape'; on: boolean } // Loss landscape: measure every LANDSCAPE_EVERY steps while on (engine/theory.ts)
   | ({ type: 'scale'; id: number } & ScaleRequest) // Scale weights, between two steps
+  | { type: 'batchmates'; watch: BatchmatesWatch | null } // the Batch-mates lesson: the point whose batches frames carry (null: none)
 );
 
 // BatchNorm step by step: one feature of one top-level BatchNorm layer of one run.
@@ -131,6 +133,7 @@ export type FromWorker =
       weights: WeightsPoint[];          // every run's weight norms, sampled with the diagnostics (and at step 0, and around a scaling)
       landscape: LandscapePoint[];      // loss-landscape measurements since the last frame (only while watched)
       measured: number;                 // landscape measurements this worker has made, in all (a test counter)
+      batchmates: BatchmatesFrame | null; // the watched point's train-mode predictions, with the boundary (Batch-mates)
     }
   | { type: 'scaled'; id: number; step: number; rows: ScaleRow[] } // Scale weights' result (step: the lab's step count)
   | { type: 'benchmark'; result: BenchmarkResult }

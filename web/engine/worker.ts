@@ -12,6 +12,7 @@ import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWork
 import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
 import { inside, transferables, type InsideWatch } from './inside';
 import { LANDSCAPE_EVERY, landscapePoint, scaleRuns, weightsPoint, type LandscapePoint, type ScaleAction, type WeightsPoint } from './theory';
+import { BATCHMATES_EPOCHS, batchmates, type BatchmatesFrame, type BatchmatesWatch } from './batchmates';
 
 const FIRST_GRID = 96;             // the quick first boundary after a configuration (it measures the cost; pacing.ts)
 const DIAGNOSTICS_PER_EPOCH = 8;
@@ -44,6 +45,9 @@ let seq = 0; // the last command processed, echoed in frames
 let pendingDiagnostics: DiagnosticsPoint[] = [];
 let bnWatch: BnWatch | null = null;
 let insideWatch: InsideWatch | null = null; // the run Inside the network shows (null: the view is not in sight)
+// Batch-mates: the watched point, the lab's epochs drawn for it, and when the training set's accuracies were measured.
+let mates: { watch: BatchmatesWatch | null; orders: Int32Array | null; asked: boolean; last: BatchmatesFrame | null; at: number } =
+  { watch: null, orders: null, asked: false, last: null, at: 0 };
 let linearWeights: Set<string>[] = []; // per run: the state_dict names of its linear layers' weights (residual blocks included)
 let normLayers: { name: string; type: string }[][] = []; // per run: its normalization layers (residual blocks included)
 let nonFinite: boolean[] = []; // per run: its last boundary was not finite (it is flagged, not drawn)
@@ -133,6 +137,7 @@ function install(next: NormlabLab, c: LabConfig, id: number, replay = 0, fromFil
   lab = next;
   config = c;
   imported = fromFile;
+  mates = { ...mates, orders: null, last: null }; // the new lab's sampler and rows
   linearWeights = c.runs.map((_, r) => linearWeightNames(next.modelSpec(r)));
   normLayers = c.runs.map((_, r) => normLayerNames(next.modelSpec(r)));
   const train = lab.trainData(), test = lab.testData();
@@ -260,6 +265,17 @@ function insideFrame() {
   return inside(lab, insideWatch, extent, trainBatchBoundary);
 }
 
+// The Batch-mates lesson's point, with every boundary (and once when it is asked for); the epochs' orders are
+// drawn once per lab, from its training seed.
+function batchmatesFrame(withBoundary: boolean) {
+  if (!lab || !config || !mates.watch || !(withBoundary || mates.asked)) return null;
+  mates.asked = false;
+  mates.orders ??= lab.sampleEpochs(BATCHMATES_EPOCHS, config.training.seed);
+  const fresh = !playing || !mates.last || performance.now() - mates.at >= 1000;
+  if (fresh) mates.at = performance.now();
+  return (mates.last = batchmates(lab, mates.watch, mates.orders, lab.runCount(), fresh ? null : mates.last!.runs.map((r) => r.accuracy)));
+}
+
 function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() : pacer.stillGrid()) {
   if (!lab || !config) return;
   const b0 = performance.now();
@@ -284,7 +300,7 @@ function sendFrame(withBoundary: boolean, gridSize = playing ? pacer.liveGrid() 
     type: 'frame', seq, step: lab.stepCount(), epoch: lab.epoch(), stepInEpoch: lab.stepInEpoch(), stepsPerEpoch: lab.stepsPerEpoch(),
     playing, done: done(), losses: pendingLosses, firstStep: pendingFirstStep, epochs: pendingEpochs, runs, boundary: b,
     diagnostics: pendingDiagnostics, bnTrace: bnTrace(), trainingShare: playing ? pacer.share(performance.now()) : NaN,
-    inside: inner, weights: pendingWeights, landscape: pendingLandscape, measured,
+    inside: inner, weights: pendingWeights, landscape: pendingLandscape, measured, batchmates: batchmatesFrame(!!b),
   }, b ? [...b.probs.map((p) => p.buffer), ...transferables(inner)] : []);
   pendingLosses = pendingLosses.map(() => []);
   pendingDiagnostics = [];
@@ -407,6 +423,10 @@ function handle(msg: ToWorker) {
       sendFrame(!playing); // the boundaries change with the weights (eval mode)
       break;
     }
+    case 'batchmates':
+      mates = { ...mates, watch: msg.watch, asked: true };
+      sendFrame(false);
+      break;
     case 'inside':
       insideWatch = msg.watch;
       if (insideWatch && !playing) sendFrame(true);

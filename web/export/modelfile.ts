@@ -3,7 +3,8 @@
 //    "runs": [{"name": "BatchNorm", "state": {"0.weight": [...], ...}}, ...]}
 // parseModelFile names the first problem it finds and the field it is in; the page then changes nothing. It reads
 // version 1 only (the number: not "1", not 1.5). The settings are read as a link's are, except the points of
-// your own (config.data.own), which the file carries whole — however many, on the link's grid or not.
+// your own (config.data.own), which the file carries whole — however many, on the link's grid or not. A file
+// without config.training.sampler (from before the Batches setting) had shuffled batches.
 import type { LabConfig } from '../state/config';
 import type { EpochPoint } from '../engine/protocol';
 import type { ExportPayload } from './pytorch';
@@ -63,6 +64,9 @@ export function parseModelFile(text: string): { file: ModelFile } | ModelFileErr
   let config: LabConfig;
   try {
     const linkable = settings ? { ...(f.config as LabConfig), data: { ...(settings as LabConfig['data']), own: { x: [], y: [] } } } : f.config as LabConfig;
+    // A file from before the Batches setting has no sampler: its batches were shuffled.
+    const training = (linkable as { training?: unknown }).training;
+    if (isObject(training) && !('sampler' in training)) linkable.training = { ...(training as LabConfig['training']), sampler: 'shuffle' };
     const d = decodeHash(encodeHash(linkable, 'en'), own.own);
     if (d.rejected.length) return refuse('config', rejectedText(d.rejected));
     config = d.config;

@@ -5,9 +5,11 @@
 // few training points from the exported weights and compares them (1e-4). `--epochs N` trains for N epochs
 // instead of the lab's, `--json` prints every step's loss and the per-epoch numbers as JSON, `--float64` trains
 // in float64 (how far float32 rounding alone moves them).
+// The lab's batch composition (config.training.sampler, core/sampler.h) is the DataLoader's sampler: shuffle=True,
+// RandomSampler(replacement=True), or a sampler class written into the script (SAMPLER_CODE).
 // The script is built as annotated lines (scriptLines): the file carries the explanations as comments in the
 // page's language, and the "PyTorch code" panel shows the same lines beside them (explain.ts).
-import { modelJson, type LabConfig } from '../state/config.js';
+import { modelJson, type LabConfig, type Sampler } from '../state/config.js';
 import { NOTES, type NoteKey } from './explain.js';
 
 export interface ExportedRun {
@@ -37,6 +39,53 @@ export interface ExportPayload {
   checkX: number[]; // a few training rows (× 2)
   imported: boolean; // the runs started from a model file's weights (Import model), not from the seed's
   runs: ExportedRun[];
+}
+
+// The samplers the script writes out (tests/golden/torchlab.py holds the same, for the golden traces): each starts
+// an epoch as RandomSampler does, so the batches and every draw after them follow the page's.
+const SEEDED_SAMPLER = `class SeededSampler(Sampler):
+    """Starts every epoch as PyTorch's RandomSampler does: one int64 from the global generator seeds a generator
+    of its own, and order(g) orders the rows with draws from that one only."""
+    def __init__(self, labels):
+        self.labels = labels.tolist()
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __iter__(self):
+        seed = int(torch.empty((), dtype=torch.int64).random_().item())
+        g = torch.Generator()
+        g.manual_seed(seed)
+        yield from self.order(g)`;
+const SAMPLER_CODE: Partial<Record<Sampler, { name: string; code: string }>> = {
+  balanced: { name: 'BalancedSampler', code: `class BalancedSampler(SeededSampler):
+    """Class-balanced batches: each class's rows in random order (class 0 first), then interleaved, one row of
+    every class in turn: every batch holds the classes in equal shares."""
+    def order(self, g):
+        shuffled = []
+        for c in sorted(set(self.labels)):
+            rows = [i for i, label in enumerate(self.labels) if label == c]
+            shuffled.append([rows[j] for j in torch.randperm(len(rows), generator=g).tolist()])
+        out = []
+        for k in range(max(len(rows) for rows in shuffled)):
+            out += [rows[k] for rows in shuffled if k < len(rows)]
+        return out` },
+  sorted: { name: 'SortedSampler', code: `class SortedSampler(SeededSampler):
+    """Batches sorted by class: a random permutation, then stably sorted by label, so each batch is one class
+    but where the classes meet."""
+    def order(self, g):
+        return sorted(torch.randperm(len(self.labels), generator=g).tolist(), key=lambda i: self.labels[i])` },
+};
+
+// The DataLoader's arguments after the dataset, and the note on its line.
+function loaderArgs(t: LabConfig['training']): [string, NoteKey] {
+  const batch = `batch_size=${t.batchSize}`;
+  switch (t.sampler) {
+    case 'shuffle': return [`${batch}, shuffle=True`, 'loader'];
+    case 'duplicates': return [`${batch}, sampler=RandomSampler(range(len(y_train)), replacement=True)`, 'loaderDuplicates'];
+    case 'balanced': return [`${batch}, sampler=BalancedSampler(y_train)`, 'loaderBalanced'];
+    case 'sorted': return [`${batch}, sampler=SortedSampler(y_train)`, 'loaderSorted'];
+  }
 }
 
 const py = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v)); // float literals
@@ -152,7 +201,8 @@ Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional
   add('import math');
   add('import torch', 'imports');
   add('import torch.nn as nn');
-  add('from torch.utils.data import DataLoader, TensorDataset');
+  const sampler = SAMPLER_CODE[t.sampler];
+  add(`from torch.utils.data import DataLoader, ${t.sampler === 'duplicates' ? 'RandomSampler, ' : sampler ? 'Sampler, ' : ''}TensorDataset`);
   add('');
   add(`PAGE_CURVES_FROM_SEED = ${fromSeed ? 'True' : 'False'}`, fromSeed ? 'fromSeed' : 'imported');
   add('');
@@ -196,6 +246,15 @@ Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional
     block(`    """x + f(x), f the inner layers."""
     def forward(self, x):
         return x + super().forward(x)`);
+  }
+  if (sampler) {
+    add('');
+    add('');
+    add('class SeededSampler(Sampler):', 'samplerClass');
+    block(SEEDED_SAMPLER.split('\n').slice(1).join('\n'));
+    add('');
+    add('');
+    block(sampler.code);
   }
   add('');
   add('');
@@ -304,7 +363,8 @@ Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional
   add('def train(models, epochs, say, as_json, dtype):');
   add('    x_train, x_test = X_train.to(dtype), X_test.to(dtype)', 'dtype');
   add('    models = {name: model.to(dtype) for name, model in models.items()}');
-  add(`    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=${t.batchSize}, shuffle=True)`, 'loader');
+  const [loaderArgsCode, loaderNote] = loaderArgs(t);
+  add(`    loader = DataLoader(TensorDataset(x_train, y_train), ${loaderArgsCode})`, loaderNote);
   add(`    optimizers = {name: ${optimizerCode(c).replace('model.parameters()', 'models[name].parameters()')} for name in models}`, 'optimizer');
   add('    criterion = nn.CrossEntropyLoss()', 'criterion');
   add('    stopped = {}', 'stopped');

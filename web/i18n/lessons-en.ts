@@ -253,6 +253,30 @@ export const lessonsEn = {
     '\\text{effective } \\beta\\text{-smoothness: } \\max_k \\frac{\\lVert g-g_k\\rVert}{\\eta_k\\lVert g\\rVert}',
   ],
   fxResidual: '\\text{pre-norm: } x \\leftarrow x + f(\\mathrm{LN}(x)) \\qquad \\text{post-norm: } x \\leftarrow \\mathrm{LN}(x + f(x)) \\qquad f = \\mathrm{Linear}\\circ\\mathrm{ReLU}\\circ\\mathrm{Linear}',
+  // ------------------------------------------------------------------ batch-mates (issue #15: batch composition)
+  batchmates: 'Batch-mates',
+  bmIntro: 'In training mode BatchNorm normalizes every point with the mean and variance of the batch it is in, so what the network predicts for a point depends on the points it shares its batch with. Pick a training point. Each dot is its probability of class 1 in training mode with one batch it was drawn into — one batch an epoch over 32 epochs, drawn as the Batches setting (Training) draws them — coloured by the share of class 1 among its batch-mates; the bar spans the lowest to the highest, and the upright line is eval mode (running statistics). LayerNorm normalizes each point on its own: one value, whatever the batch.',
+  bmLoad: 'Load: batches sorted by class (BatchNorm vs LayerNorm)',
+  bmPoint: 'Follow training point',
+  bmPointRange: (n: number) => `Pick a training point from 1 to ${n}.`,
+  bmHead: (point: number, label: number, x: number, y: number, batches: number, epochs: number, step: number) =>
+    `Point ${point} (class ${label}, at ${x.toFixed(2)}, ${y.toFixed(2)}): ${batches} batches in ${epochs} epochs, at step ${step}`,
+  bmChartLabel: (rows: string) => `Chart: the point’s probability of class 1 in training mode, one dot per batch, and in eval mode, per run. ${rows}`,
+  bmChartRow: (name: string, lo: number, hi: number, batches: number, evalValue: number) =>
+    `${name}: from ${lo.toFixed(3)} to ${hi.toFixed(3)} over ${batches} batches, eval mode ${evalValue.toFixed(3)}.`,
+  bmAxis: 'P(class 1)',
+  bmMatesLegend: 'Dot colour: the share of class 1 among the batch-mates, from blue (none) to orange (all). Line: eval mode.',
+  bmRun: 'run',
+  bmSpread: 'train mode: lowest – highest',
+  bmEval: 'eval mode',
+  bmTrainAcc: 'training set, train mode',
+  bmEvalAcc: 'training set, eval mode',
+  bmStopped: 'stopped',
+  bmNoBatchNorm: 'No run uses BatchNorm, so every run gives the point the same prediction in every batch. Load the preset to see BatchNorm and LayerNorm on batches sorted by class.',
+  bmWaiting: 'The predictions come with the lab’s next frame.',
+  bmAccNote: 'The last two columns: every training point predicted in training mode with the statistics of its own batch (one more epoch as the Batches setting draws it), and in eval mode with the running statistics. Where the two part, the running statistics describe batches unlike any real input: with batches sorted by class they average the statistics of single-class batches.',
+  bmDuplicatesNote: 'With Batches “with duplicates” a point sits some epochs out and comes twice in others; a batch of one row is left out (BatchNorm cannot normalize it in training).',
+  fxBatchmates: '\\text{BatchNorm: } \\hat x_{ic} = \\frac{x_{ic}-\\mu_{B,c}}{\\sqrt{\\sigma^2_{B,c}+\\varepsilon}},\\; \\mu_{B,c} = \\frac{1}{|B|}\\sum_{j\\in B} x_{jc} \\;\\text{(the batch } B \\ni i\\text{)} \\qquad \\text{LayerNorm: } \\mu_i = \\frac{1}{C}\\sum_{c} x_{ic} \\;\\text{(the point alone)}',
 };
 
 

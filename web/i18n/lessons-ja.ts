@@ -255,5 +255,29 @@ export const lessonsJa: LessonStrings = {
     '\\text{実効 } \\beta\\text{ 平滑性：} \\max_k \\frac{\\lVert g-g_k\\rVert}{\\eta_k\\lVert g\\rVert}',
   ],
   fxResidual: '\\text{Pre-norm: } x \\leftarrow x + f(\\mathrm{LN}(x)) \\qquad \\text{Post-norm: } x \\leftarrow \\mathrm{LN}(x + f(x)) \\qquad f = \\mathrm{Linear}\\circ\\mathrm{ReLU}\\circ\\mathrm{Linear}',
+  // ------------------------------------------------------------------ バッチの仲間（issue #15：バッチの作り方）
+  batchmates: 'バッチの仲間',
+  bmIntro: '学習モードの BatchNorm は、各点をその点が入っているバッチの平均と分散で正規化します。そのため、ある点に対するネットワークの予測は、同じバッチに入ったほかの点によって変わります。学習データの点を 1 つ選んでください。点（ドット）はそれぞれ、その点が入った 1 つのバッチでの学習モードのクラス 1 の確率です。「バッチの作り方」（学習の設定）と同じ作り方で 32 エポック分のバッチを引き、1 エポックにつき 1 バッチを使います。ドットの色はバッチの仲間に占めるクラス 1 の割合を表し、横棒は最小から最大までの範囲、縦線は評価モード（移動統計量）の値です。LayerNorm は各点を単独で正規化するので、バッチが何であれ値は 1 つです。',
+  bmLoad: '読み込む：クラス順のバッチ（BatchNorm と LayerNorm）',
+  bmPoint: '追う点（学習データの番号）',
+  bmPointRange: (n: number) => `1 から ${n} までの番号で学習データの点を選んでください。`,
+  bmHead: (point: number, label: number, x: number, y: number, batches: number, epochs: number, step: number) =>
+    `点 ${point}（クラス ${label}、座標 ${x.toFixed(2)}, ${y.toFixed(2)}）：${epochs} エポック中 ${batches} 個のバッチ、ステップ ${step} 時点`,
+  bmChartLabel: (rows: string) => `グラフ：実行ごとに、この点のクラス 1 の確率を学習モード（バッチごとに 1 つのドット）と評価モードで示します。${rows}`,
+  bmChartRow: (name: string, lo: number, hi: number, batches: number, evalValue: number) =>
+    `${name}：${batches} 個のバッチで ${lo.toFixed(3)} から ${hi.toFixed(3)}、評価モードは ${evalValue.toFixed(3)}。`,
+  bmAxis: 'P(クラス 1)',
+  bmMatesLegend: 'ドットの色：バッチの仲間に占めるクラス 1 の割合（青＝0、オレンジ＝すべて）。縦線：評価モード。',
+  bmRun: '実行',
+  bmSpread: '学習モード：最小 – 最大',
+  bmEval: '評価モード',
+  bmTrainAcc: '学習データ・学習モード',
+  bmEvalAcc: '学習データ・評価モード',
+  bmStopped: '停止',
+  bmNoBatchNorm: 'BatchNorm を使う実行がないので、どの実行でもこの点の予測はバッチによって変わりません。プリセットを読み込むと、クラス順のバッチでの BatchNorm と LayerNorm を比べられます。',
+  bmWaiting: '予測はラボの次のフレームで届きます。',
+  bmAccNote: '右の 2 列：学習データのすべての点を、学習モードでは自分のバッチの統計量で（「バッチの作り方」と同じ作り方でもう 1 エポック分）、評価モードでは移動統計量で予測したときの正解率です。2 つが食い違うのは、移動統計量が実際の入力とは似ていないバッチの統計を表しているときです。クラス順のバッチでは、1 クラスだけのバッチの統計量を平均したものになります。',
+  bmDuplicatesNote: '「重複あり」では、ある点が出てこないエポックもあれば 2 回出てくるエポックもあります。1 行だけのバッチは除きます（学習モードの BatchNorm はそれを正規化できません）。',
+  fxBatchmates: '\\text{BatchNorm: } \\hat x_{ic} = \\frac{x_{ic}-\\mu_{B,c}}{\\sqrt{\\sigma^2_{B,c}+\\varepsilon}},\\; \\mu_{B,c} = \\frac{1}{|B|}\\sum_{j\\in B} x_{jc} \\;\\text{（} i \\text{ を含むバッチ } B\\text{）} \\qquad \\text{LayerNorm: } \\mu_i = \\frac{1}{C}\\sum_{c} x_{ic} \\;\\text{（その点だけ）}',
 };
 

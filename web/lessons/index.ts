@@ -3,6 +3,7 @@
 // trainer worker's frames). Only the open section draws; the open section is part of the link.
 import type { LabConfig } from '../state/config';
 import type { BnWatch, DiagnosticsPoint, EpochPoint, BnTrace } from '../engine/protocol';
+import type { BatchmatesFrame, BatchmatesWatch } from '../engine/batchmates';
 import type { Lang } from '../i18n';
 import { lessonStrings } from '../i18n/lessons';
 import type { LessonStrings } from '../i18n/lessons-en';
@@ -15,11 +16,12 @@ import { GradientFlow, History, LayerStats } from './layerstats';
 import { ScaleView } from './scaleview';
 import { LandscapeView } from './landscape';
 import { LANDSCAPE_EVERY, LANDSCAPE_OPTIONS, type LandscapePoint, type ScaleRequest, type ScaleRow, type WeightsPoint } from '../engine/theory';
+import { BatchmatesView } from './batchmates';
 import { el } from '../views/dom';
 import { tex } from './math';
 import { WhyLesson } from './why';
 
-type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual';
+type FormulaKey = 'fxCompare' | 'fxStats' | 'fxGrad' | 'fxDropout' | 'fxResidual' | 'fxBatchmates';
 
 // What a trainer frame brings for Scale invariance and Loss landscape (engine/protocol.ts).
 export interface TheoryFrame {
@@ -51,6 +53,7 @@ export interface LessonsHost {
   watch(bn: BnWatch | null): void;  // which BatchNorm feature the trainer should trace
   landscape(on: boolean): void;     // whether the trainer measures the loss landscape (Loss landscape is open)
   scale(request: ScaleRequest): void; // Scale weights: the worker answers with scaled()
+  watchBatchmates(w: BatchmatesWatch | null): void; // which training point the trainer follows through its batches
   sectionChanged(section: Section): void;
 }
 
@@ -113,6 +116,7 @@ export class Lessons {
   private landscapeCost = el('p', 'lesson-text');
   private refs: { el: HTMLElement; key: 'scaleRefs' | 'landscapeRef' }[] = [];
   private why: WhyLesson;
+  private mates: BatchmatesView;
   private heading: HTMLElement;
   private intro: HTMLElement;
   private tablist: HTMLElement;
@@ -138,6 +142,7 @@ export class Lessons {
     this.scaleView = new ScaleView(t, (request) => this.host.scale(request));
     this.landscapeView = new LandscapeView(t);
     this.why = new WhyLesson((id) => this.host.choosePreset(id), (id) => { this.open(id, true); this.tabs.get(id)!.focus(); });
+    this.mates = new BatchmatesView(t, (w) => this.host.watchBatchmates(this.current === 'batchmates' ? w : null), () => this.host.choosePreset('sorted-batches'));
 
     const content: Record<Section, HTMLElement[]> = {
       inspector: [this.text('p', 'inspectorIntro'), this.inspector.root],
@@ -189,6 +194,7 @@ export class Lessons {
         this.text('p', 'residualGradNote'),
       ],
       why: [this.why.root],
+      batchmates: [this.text('p', 'bmIntro'), this.formula('fxBatchmates'), this.mates.root],
     };
 
     for (const id of SECTIONS) {
@@ -276,6 +282,7 @@ export class Lessons {
     if (id === 'inspector' && this.visible) this.inspector.update();
     this.host.watch(id === 'bnstep' ? this.bnstep.watch : null);
     this.host.landscape(id === 'landscape');
+    this.host.watchBatchmates(id === 'batchmates' ? this.mates.watch : null);
     this.stats.changed();
     this.grads.changed();
     this.scaleView.changed();
@@ -317,6 +324,7 @@ export class Lessons {
     this.scaleView.applyStrings(t);
     this.landscapeView.applyStrings(t);
     this.why.applyStrings(lang, t);
+    this.mates.applyStrings(t);
   }
 
   // The lab has a new configuration (its runs start over).
@@ -330,6 +338,12 @@ export class Lessons {
     const names = c.runs.map((r) => r.name);
     this.dropoutTable.setRuns(names);
     this.residualTable.setRuns(names);
+    this.mates.setConfig(c);
+  }
+
+  // The Batch-mates point's predictions, from a trainer frame.
+  batchmates(f: BatchmatesFrame | null) {
+    if (f && this.current === 'batchmates') this.mates.setFrame(f);
   }
 
   // Everything a trainer frame brings.

@@ -7,6 +7,7 @@
 // the toolbar, the language switch and the preset's question (predict.ts) show it and report what users do.
 import { cloneConfig, defaultConfig, type LabConfig } from '../state/config';
 import type { BnWatch, EpochPoint, FromWorker } from '../engine/protocol';
+import type { BatchmatesWatch } from '../engine/batchmates';
 import { addPoint, ownPointsDraft, removeNearest } from '../state/drawing';
 import { MAX_LINK_POINTS, pointsInLink } from '../state/ownpoints';
 import { WorkerConnection, type Command } from './connection';
@@ -52,6 +53,7 @@ export function mountLab(o: MountOptions): LabController {
   let epochHistory: EpochPoint[] = []; // every completed epoch of the running lab, for the CSV
   let importing = false; // the next 'configured' comes from a model file
   let bnWatch: BnWatch | null = null; // the BatchNorm feature the open lesson traces
+  let matesWatch: BatchmatesWatch | null = null; // the training point the Batch-mates lesson follows
   let speed: number | null = null; // Play's pace in steps per second (null: full speed)
   // A restarted worker replays to the step its predecessor had reached; its 'configured' keeps the curves.
   let restoring = false;
@@ -231,6 +233,7 @@ export function mountLab(o: MountOptions): LabController {
     switch (msg.type) {
       case 'ready':
         if (bnWatch) send({ type: 'watch', bn: bnWatch }); // a restarted worker
+        if (matesWatch) send({ type: 'batchmates', watch: matesWatch });
         if (speed !== null) send({ type: 'speed', stepsPerSecond: speed });
         if (board.inside.watch) send({ type: 'inside', watch: board.inside.watch });
         if (landscape) send({ type: 'landscape', on: true });
@@ -270,6 +273,7 @@ export function mountLab(o: MountOptions): LabController {
         board.frame(msg, applied);
         predict.frame(msg.epochs, msg.done, msg.step);
         lessons.ready?.frame(msg.step, msg.diagnostics, msg.epochs, msg.bnTrace, msg);
+        lessons.ready?.batchmates(msg.batchmates);
         if (msg.boundary) toolbar.showTrainingShare(msg.trainingShare);
         updateStatus();
         updateButtons();
@@ -437,6 +441,10 @@ export function mountLab(o: MountOptions): LabController {
     scale: (request) => {
       scaleRequests.set(++scaleId, request);
       send({ type: 'scale', id: scaleId, ...request });
+    },
+    watchBatchmates: (w) => {
+      matesWatch = w;
+      if (connection.ready) send({ type: 'batchmates', watch: w });
     },
     sectionChanged: (id) => {
       section = id;

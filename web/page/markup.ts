@@ -103,6 +103,7 @@ export const LAB_HTML = `
           <div class="field"><label for="optimizer" data-i18n="optimizer">Optimizer</label><select id="optimizer" data-key="training.optimizer"></select></div>
           <div class="field"><label for="lr" data-i18n="learningRate">Learning rate</label><input id="lr" type="number" data-key="training.lr"></div>
           <div class="field"><label for="batch-size" data-i18n="batchSize">Batch size</label><input id="batch-size" type="number" data-key="training.batchSize"></div>
+          <div class="field"><label for="batches" data-i18n="batches">Batches</label><select id="batches" data-key="training.sampler"></select></div>
           <div class="field"><label for="epochs" data-i18n="epochs">Epochs</label><input id="epochs" type="number" data-key="training.epochs"></div>
           <div class="field"><label for="weight-decay" data-i18n="weightDecay">Weight decay</label><input id="weight-decay" type="number" data-key="training.weightDecay"></div>
           <div class="field"><label for="seed" data-i18n="seed">Seed</label><input id="seed" type="number" data-key="training.seed"></div>

@@ -2,7 +2,7 @@
 // field of the configuration), the Preset menu with its caption, Add run, and the errors shown next to the
 // controls. It holds no configuration: it shows the one it is given and hands every change to the app as an
 // edit of the draft.
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, OPTIMIZERS, type LabConfig, type OwnPoints, type RunConfig } from '../state/config';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, OPTIMIZERS, SAMPLERS, type LabConfig, type OwnPoints, type RunConfig } from '../state/config';
 import { parsePointsCsv } from '../state/csv';
 import { PRESETS, findPreset } from '../state/presets.js';
 import type { ConfigError } from '../engine/protocol';
@@ -72,6 +72,7 @@ export class SettingsForm {
     this.fillSelect('activation', ACTIVATIONS);
     this.fillSelect('optimizer', OPTIMIZERS);
     this.fillSelect('architecture', ARCHITECTURES);
+    this.fillSelect('batches', SAMPLERS);
     for (const l of SETTINGS) applyLimit(scope.find<HTMLInputElement>(`#controls [data-key="${l.path.join('.')}"]`)!, l);
     this.show(c);
     for (const el of this.controls()) {
@@ -236,6 +237,7 @@ export class SettingsForm {
     label('activation', (v) => v as keyof Strings);
     label('optimizer', (v) => v as keyof Strings);
     label('architecture', (v) => (v === 'mlp' ? 'archMlp' : 'archResidual'));
+    label('batches', (v) => `batches${v[0].toUpperCase()}${v.slice(1)}` as keyof Strings);
     this.pictures.applyStrings(s);
     Array.from(this.scope.byId<HTMLSelectElement>('preset').options).forEach((o) => {
       o.textContent = o.value ? findPreset(o.value)!.name[lang] : s.customSettings;

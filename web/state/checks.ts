@@ -6,7 +6,7 @@ import { dataJson, modelJson, optimizerJson, MAX_RESIDUAL_BLOCKS, MAX_RUNS, type
 import { OWN_LIMITS, RUN_LIMITS, SETTINGS, inRange, rangeError } from './limits.js';
 import type { ConfigError, ErrorTarget } from '../engine/protocol';
 
-// The engine call an error came from: setData (data), setBatchSize / reset (training), addRun (run).
+// The engine call an error came from: setData (data), setBatchSize / setSampler / reset (training), addRun (run).
 export type Scope = 'data' | 'run' | 'training';
 
 const DATA_FIELDS: Record<string, ErrorTarget> = {
@@ -16,6 +16,7 @@ const DATA_FIELDS: Record<string, ErrorTarget> = {
 };
 const TRAINING_FIELDS: Record<string, ErrorTarget> = {
   batch_size: { kind: 'training', field: 'batchSize' }, seed: { kind: 'training', field: 'seed' },
+  sampler: { kind: 'training', field: 'sampler' },
 };
 // An addRun error: the optimizer's fields, then a layer's field by its last name ("layers[3].groups").
 const OPTIMIZER_FIELDS: Record<string, ErrorTarget> = {
@@ -86,6 +87,7 @@ export function buildLab<L extends LabSetup & { delete(): void }>(make: () => L,
   };
   const failed = step('data', 0, () => lab.setData(dataJson(c)))
     ?? step('training', 0, () => lab.setBatchSize(c.training.batchSize))
+    ?? step('training', 0, () => lab.setSampler(c.training.sampler))
     ?? c.runs.reduce<ConfigError | null>((err, run, i) => err ?? step('run', i, () => lab.addRun(modelJson(c, run), optimizerJson(c))), null)
     ?? step('training', 0, () => lab.reset(c.training.seed));
   if (!failed) return { lab, errors: [] };

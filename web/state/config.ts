@@ -6,6 +6,8 @@ export const NORMS = ['none', 'batchnorm', 'layernorm', 'rmsnorm', 'groupnorm'] 
 export const PLACEMENTS = ['before', 'after'] as const;
 export const OPTIMIZERS = ['sgd', 'sgd+momentum', 'adam', 'adamw'] as const;
 export const ARCHITECTURES = ['mlp', 'residual'] as const;
+// How batches are drawn (the engine's samplers, core/sampler.h): shuffle is DataLoader(shuffle=True).
+export const SAMPLERS = ['shuffle', 'balanced', 'sorted', 'duplicates'] as const;
 export const MAX_RESIDUAL_BLOCKS = 7; // 2 linear layers per block + stem + head ≤ the engine's 16
 export const MAX_RUNS = 4;
 
@@ -15,6 +17,7 @@ export type Norm = (typeof NORMS)[number];
 export type Placement = (typeof PLACEMENTS)[number];
 export type OptimizerChoice = (typeof OPTIMIZERS)[number];
 export type Architecture = (typeof ARCHITECTURES)[number];
+export type Sampler = (typeof SAMPLERS)[number];
 
 export interface RunConfig {
   name: string;
@@ -36,7 +39,7 @@ export interface LabConfig {
   // residual: hiddenLayers blocks; initScale multiplies PyTorch's default initialization of every Linear (weight, bias)
   model: { hiddenLayers: number; width: number; activation: Activation; architecture: Architecture; initScale: number };
   runs: RunConfig[];
-  training: { optimizer: OptimizerChoice; lr: number; batchSize: number; epochs: number; weightDecay: number; seed: number };
+  training: { optimizer: OptimizerChoice; lr: number; batchSize: number; epochs: number; weightDecay: number; seed: number; sampler: Sampler };
 }
 
 export function defaultConfig(): LabConfig {
@@ -47,7 +50,7 @@ export function defaultConfig(): LabConfig {
       { name: 'No norm', norm: 'none', placement: 'before', groups: 8, dropout: 0 },
       { name: 'BatchNorm', norm: 'batchnorm', placement: 'before', groups: 8, dropout: 0 },
     ],
-    training: { optimizer: 'adam', lr: 0.01, batchSize: 64, epochs: 50, weightDecay: 0, seed: 0 },
+    training: { optimizer: 'adam', lr: 0.01, batchSize: 64, epochs: 50, weightDecay: 0, seed: 0, sampler: 'shuffle' },
   };
 }
 
@@ -149,15 +152,17 @@ export function dataJson(c: LabConfig): string {
 export interface LabSetup {
   setData(json: string): void;
   setBatchSize(batch: number): void;
+  setSampler(sampler: Sampler): void;
   addRun(model: string, optimizer: string): number;
   reset(seed: number): void;
 }
 
-// Sets `lab` up for `c` — data, batch size, one run per RunConfig — and resets it to c.training.seed, as the
+// Sets `lab` up for `c` — data, batch size, sampler, one run per RunConfig — and resets it to c.training.seed, as the
 // page does (the page's worker does it step by step, to name the control an error belongs to).
 export function setUpLab<L extends LabSetup>(lab: L, c: LabConfig): L {
   lab.setData(dataJson(c));
   lab.setBatchSize(c.training.batchSize);
+  lab.setSampler(c.training.sampler);
   for (const run of c.runs) lab.addRun(modelJson(c, run), optimizerJson(c));
   lab.reset(c.training.seed);
   return lab;

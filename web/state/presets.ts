@@ -25,7 +25,13 @@ export type Claim =
   // The loss landscape measured as the Loss landscape lesson measures it (every LANDSCAPE_EVERY steps): the run's
   // mean band (lossMax − lossMin) or mean gradient change (gradDiffMax), times `factor`, is below the other's.
   | { kind: 'bandLess'; run: number; than: number; factor: number }
-  | { kind: 'gradDiffLess'; run: number; than: number; factor: number };
+  | { kind: 'gradDiffLess'; run: number; than: number; factor: number }
+  // Train mode against eval mode on the training set, at the end: |train-mode accuracy − eval-mode accuracy|, where
+  // train mode predicts every training point with the statistics of its batch — the batches of one more epoch of
+  // the lab's sampler, lab.sampleEpochs(1, training seed), in batches of the batch size — and eval mode with the
+  // running statistics (engine/batchmates.ts trainEvalAccuracy).
+  | { kind: 'trainEvalGapAbove'; run: number; value: number }
+  | { kind: 'trainEvalGapBelow'; run: number; value: number };
 
 export interface Preset {
   id: string;
@@ -288,6 +294,22 @@ PRESETS.push(
       [{ kind: 'bandLess', run: 1, than: 0, factor: 1.25 }, { kind: 'gradDiffLess', run: 1, than: 0, factor: 3 }, { kind: 'lossClose', run: 1, to: 0, within: 0.03 }]),
     section: 'landscape',
   },
+);
+
+// Batch composition (the Batches setting).
+PRESETS.push(
+  preset('sorted-batches',
+    { en: 'Batches sorted by class: BatchNorm’s train and eval modes part, LayerNorm’s do not', ja: 'クラス順のバッチ：BatchNorm は学習モードと評価モードが食い違い、LayerNorm は食い違わない' },
+    {
+      en: 'Batches sorted by class (Training → Batches): every batch holds one class, but the one where the classes meet. Adam 0.01, 20 epochs. In training mode BatchNorm normalizes each batch with that batch’s own mean and variance — one class’s — and its running statistics average those single-class batches, which no real input looks like. Compare the two modes on the training points: BatchNorm’s train-mode accuracy (each point with its own batch) and its eval-mode accuracy (running statistics) end more than 20 points apart, and in eval mode its test accuracy stays below 80 %. LayerNorm never looks at the batch: its two modes agree exactly, and its test accuracy is above 93 %. The Batch-mates lesson shows one point’s prediction as its batch changes. Set Batches back to shuffled and BatchNorm’s modes agree within 3 points again.',
+      ja: 'クラス順に並べたバッチ（「学習」→「バッチの作り方」）で学習します。どのバッチも 1 クラスだけで、例外は 2 つのクラスの境目にあたるバッチ 1 つだけです。Adam 0.01、20 エポック。学習モードの BatchNorm は各バッチをそのバッチ自身の平均と分散、つまり 1 クラスだけの統計量で正規化します。移動統計量はその 1 クラスだけのバッチの統計を平均したもので、実際の入力とは似ても似つきません。学習データで 2 つのモードを比べてください。BatchNorm の学習モードでの正解率（各点を自分のバッチで正規化）と評価モードでの正解率（移動統計量）は 20 ポイント以上離れ、評価モードでのテスト正解率は 80 % 未満にとどまります。LayerNorm はバッチを見ないので、2 つのモードは完全に一致し、テスト正解率は 93 % を超えます。講義の「バッチの仲間」では、1 つの点の予測がバッチによってどう変わるかを見られます。「バッチの作り方」をシャッフルに戻すと、BatchNorm の 2 つのモードの差は再び 3 ポイント以内に収まります。',
+    },
+    (c) => {
+      c.runs = [run('BatchNorm', 'batchnorm'), run('LayerNorm', 'layernorm')];
+      c.training = { ...c.training, epochs: 20, sampler: 'sorted' };
+    },
+    [{ kind: 'trainEvalGapAbove', run: 0, value: 0.2 }, { kind: 'testAccuracyBelow', run: 0, value: 0.8 },
+      { kind: 'trainEvalGapBelow', run: 1, value: 1e-9 }, { kind: 'testAccuracyAbove', run: 1, value: 0.93 }]),
 );
 
 export function findPreset(id: string | null): Preset | undefined {

@@ -1,6 +1,6 @@
 // The configuration in the URL hash, so a link restores the lab exactly (same seed, same curves):
 //   #v=1&data=moons&points=2000&noise=0.2&test=0.2&dseed=0&scale=1&shift=0&layers=2&width=64&act=relu&opt=adam&lr=0.01
-//    &batch=64&epochs=50&wd=0&seed=0&run=No+norm~none~before~8~0&run=BatchNorm~batchnorm~before~8~0&lang=en
+//    &batch=64&epochs=50&wd=0&seed=0&batches=shuffle&run=No+norm~none~before~8~0&run=BatchNorm~batchnorm~before~8~0&lang=en
 // decodeHash never throws: every field it cannot use is named in `rejected`, defaults fill its place, and
 // whatever is valid is applied. Ranges are the page's (limits.ts); the engine checks the rest (e.g. groups
 // that do not divide the width) and the page reports that too. Numbers are read in decimal only
@@ -8,7 +8,7 @@
 // `run` repeats); a message repeats at most 80 characters of a key or value.
 // Points of your own (data=custom) travel as pts=… (ownpoints.ts: the packing, and when they cannot travel —
 // then the link has no pts=, pointsInLink says so, and the link opens on the dataset it would otherwise have).
-import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, cloneConfig, defaultConfig, withOwnPoints, type LabConfig, type OwnPoints, type RunConfig } from './config.js';
+import { ACTIVATIONS, ARCHITECTURES, DATASETS, MAX_RUNS, NORMS, OPTIMIZERS, PLACEMENTS, SAMPLERS, cloneConfig, defaultConfig, withOwnPoints, type LabConfig, type OwnPoints, type RunConfig } from './config.js';
 import { findPreset } from './presets.js';
 import { questionFor } from './questions.js';
 import { MAX_NAME, OWN_LIMITS, RUN_LIMITS, SETTINGS, inRange, rangeText } from './limits.js';
@@ -19,7 +19,7 @@ export { MAX_LINK_POINTS, pointsInLink, snapToLinkGrid } from './ownpoints.js';
 
 export const URL_VERSION = 1;
 // The lessons' sections, in page order (section=… in the link opens one).
-export const SECTIONS = ['inspector', 'bnstep', 'compare', 'layerstats', 'gradflow', 'scale', 'landscape', 'dropout', 'residual', 'why'] as const;
+export const SECTIONS = ['inspector', 'bnstep', 'compare', 'layerstats', 'gradflow', 'scale', 'landscape', 'batchmates', 'dropout', 'residual', 'why'] as const;
 export type Section = (typeof SECTIONS)[number];
 export type Lang = 'en' | 'ja';
 
@@ -44,6 +44,7 @@ const ENUMS: EnumField[] = [
   { key: 'act', path: ['model', 'activation'], values: ACTIVATIONS },
   { key: 'opt', path: ['training', 'optimizer'], values: OPTIMIZERS },
   { key: 'arch', path: ['model', 'architecture'], values: ARCHITECTURES },
+  { key: 'batches', path: ['training', 'sampler'], values: SAMPLERS }, // how batches are drawn (absent: shuffle)
 ];
 
 // Every setting's control by its link key (lr → training.lr): what hide= names.

@@ -111,6 +111,22 @@ val layer_outputs(Lab& lab, double i, val x, bool train_batch) {
   }
   return g_layers.clear(), list;  // the values live on in JS only
 }
+// Logits of rows of x taken as training batches of `batch` rows (0: one batch), each on its own (Lab::train_mode_logits).
+val train_mode_logits(Lab& lab, double i, val x, double batch) {
+  NL_TRY(numbers_in(std::move(x), "x", &g_x));
+  const int run = int_in(i, "run"), b = int_in(batch, "batch");
+  NL_TRY(lab.train_mode_logits(run, g_x.data(), g_x.size(), b, &g_out));
+  return js(g_out);
+}
+// `count` epochs' row orders as the lab's sampler draws them after torch.manual_seed(seed), as one Int32Array (the
+// scratch is released: it can be large).
+val sample_epochs(Lab& lab, double count, double seed) {
+  static std::vector<int> orders;
+  NL_TRY(lab.sample_epochs(int_in(count, "count"), seed, &orders));
+  val out = js(orders);
+  std::vector<int>().swap(orders);
+  return out;
+}
 // BatchNorm step by step: one feature of top-level BatchNorm layer `layer` on the last training batch.
 val batchnorm_trace(Lab& lab, double index, double layer, double feature) {
   const int run = int_in(index, "run"), l = int_in(layer, "layer"), f = int_in(feature, "feature");
@@ -200,6 +216,14 @@ EMSCRIPTEN_BINDINGS(normlab) {
           NL_TRY(text_in(std::move(mode), "init", &g_text, "\"shared\" or \"sequential\""));
           NL_TRY(lab.set_init_mode(taken(&g_text)));
         })
+        // Batch composition (core/sampler.h): setSampler("shuffle" | "balanced" | "sorted" | "duplicates") restarts the runs
+        .function("setSampler", +[](Lab& lab, val name) {
+          NL_TRY(text_in(std::move(name), "sampler", &g_text, "one of \"shuffle\", \"balanced\", \"sorted\", \"duplicates\""));
+          NL_TRY(lab.set_sampler(taken(&g_text)));
+        })
+        .function("sampler", +[](Lab& lab) { return std::string(sampler_name(lab.sampler())); })
+        .function("sampleEpochs", &sample_epochs).function("trainModeLogits", &train_mode_logits)
+        .function("trainModeLogits", +[](Lab& lab, double i, val x) { return train_mode_logits(lab, i, std::move(x), 0); })
         .function("addRun", &add_run).function("replaceRun", &replace_run)
         .function("removeRun", +[](Lab& lab, double index) { NL_TRY(lab.remove_run(int_in(index, "run"))); })
         .function("reset", +[](Lab& lab, double seed) { NL_TRY(check_seed(seed)); NL_TRY(lab.reset(uint32_t(seed))); })
