@@ -63,12 +63,13 @@ async function runScripts(jobs, name) {
 }
 
 // The engine as the page's worker drives it: step by step, the epoch point after each epoch, and when each
-// run stopped.
-function trainEngine(config, epochs) {
+// run stopped; `scalings` ({step, run, layer, alpha}): Scale weights between two steps, as the worker does it.
+function trainEngine(config, epochs, scalings = []) {
   const lab = setUpLab(new M.Lab(), config);
   const losses = config.runs.map(() => []), stops = config.runs.map(() => null), points = [];
   for (let e = 0; e < epochs; e++) {
     do {
+      for (const s of scalings) if (s.step === lab.stepCount()) lab.scaleWeights(s.run, s.layer, s.alpha);
       lab.step(1);
       config.runs.forEach((_, r) => {
         const s = lab.runState(r);
@@ -78,7 +79,7 @@ function trainEngine(config, epochs) {
     } while (!lab.epochEnded());
     points.push(epochPoint(lab));
   }
-  const payload = exportPayload(lab, config, false);
+  const payload = exportPayload(lab, config, false, scalings);
   const rows = { train: lab.trainData().rows, test: lab.testData().rows };
   lab.delete();
   return { losses, stops, points, payload, rows };
@@ -189,16 +190,20 @@ function samplerLab(sampler) {
 const labs = [...PRESETS.map((p) => ({ name: `preset "${p.id}"`, config: p.config, epochs: 1 })),
   { name: 'balanced batches, dropout', config: samplerLab('balanced'), epochs: 3 },
   { name: 'duplicated samples, dropout', config: samplerLab('duplicates'), epochs: 3 },
-  { name: 'spiral, twin names, no test set', config: extraLab(), epochs: 3 }];
+  { name: 'spiral, twin names, no test set', config: extraLab(), epochs: 3 },
+  // Scale weights mid-run (the Scale invariance lesson): BatchNorm's first linear layer × 4 after 5 steps, the
+  // plain run's second × 0.5 after 10 — the plain run's curve changes, so a script that did not replay it differs.
+  { name: 'Scale weights mid-run', config: PRESETS[0].config, epochs: 2,
+    scalings: [{ step: 5, run: 1, layer: '0', alpha: 4 }, { step: 10, run: 0, layer: '2', alpha: 0.5 }] }];
 labs.forEach((lab, i) => {
-  lab.engine = trainEngine(lab.config, lab.epochs);
+  lab.engine = trainEngine(lab.config, lab.epochs, lab.scalings);
   lab.file = join(dir, `lab${i}.py`);
   writeFileSync(lab.file, pytorchScript(lab.engine.payload, 'en'));
 });
 const scratch = (lab, ...more) => [lab.file, '--from-scratch', '--epochs', String(lab.epochs), '--json', ...more];
 // A lab whose runs started from a model file's weights (Import model), exported from the Japanese page.
 const importedFile = join(dir, 'imported.py');
-const importedScript = pytorchScript({ ...labs.at(-1).engine.payload, imported: true }, 'ja');
+const importedScript = pytorchScript({ ...labs.find((l) => l.name.startsWith('spiral')).engine.payload, imported: true }, 'ja');
 writeFileSync(importedFile, importedScript);
 const said = [[labs[0].file, '--epochs', '0'], [importedFile, '--from-scratch', '--epochs', '0'], [importedFile, '--help']];
 const [out32, out64] = await Promise.all([runScripts([...labs.map((lab) => scratch(lab)), ...said], 'float32'),
@@ -262,4 +267,12 @@ test('run as a teacher runs it, --from-scratch prints the page\'s epoch as a tab
     assert.ok(Number.isFinite(test) && Number.isFinite(trainAccuracy) && Number.isFinite(testAccuracy), row);
   });
   assert.equal(lines.length, 2 + lab.config.runs.length);
+});
+
+test('Scale weights on the page is in the script, and only --from-scratch replays it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const script = readFileSync(labs.find((l) => l.name === 'Scale weights mid-run').file, 'utf8');
+  assert.match(script, /^SCALINGS = \[\n {4}\(5, "BatchNorm", "0", 4\.0\),\n {4}\(10, "No norm", "2", 0\.5\),\n\]$/m);
+  assert.match(script, /^ {4}train\(models, args\.epochs, say, args\.json, dtype, SCALINGS if args\.from_scratch else \(\)\)$/m);
+  assert.match(readFileSync(labs[0].file, 'utf8'), /^SCALINGS = \[\]$/m, 'none on a lab nobody scaled');
 });

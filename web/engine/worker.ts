@@ -7,6 +7,7 @@ import type { NormlabLab, NormlabModule } from './normlab';
 import { DATASETS, type LabConfig, linearWeightNames, normLayerNames } from '../state/config';
 import { buildLab as buildCheckedLab } from '../state/checks';
 import { exportPayload } from '../export/payload';
+import type { Scaling } from '../export/pytorch';
 import { epochPoint } from './epochpoint';
 import type { BnTrace, BnWatch, Boundary, DiagnosticsPoint, EpochPoint, FromWorker, RunDiagnostics, RunFrame, ToWorker } from './protocol';
 import { BOUNDARY_INTERVAL_MS, Pacer, SLICE_MS } from './pacing';
@@ -59,6 +60,7 @@ let landscapeStep = -1;  // the step last measured
 // The runs started from a model file's weights (Import model), not from the seed's: an exported script's
 // --from-scratch then cannot give the page's curves, and says so. Reset and any new configuration clear it.
 let imported = false;
+let scalings: Scaling[] = []; // Scale weights since the runs started, for Export PyTorch's --from-scratch
 const NON_FINITE = 'diverged: its outputs are not finite, so no boundary is drawn';
 
 
@@ -137,6 +139,7 @@ function install(next: NormlabLab, c: LabConfig, id: number, replay = 0, fromFil
   lab = next;
   config = c;
   imported = fromFile;
+  scalings = [];
   mates = { ...mates, orders: null, last: null }; // the new lab's sampler and rows
   linearWeights = c.runs.map((_, r) => linearWeightNames(next.modelSpec(r)));
   normLayers = c.runs.map((_, r) => normLayerNames(next.modelSpec(r)));
@@ -226,6 +229,8 @@ function scale(a: { run: number | null; linear: number; alpha: number }) {
   pendingWeights.push(weightsPoint(lab!));
   const rows = scaleRuns(lab!, linears, a);
   pendingWeights.push(weightsPoint(lab!));
+  const step = lab!.stepCount();
+  for (const r of rows) if (!r.error) scalings.push({ step, run: r.run, layer: r.layer, alpha: r.alpha });
   return rows;
 }
 
@@ -385,6 +390,7 @@ function handle(msg: ToWorker) {
       playing = false;
       lab.reset(config.training.seed);
       imported = false;
+      scalings = [];
       clearPending();
       sendFrame(true);
       break;
@@ -398,7 +404,7 @@ function handle(msg: ToWorker) {
       sendFrame(false);
       break;
     case 'export': {
-      if (lab && config) post({ type: 'export', format: msg.format, payload: exportPayload(lab, config, imported) });
+      if (lab && config) post({ type: 'export', format: msg.format, payload: exportPayload(lab, config, imported, scalings) });
       break;
     }
     case 'import':

@@ -3,10 +3,11 @@
 // a few training rows for the script's --check, and whether the runs started from the seed's initial weights.
 import type { NormlabLab } from '../engine/normlab';
 import type { LabConfig } from '../state/config';
-import type { ExportPayload } from './pytorch';
+import type { ExportPayload, Scaling } from './pytorch';
 
 // `imported`: the runs started from a model file's weights (Import model) rather than from the seed's.
-export function exportPayload(lab: NormlabLab, config: LabConfig, imported: boolean): ExportPayload {
+// `scalings`: the Scale weights actions since the runs started, which --from-scratch applies at the same steps.
+export function exportPayload(lab: NormlabLab, config: LabConfig, imported: boolean, scalings: Scaling[] = []): ExportPayload {
   const train = lab.trainData(), test = lab.testData();
   const checkX = Array.from(train.x.subarray(0, 2 * Math.min(16, train.rows)));
   return {
@@ -14,6 +15,7 @@ export function exportPayload(lab: NormlabLab, config: LabConfig, imported: bool
     steps: lab.stepCount(),
     epoch: lab.epoch(),
     imported,
+    scalings,
     data: { x: [...Array.from(train.x), ...Array.from(test.x)], y: [...Array.from(train.y), ...Array.from(test.y)], testRows: test.rows },
     checkX,
     runs: config.runs.map((run, r) => ({

@@ -38,8 +38,13 @@ export interface ExportPayload {
   data: { x: number[]; y: number[]; testRows: number }; // all points in generation order; the last testRows test
   checkX: number[]; // a few training rows (× 2)
   imported: boolean; // the runs started from a model file's weights (Import model), not from the seed's
+  scalings?: Scaling[]; // Scale weights since the runs started (engine/theory.ts), replayed by --from-scratch
   runs: ExportedRun[];
 }
+
+// One Scale weights action on one run: after `step` training steps, the linear layer `layer` (its state_dict
+// prefix, "3" or "2.1") of run `run` had its weight and bias multiplied by `alpha`.
+export interface Scaling { step: number; run: number; layer: string; alpha: number }
 
 // The samplers the script writes out (tests/golden/torchlab.py holds the same, for the golden traces): each starts
 // an epoch as RandomSampler does, so the batches and every draw after them follow the page's.
@@ -360,7 +365,16 @@ Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional
         print(f"  {name}".ljust(width) + "".join(numbers))`);
   add('');
   add('');
-  add('def train(models, epochs, say, as_json, dtype):');
+  const scalings = p?.scalings ?? [];
+  if (scalings.length) {
+    add('# ---- Scale weights on the page: (after this many steps, run, linear layer, α), replayed by --from-scratch', 'scalings');
+    add('SCALINGS = [');
+    for (const s of scalings) add(`    (${s.step}, ${str(keys[s.run])}, ${str(s.layer)}, ${py(s.alpha)}),`);
+    add(']');
+  } else add('SCALINGS = []', 'scalings');
+  add('');
+  add('');
+  add('def train(models, epochs, say, as_json, dtype, scalings=()):');
   add('    x_train, x_test = X_train.to(dtype), X_test.to(dtype)', 'dtype');
   add('    models = {name: model.to(dtype) for name, model in models.items()}');
   const [loaderArgsCode, loaderNote] = loaderArgs(t);
@@ -382,6 +396,13 @@ Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional
   add('    for epoch in range(epochs):', 'epochs');
   add('        totals = {name: 0.0 for name in models}');
   add('        for xb, yb in loader:', 'batches');
+  add('            for at, name, layer, alpha in scalings:', 'scale');
+  add('                if at == step and name not in stopped:');
+  add('                    with torch.no_grad():');
+  add('                        linear = models[name].get_submodule(layer)');
+  add('                        linear.weight.mul_(alpha)');
+  add('                        if linear.bias is not None:');
+  add('                            linear.bias.mul_(alpha)');
   add('            step += 1');
   add('            for name, model in models.items():', 'models');
   add('                if name in stopped:');
@@ -448,7 +469,8 @@ Needs torch (e.g. Debian's python3-torch)${sklearn ? '; scikit-learn is optional
   add(`        say = f"normlab: continuing from the page's weights ${reached}{' in float64' if args.float64 else ''} with a fresh optimizer (--from-scratch reproduces the page's curves)"`);
   add('    if args.check:');
   add('        raise SystemExit(0 if check(models) else 1)');
-  add('    train(models, args.epochs, say, args.json, torch.float64 if args.float64 else torch.float32)', 'run');
+  add('    dtype = torch.float64 if args.float64 else torch.float32');
+  add('    train(models, args.epochs, say, args.json, dtype, SCALINGS if args.from_scratch else ())', 'run');
   return lines;
 }
 
