@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '../../scripts/serve.mjs';
-import { inked, launch } from './harness.mjs';
+import { inked, launch, openHostPage } from './harness.mjs';
 
 const env = await launch();
 const hostDir = await mkdtemp(join(tmpdir(), 'normlab-host-'));
@@ -103,18 +103,10 @@ test('dist/embed.html: the documented example drives its embedded lab', async ()
 // Two elements, each in its own shadow root with its own worker, train independently; attributes set the
 // preset, the panels and the language; methods drive it; 'normlab-state' events report progress.
 test('two <norm-lab> elements on one host page train independently', async () => {
-  const page = await env.context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.route(env.url + 'host.html', (route) => route.fulfill({
-    contentType: 'text/html',
-    body: `<!doctype html><title>host</title><h1>A tutorial</h1>
+  const { page, errors } = await openHostPage(env, 'host.html', `<!doctype html><title>host</title><h1>A tutorial</h1>
       <script type="module" src="./normlab-element.js"></script>
       <norm-lab id="a" preset="deep-tanh" show="toolbar,boundary,loss"></norm-lab>
-      <norm-lab id="b" preset="tiny-batch" show="toolbar,boundary" lang="ja"></norm-lab>`,
-  }));
-  await page.goto(env.url + 'host.html');
+      <norm-lab id="b" preset="tiny-batch" show="toolbar,boundary" lang="ja"></norm-lab>`);
   await page.waitForFunction(() => [...document.querySelectorAll('norm-lab')].every((e) => e.dataset.state === 'ready'));
   const a = page.locator('#a'), b = page.locator('#b');
   // Shadow roots: the lab's ids exist twice on the page, once per element, never in the document itself.

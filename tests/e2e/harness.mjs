@@ -35,13 +35,29 @@ export async function launch({ locale = 'en-US', headers = {}, root = DIST } = {
   };
 }
 
+// A page's console errors and page errors, as they come.
+function collectErrors(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+// A host page on the lab's own origin (a tutorial page with <norm-lab> elements): `name` serves `body`; console
+// and page errors are collected.
+export async function openHostPage(env, name, body) {
+  const page = await env.context.newPage();
+  const errors = collectErrors(page);
+  await page.route(env.url + name, (route) => route.fulfill({ contentType: 'text/html', body }));
+  await page.goto(env.url + name);
+  return { page, errors };
+}
+
 // Opens the lab, collecting console errors, page errors and the wasm response's content type.
 export async function openLab(env, path = '') {
   const page = await env.context.newPage();
-  const errors = [];
+  const errors = collectErrors(page);
   const wasmTypes = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
   page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmTypes.push(r.headers()['content-type']); });
   await page.goto(env.url + path);
   await page.waitForSelector('body[data-state="ready"]');
@@ -52,9 +68,7 @@ export async function openLab(env, path = '') {
 // Records a page's console errors, page errors and every Content-Security-Policy violation any of its frames
 // reports (window.__violations in each frame; `violations()` reads the top frame's).
 export async function watchViolations(page) {
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = collectErrors(page);
   await page.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, openLab, press } from './harness.mjs';
+import { launch, openHostPage, openLab, press } from './harness.mjs';
 
 const env = await launch();
 test.after(() => env.close());
@@ -177,17 +177,9 @@ test('Save PNG of Inside the network: the network, hidden space and histograms i
 });
 
 test('in <norm-lab show="…,network">: the units, hidden space and histograms in its shadow root', async () => {
-  const page = await env.context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.route(env.url + 'inside-host.html', (route) => route.fulfill({
-    contentType: 'text/html',
-    body: `<!doctype html><title>host</title><h1>Inside, in a tutorial</h1>
+  const { page, errors } = await openHostPage(env, 'inside-host.html', `<!doctype html><title>host</title><h1>Inside, in a tutorial</h1>
       <script type="module" src="./normlab-element.js"></script>
-      <norm-lab id="lab" preset="lesson" show="toolbar,boundary,network"></norm-lab>`,
-  }));
-  await page.goto(env.url + 'inside-host.html');
+      <norm-lab id="lab" preset="lesson" show="toolbar,boundary,network"></norm-lab>`);
   const lab = page.locator('#lab');
   await lab.getByRole('status').filter({ hasText: 'epoch 0 · step 0' }).waitFor();
   await lab.getByRole('button', { name: 'Step', exact: true }).click();
