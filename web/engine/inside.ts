@@ -162,8 +162,11 @@ export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, 
   // The batch the run last trained on, through the model as that step saw it (train mode: its own statistics).
   const histograms: NormHistogram[] = [];
   const batch = lab.stepCount() > 0 ? lab.lastBatch() : new Int32Array(0);
+  // The training set, copied out of the engine once a frame (the batch's rows and hidden space read it).
+  let trainSet: ReturnType<InsideLab['trainData']> | null = null;
+  const train = () => (trainSet ??= lab.trainData());
   if (batch.length) {
-    const data = lab.trainData().x, x = new Float32Array(2 * batch.length);
+    const data = train().x, x = new Float32Array(2 * batch.length);
     batch.forEach((row, i) => { x[2 * i] = data[2 * row]; x[2 * i + 1] = data[2 * row + 1]; });
     const outs = lab.layerOutputs(w.run, x, true);
     const evalOuts = !trainBatch && outs.some((l) => l.type === 'batchnorm') ? lab.layerOutputs(w.run, x, false) : null;
@@ -188,7 +191,7 @@ export function inside(lab: InsideLab, w: InsideWatch, extent: [number, number, 
   }
   const trace = w.point ? tracePoint(lab, w, trainBatch) : null;
   return { run: w.run, step: lab.stepCount(), trainBatch, side, columns, histograms, batchRows: batch.length, trace,
-    links: links(lab, w.run, columns), hidden: w.hidden ? hiddenSpace(lab, w, extent, trainBatch) : null };
+    links: links(lab, w.run, columns), hidden: w.hidden ? hiddenSpace(lab, w, extent, trainBatch, train()) : null };
 }
 
 // Unit u's values among rows × features values.
@@ -212,8 +215,9 @@ function links(lab: InsideLab, run: number, columns: UnitColumn[]): LinkSet[] {
 
 // Up to HIDDEN_POINTS training points (evenly spaced in the data's order, which is shuffled) and the input grid's
 // lines over `extent`, through the model: their coordinates in two units of the chosen layer's input and output.
-export function hiddenSpace(lab: InsideLab, w: InsideWatch, [x0, x1, y0, y1]: [number, number, number, number], trainBatch: boolean): HiddenSpace | null {
-  const h = w.hidden!, data = lab.trainData();
+export function hiddenSpace(lab: InsideLab, w: InsideWatch, [x0, x1, y0, y1]: [number, number, number, number], trainBatch: boolean,
+  data: { x: Float32Array; y: Int32Array; rows: number }): HiddenSpace | null {
+  const h = w.hidden!;
   const n = Math.min(HIDDEN_POINTS, data.rows), L = HIDDEN_LINES, S = HIDDEN_SAMPLES;
   const rows = n + 2 * L * S, x = new Float32Array(2 * rows), labels = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
