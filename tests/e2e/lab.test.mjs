@@ -60,8 +60,7 @@ test('Play trains (loss points, boundaries repaint), Pause stops, and the screen
   }, before);
   assert.equal(await page.getByRole('button', { name: 'Pause' }).count(), 1, 'Play became Pause');
   await page.getByRole('button', { name: 'Pause' }).click();
-  await page.waitForSelector('body[data-playing="false"]');
-  await page.waitForTimeout(200); // frames already in flight may still arrive
+  await page.waitForSelector('body[data-playing="false"]'); // the worker's answer: frames in flight came before it
   const stopped = await stepOf(page);
   await page.waitForTimeout(500);
   assert.equal(await stepOf(page), stopped, 'no steps after Pause');

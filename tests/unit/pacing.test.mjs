@@ -63,3 +63,22 @@ test('paused, the boundary is the lesson\'s 200 × 200 unless that would take lo
   const side = p.stillGrid();
   assert.ok(side >= STILL_GRID_MIN && side < STILL_GRID_MAX && side * side * 0.073 <= STILL_BUDGET_MS, `${side}`);
 });
+
+test('the still grid keeps its side through a timing wobble, so one state draws one picture; a real change moves it', async () => {
+  const { Pacer, STILL_GRID_MAX, STILL_HYSTERESIS } = await import('../../build-unit/engine/pacing.js');
+  const p = new Pacer();
+  p.drew(1000, 1000 * 0.02); // 20 µs a point
+  const side = p.stillGrid();
+  assert.ok(side < STILL_GRID_MAX, `${side}`);
+  for (const cost of [0.026, 0.016, 0.024, 0.017]) { // a busy machine: ±30 % a draw, smoothed
+    p.drew(1000, 1000 * cost);
+    assert.equal(p.stillGrid(), side, `the side stays at ${cost * 1000} µs a point`);
+  }
+  for (let i = 0; i < 8; i++) p.drew(1000, 1000 * 0.08); // four times dearer, for good
+  const coarser = p.stillGrid();
+  assert.ok(coarser * STILL_HYSTERESIS < side, `${coarser} after ${side}`);
+  for (let i = 0; i < 12; i++) p.drew(1000, 1000 * 0.0005); // cheap again: back up to the full grid
+  assert.equal(p.stillGrid(), STILL_GRID_MAX);
+  p.forgetCost();
+  assert.equal(p.stillGrid(), STILL_GRID_MAX, 'a new lab starts from the full grid');
+});

@@ -16,11 +16,15 @@ export const LIVE_GRID_MIN = 16;
 export const STILL_GRID_MAX = 200;
 export const STILL_GRID_MIN = 64;
 export const STILL_BUDGET_MS = 300;
+// The still grid keeps its side while the measured cost stays within STILL_HYSTERESIS of the one that chose it,
+// so that one state draws one picture: a timing wobble (a busy machine) must not redraw it at another resolution.
+export const STILL_HYSTERESIS = 1.25;
 
 export class Pacer {
   private msPerPoint = 0; // one grid point through every run (all runs together), measured and smoothed
   private start = 0;
   private trainMs = 0;
+  private still = 0; // the still grid's side in use (0: none chosen for this lab yet)
 
   begin(now: number) {
     this.start = now;
@@ -34,16 +38,20 @@ export class Pacer {
     return Math.max(LIVE_GRID_MIN, Math.min(LIVE_GRID_MAX, side));
   }
 
-  // Paused: as fine as STILL_BUDGET_MS allows at the measured cost.
+  // Paused: as fine as STILL_BUDGET_MS allows at the measured cost; the side in use is kept unless the cost
+  // moved it by more than STILL_HYSTERESIS (or it can go back up to the full grid).
   stillGrid(): number {
-    if (!this.msPerPoint) return STILL_GRID_MAX;
-    const side = Math.floor(Math.sqrt(STILL_BUDGET_MS / this.msPerPoint));
-    return Math.max(STILL_GRID_MIN, Math.min(STILL_GRID_MAX, side));
+    if (!this.msPerPoint) return this.still || STILL_GRID_MAX;
+    const ideal = Math.max(STILL_GRID_MIN, Math.min(STILL_GRID_MAX, Math.floor(Math.sqrt(STILL_BUDGET_MS / this.msPerPoint))));
+    const moved = ideal > this.still * STILL_HYSTERESIS || ideal * STILL_HYSTERESIS < this.still;
+    if (!this.still || moved || (ideal === STILL_GRID_MAX && this.still !== STILL_GRID_MAX)) this.still = ideal;
+    return this.still;
   }
 
   // A new lab: its boundaries cost what they cost, whatever the last one's did.
   forgetCost() {
     this.msPerPoint = 0;
+    this.still = 0;
   }
 
   trained(ms: number) {

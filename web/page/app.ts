@@ -139,11 +139,13 @@ export function mountLab(o: MountOptions): LabController {
       showNotice(why === 'died' ? strings().workerDied : strings().workerStalled);
       resumePlaying = playing;
       playing = false;
+      host.dataset.playing = 'false';
       restoring = true;
       send({ type: 'configure', config: cloneConfig(applied), id: ++configId, replay: status.step, scales });
     },
     fatal(message) { // nothing can run here: say why; the transport stays disabled
       playing = false;
+      host.dataset.playing = 'false';
       showNotice(message === undefined ? strings().workerFailed : strings().moduleFailed(message));
       host.dataset.state = 'fatal';
       toolbar.showFailed();
@@ -238,6 +240,7 @@ export function mountLab(o: MountOptions): LabController {
         if (board.inside.watch) send({ type: 'inside', watch: board.inside.watch });
         if (landscape) send({ type: 'landscape', on: true });
         host.dataset.state = 'ready';
+        host.dataset.playing ??= 'false';
         break;
       case 'configured':
         if (msg.id !== configId) { skipped = msg; break; } // a newer configuration is on its way
@@ -267,7 +270,10 @@ export function mountLab(o: MountOptions): LabController {
       case 'frame': {
         status = { epoch: msg.epoch, step: msg.step };
         done = msg.done;
-        if (msg.seq === connection.seq) playing = msg.playing; // older frames were in flight before the latest command
+        // Older frames were in flight before the latest command. The host's data-playing is what the worker
+        // does, as its answer to the latest command says (the buttons show what was asked, at once): after Pause
+        // it turns false with the frame that answers it, so the numbers shown then are where the run stopped.
+        if (msg.seq === connection.seq) host.dataset.playing = String(playing = msg.playing);
         epochHistory.push(...msg.epochs);
         if (msg.step === 0) epochHistory = [], scales = [];
         board.frame(msg, applied);
@@ -336,7 +342,6 @@ export function mountLab(o: MountOptions): LabController {
   function updateButtons() {
     toolbar.showButtons(playing, done);
     settings.showRunCount(draft.runs.length);
-    host.dataset.playing = String(playing);
   }
 
   function updateStatus() { toolbar.showStatus(status.epoch, status.step, done); }
