@@ -46,6 +46,7 @@ test('the histograms of each normalization layer\'s input and output change whil
   await page.getByRole('button', { name: 'Play' }).click();
   await page.waitForFunction((b) => document.querySelector('canvas.hist[aria-label^="histogram of layer 1, after BatchNorm, on the last batch"]')?.dataset.counts !== b, before);
   await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForSelector('body[data-playing="false"]'); // the worker's answer, and the frame drawn with it
   // Eval mode (the boundaries' default): where the running statistics put the same batch, beside the batch's own.
   assert.equal(await page.getByRole('img', { name: /^histogram of layer \d, after BatchNorm, with its running statistics/ }).count(), 2);
   await page.getByRole('radio', { name: /current batch/ }).check();
