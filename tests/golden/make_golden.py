@@ -381,6 +381,15 @@ def dropout_check():
     return {**header("dropout", "dropout_check"), "x_seed": 7, "seed": 11, "p": 0.3,
             "x": f32(x), "y": f32(y), "kept": (y != 0).int().flatten().tolist()}  # no x is exactly 0
 
+def out_arg(doc, default):
+    """--out DIR for a golden script that writes fixed file names (default: tests/golden/traces)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--out", default=default)
+    out = ap.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    return out
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])

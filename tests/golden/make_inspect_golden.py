@@ -1,7 +1,7 @@
 """Golden values for the normalization inspector (M.inspectNorm) and torch.randn emulation (M.randn).
 
 Usage (Debian's python3 has torch 1.13):
-  /usr/bin/python3 tests/golden/make_inspect_golden.py
+  /usr/bin/python3 tests/golden/make_inspect_golden.py [--out tests/golden/traces]
 Writes tests/golden/traces/inspect.json (deterministic: running it again gives the same bytes), replayed by
 tests/node/inspect.test.mjs.
 
@@ -32,7 +32,7 @@ import os
 import numpy as np
 import torch, torch.nn as nn
 
-from make_golden import Raw, f32 as golden_f32, write  # the same JSON writer as the training traces
+from make_golden import out_arg, Raw, f32 as golden_f32, write  # the same JSON writer as the training traces
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traces", "inspect.json")
 
@@ -145,6 +145,7 @@ def case(name, norm, x, eps, groups=None, gamma=None, beta=None):
 
 
 def main():
+    out = out_arg(__doc__, os.path.dirname(OUT))
     torch.set_num_threads(1)
     cases = []
     # (a) the lesson's tensor, under every norm that accepts (N, C).
@@ -185,7 +186,7 @@ def main():
 
     trace = {"format": "normlab-golden", "version": 1, "torch": torch.__version__, "kind": "inspect",
              "name": "inspect", "cases": cases, "randn": randn}
-    write(os.path.dirname(OUT), "inspect", trace, {"name": 2, "seed": 2})
+    write(out, "inspect", trace, {"name": 2, "seed": 2})
 
 
 if __name__ == "__main__":

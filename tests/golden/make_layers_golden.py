@@ -2,7 +2,7 @@
 statistics, and the histograms of each normalization's input and output, recorded with PyTorch forward hooks.
 
 Usage (Debian's python3 has torch 1.13 and scikit-learn):
-  /usr/bin/python3 tests/golden/make_layers_golden.py
+  /usr/bin/python3 tests/golden/make_layers_golden.py [--out tests/golden/traces]
 Writes tests/golden/traces/layers.json (deterministic: running it again gives the same bytes), replayed by
 tests/node/layers.test.mjs.
 
@@ -39,7 +39,7 @@ import os
 import torch, torch.nn as nn, torch.nn.functional as F
 from sklearn.datasets import make_moons
 
-from make_golden import RMSNorm, build, header, make_optimizer, state_pairs, write
+from make_golden import out_arg, RMSNorm, build, header, make_optimizer, state_pairs, write
 from make_inspect_golden import f32
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traces", "layers.json")
@@ -184,10 +184,11 @@ def make_case(name, seed, spec, opt_spec):
 
 
 def main():
+    out = out_arg(__doc__, os.path.dirname(OUT))
     torch.set_num_threads(1)
     cases = [make_case(*c) for c in CASES]
     trace = {**header("layers", "layers"), "bins": BINS, "cases": cases}
-    write(os.path.dirname(OUT), "layers", trace, {"name": 2, "index": 4})
+    write(out, "layers", trace, {"name": 2, "index": 4})
     print(f"conditioning {[c['conditioning'] for c in cases]}")
 
 

@@ -1,7 +1,7 @@
 """Golden values for non-finite input (issue #12): what PyTorch computes when NaN or inf reaches a model.
 
 Usage (Debian's python3 has torch 1.13):
-  /usr/bin/python3 tests/golden/make_nan_golden.py
+  /usr/bin/python3 tests/golden/make_nan_golden.py [--out tests/golden/traces]
 Writes tests/golden/traces/nan.json (deterministic), replayed by tests/node/hardening.test.mjs (forward) and
 tests/native/hardening_test.cpp (argmax).
 
@@ -13,6 +13,8 @@ Non-finite floats are written as the strings "NaN", "Infinity", "-Infinity".
 """
 import json, math, os
 import torch, torch.nn as nn
+
+from make_golden import out_arg
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traces", "nan.json")
 
@@ -54,6 +56,7 @@ def forward_case(name, layers, rows, set_buffers=None):
 
 
 def main():
+    out = out_arg(__doc__, os.path.dirname(OUT))
     mlp = [{"type": "linear", "out": 4}, {"type": "relu"}, {"type": "linear", "out": 2}]
     bn = [{"type": "linear", "out": 4}, {"type": "batchnorm"}, {"type": "relu"}, {"type": "linear", "out": 2}]
     nan, inf = float("nan"), float("inf")
@@ -68,7 +71,7 @@ def main():
     for logits in ([[1.0, nan, 3.0], [nan, nan, 0.0], [2.0, 5.0, 1.0], [inf, nan, 0.0], [-inf, -inf, -inf]],):
         t = torch.tensor(logits, dtype=torch.float32)
         cases["argmax"].append({"logits": [[num(v) for v in r] for r in logits], "argmax": torch.argmax(t, 1).tolist()})
-    with open(OUT, "w") as f:
+    with open(os.path.join(out, "nan.json"), "w") as f:
         json.dump(cases, f, indent=1)
         f.write("\n")
 
