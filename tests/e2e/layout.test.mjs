@@ -83,6 +83,7 @@ for (const preset of ['lesson', 'deep-sigmoid']) {
     await dataset.waitFor({ state: 'hidden' }); // (the sheet slides away when the page became narrow)
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await dataset.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.getElementById('settings').getAnimations().length === 0); // slid in
     assert.ok(inside(await dataset.boundingBox().then((r) => ({ ...r, w: r.width, h: r.height, right: r.x + r.width, bottom: r.y + r.height })), b.viewport));
     await dataset.selectOption('spiral');
     await page.waitForFunction(() => location.hash.includes('data=spiral'));
