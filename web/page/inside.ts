@@ -142,7 +142,10 @@ export class InsidePanel {
     this.view.applyStrings(s);
     this.scope.byId('inside-png').setAttribute('aria-label', s.insidePngLabel);
     this.layersKey = ''; // the layer names are in the language
-    if (this.lastFrame) { this.hiddenChoices(this.lastFrame); this.showHidden(this.lastFrame); }
+    // (Hidden space again from the last frame only if that frame is of the run watched now: another run's would
+    // be shown under this one's network, and its layer asked of this run.)
+    const last = this.lastFrame?.run === this.watch?.run ? this.lastFrame : null;
+    if (last) { this.hiddenChoices(last); this.showHidden(last); }
     showTrace(this.scope.byId('trace'), this.lastTrace, s);
   }
 }
