@@ -65,3 +65,29 @@ test('predict=1 on a preset without a question is reported and the caption shows
   assert.deepEqual([...errors, ...ja.errors], []);
   await ja.page.close();
 });
+
+test('four runs on a 1280 × 900 desk: Play brings the unanswered question into view; once a run is picked, Play moves nothing', async () => {
+  const { page, errors } = await openLab(env, '#preset=deep-sigmoid&predict=1');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ reducedMotion: 'reduce' }); // (the scroll is instant, not smooth)
+  const question = page.getByRole('group', { name: /^Predict first/ });
+  await question.waitFor();
+  const inView = () => question.evaluate((f) => { const r = f.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight + 1; });
+  assert.equal(await inView(), false, 'below the four boundaries at first');
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await page.waitForFunction(() => window.scrollY > 0);
+  assert.equal(await inView(), true, 'Play brought the question into view');
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.waitForSelector('body[data-playing="false"]');
+
+  // Picked: Play leaves the page where the reader has it.
+  await question.getByRole('radio', { name: 'BatchNorm' }).check();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await page.waitForSelector('body[data-playing="true"]');
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.scrollY), 0, 'no scrolling once a run is picked');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -317,6 +317,7 @@ export function mountLab(o: MountOptions): LabController {
     playing = true;
     send({ type: 'play' });
     updateButtons();
+    if (o.standalone) predict.nudge(); // (in a host's page, its author places the lab: no scrolling it)
   }
 
   function pause() {

@@ -55,6 +55,17 @@ export class PredictPanel {
     this.render();
   }
 
+  // Play pressed while the question waits unanswered below the fold (four runs on a desk push it there): it is
+  // brought into view, so the reader sees there is something to predict while the runs train (the choices stay
+  // open until the end). Nothing moves once a run is picked, or when the question is in view.
+  nudge() {
+    if (!this.asking || this.revealed || this.picked() >= 0) return;
+    const form = this.scope.byId('predict'), r = form.getBoundingClientRect();
+    if (r.height && r.top >= 0 && r.bottom <= window.innerHeight) return;
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    form.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
+  }
+
   private picked(): number {
     const checked = this.scope.find<HTMLInputElement>('#predict-choices input:checked');
     return checked ? Number(checked.value) : -1;
