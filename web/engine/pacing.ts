@@ -41,7 +41,7 @@ export class Pacer {
   // Paused: as fine as STILL_BUDGET_MS allows at the measured cost; the side in use is kept unless the cost
   // moved it by more than STILL_HYSTERESIS (or it can go back up to the full grid).
   stillGrid(): number {
-    if (!this.msPerPoint) return this.still || STILL_GRID_MAX;
+    if (!this.msPerPoint) return STILL_GRID_MAX; // (nothing measured: none chosen either)
     const ideal = Math.max(STILL_GRID_MIN, Math.min(STILL_GRID_MAX, Math.floor(Math.sqrt(STILL_BUDGET_MS / this.msPerPoint))));
     const moved = ideal > this.still * STILL_HYSTERESIS || ideal * STILL_HYSTERESIS < this.still;
     if (!this.still || moved || (ideal === STILL_GRID_MAX && this.still !== STILL_GRID_MAX)) this.still = ideal;
